@@ -1,0 +1,52 @@
+import type { PalisadeConfig } from './config/schema.ts';
+import type { Database } from './db/database.ts';
+import type { Migration } from './db/migrate.ts';
+import type { LoginThrottle } from './flows/login-throttle.ts';
+import { createLoginThrottle } from './flows/login-throttle.ts';
+import { type Csrf, createCsrf } from './http/csrf.ts';
+import { createSecretBox, type SecretBox } from './identity/secret-box.ts';
+import { queryOne } from './db/database.ts';
+import { VERSION } from './version.ts';
+
+/**
+ * Everything a request handler needs, built once at start and passed in: handlers import no singletons,
+ * so a test builds its own context around its own database.
+ */
+export interface AppContext {
+  readonly config: Readonly<PalisadeConfig>;
+  readonly db: Database;
+  readonly box: SecretBox;
+  readonly csrf: Csrf;
+  readonly throttle: LoginThrottle;
+  readonly migrations: readonly Migration[];
+  /** Random id of this installation, created by the first migration; user uids derive from it. */
+  readonly installId: string;
+  readonly version: string;
+}
+
+/** Builds the context around an open, migrated database. */
+export async function createAppContext(input: {
+  config: Readonly<PalisadeConfig>;
+  db: Database;
+  secretKey: string;
+  migrations: readonly Migration[];
+}): Promise<AppContext> {
+  const { config } = input;
+  const row = await queryOne<{ value: string }>(input.db, "SELECT value FROM instance_settings WHERE key = 'install_id'");
+  if (!row) throw new Error('install_id is missing: the database is not migrated');
+  return {
+    config,
+    db: input.db,
+    box: createSecretBox(input.secretKey),
+    csrf: createCsrf(input.secretKey),
+    throttle: createLoginThrottle({
+      maxFailuresPerUsername: config.login.max_failures_per_username,
+      maxFailuresPerAddress: config.login.max_failures_per_address,
+      baseDelaySeconds: config.login.lockout_base_seconds,
+      maxDelaySeconds: config.login.lockout_max_seconds,
+    }),
+    migrations: input.migrations,
+    installId: row.value,
+    version: VERSION,
+  };
+}

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { assertSuperuser, authenticateApiRequest } from '../http/authenticate.ts';
+import { groupRoutes } from './api/groups.ts';
+import { rootRoutes } from './api/root.ts';
+import { schemaRoutes } from './api/schema.ts';
+import { tokenRoutes } from './api/tokens.ts';
+import { userRoutes } from './api/users.ts';
+import { userSelfRoutes } from './api/users-self.ts';
+import { flowRoutes } from './flows/index.ts';
+import { healthRoutes } from './health.ts';
+
+/**
+ * Registers every route, grouped by who may call it; authentication is attached once per group, never
+ * inside a handler:
+ * - public: health checks, root config, the OpenAPI document, flow pages (which do their own sign-in);
+ * - signed-in users (api token or session): their own account;
+ * - admins (a superuser's api token or session): the admin API.
+ */
+export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  await app.register(healthRoutes(ctx));
+  await app.register(flowRoutes(ctx));
+  await app.register(
+    async (api) => {
+      await api.register(rootRoutes(ctx));
+      await api.register(schemaRoutes(ctx));
+      await api.register(async (signedIn) => {
+        signedIn.addHook('onRequest', async (request) => {
+          request.principal = await authenticateApiRequest(ctx, request);
+        });
+        await signedIn.register(userSelfRoutes(ctx));
+      });
+      await api.register(async (admin) => {
+        admin.addHook('onRequest', async (request) => {
+          const principal = await authenticateApiRequest(ctx, request);
+          assertSuperuser(principal);
+          request.principal = principal;
+        });
+        await admin.register(userRoutes(ctx));
+        await admin.register(groupRoutes(ctx));
+        await admin.register(tokenRoutes(ctx));
+      });
+    },
+    { prefix: '/api/v3' },
+  );
+}

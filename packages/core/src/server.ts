@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { ensureInitialObjects, isInitialSetupOpen } from './bootstrap.ts';
+import type { PalisadeConfig } from './config/schema.ts';
+import { ensureSecretKey } from './config/secret-key.ts';
+import { type AppContext, createAppContext } from './context.ts';
+import { openConfiguredDatabase } from './db/open.ts';
+import { migrate, readMigrations } from './db/migrate.ts';
+import { buildHttpApp } from './http/app.ts';
+
+/** A started core: its HTTP app, context and address. Close it to stop listening and release the database. */
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the core: opens the database (embedded unless a server is configured), migrates it, creates the
+ * first-start objects, listens, and prints where to go next.
+ */
+export async function startServer(config: Readonly<PalisadeConfig>, options: { logger?: boolean | object } = {}): Promise<RunningServer> {
+  const log = pino({ level: config.log_level, base: { service: 'palisade-core' } });
+  const secretKey = await ensureSecretKey(config, config.data_dir);
+  const db = await openConfiguredDatabase(config);
+  try {
+    const migrations = await readMigrations();
+    const result = await migrate(db, migrations, (m) => log.info({ migration: `${m.version}_${m.name}` }, 'applied migration'));
+    log.info({ database: db.kind, schema_version: result.current }, 'database ready');
+    const ctx = await createAppContext({ config, db, secretKey, migrations });
+    const app = await buildHttpApp(ctx, { logger: options.logger ?? log });
+    await ensureInitialObjects(ctx, app.log);
+    const [host, port] = splitListen(config.listen.http);
+    await app.listen({ host, port });
+    const address = app.server.address();
+    const boundPort = typeof address === 'object' && address ? address.port : port;
+    const url = config.external_url?.replace(/\/$/, '') ?? `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${boundPort}`;
+    if (await isInitialSetupOpen(ctx)) {
+      app.log.info({ url: `${url}/if/flow/initial-setup/` }, 'initial setup is open');
+      process.stdout.write(`\nPalisade is running. Set the administrator password at:\n  ${url}/if/flow/initial-setup/\n\n`);
+    } else {
+      process.stdout.write(`\nPalisade is running at ${url}/\n\n`);
+    }
+    return {
+      app,
+      ctx,
+      url,
+      async close() {
+        await app.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+/** Splits `host:port` (or `[v6]:port`) as the configuration validated it. */
+export function splitListen(listen: string): [string, number] {
+  const at = listen.lastIndexOf(':');
+  const host = listen.slice(0, at).replace(/^\[(.*)\]$/, '$1');
+  return [host, Number(listen.slice(at + 1))];
+}

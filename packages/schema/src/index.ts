@@ -1,0 +1,7 @@
+/** Palisade's shared wire shapes: API bodies and error codes, defined once for the core, outposts and tests. */
+export * from './api/common.ts';
+export * from './api/groups.ts';
+export * from './api/root.ts';
+export * from './api/tokens.ts';
+export * from './api/users.ts';
+export * from './errors.ts';
