@@ -45,7 +45,7 @@ export async function createSession(
   const cookieValue = randomSecret(32);
   const row = await queryOne<SessionRow>(
     db,
-    `INSERT INTO sessions s (key_digest, user_id, expires, client_address, user_agent)
+    `INSERT INTO sessions AS s (key_digest, user_id, expires, client_address, user_agent)
      VALUES ($1, $2, now() + make_interval(secs => $3), $4, $5) RETURNING ${SESSION_COLUMNS}`,
     [sha256Hex(cookieValue), input.userId, input.maxAgeSeconds, input.clientAddress, input.userAgent.slice(0, 512)],
   );
@@ -57,7 +57,7 @@ export async function createSession(
 export async function findLiveSession(db: Queryable, cookieValue: string): Promise<Session | undefined> {
   const row = await queryOne<SessionRow>(
     db,
-    `UPDATE sessions s SET last_seen = now()
+    `UPDATE sessions AS s SET last_seen = now()
      WHERE s.key_digest = $1 AND s.revoked_at IS NULL AND s.expires > now() RETURNING ${SESSION_COLUMNS}`,
     [sha256Hex(cookieValue)],
   );

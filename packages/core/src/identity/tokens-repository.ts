@@ -96,7 +96,7 @@ export async function listTokens(db: Queryable, options: ListOptions): Promise<{
 export async function insertToken(db: Queryable, box: SecretBox, token: NewToken): Promise<Token> {
   const row = await queryOne<TokenRow>(
     db,
-    `INSERT INTO tokens t (identifier, intent, user_id, description, expiring, expires, managed, key_digest, key_sealed)
+    `INSERT INTO tokens AS t (identifier, intent, user_id, description, expiring, expires, managed, key_digest, key_sealed)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${TOKEN_COLUMNS}`,
     [
       token.identifier,
@@ -133,7 +133,7 @@ export async function updateToken(db: Queryable, identifier: string, changes: To
     sets.push(`${column} = $${params.push(changes[key])}`);
   }
   if (sets.length === 0) return findTokenByIdentifier(db, identifier);
-  const row = await queryOne<TokenRow>(db, `UPDATE tokens t SET ${sets.join(', ')} WHERE t.identifier = $1 RETURNING ${TOKEN_COLUMNS}`, params);
+  const row = await queryOne<TokenRow>(db, `UPDATE tokens AS t SET ${sets.join(', ')} WHERE t.identifier = $1 RETURNING ${TOKEN_COLUMNS}`, params);
   return row && toToken(row);
 }
 
