@@ -9,7 +9,6 @@ export const ERROR_CODES = {
   permission_denied: { status: 403, message: 'You do not have permission to perform this action.' },
   csrf_failed: { status: 403, message: 'CSRF token missing or incorrect.' },
   not_found: { status: 404, message: 'Not found.' },
-  method_not_allowed: { status: 405, message: 'Method not allowed.' },
   invalid: { status: 400, message: 'Invalid input.' },
   malformed_body: { status: 400, message: 'The request body is not valid JSON.' },
   body_too_large: { status: 400, message: 'The request body is too large.' },

@@ -1,0 +1,89 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The repository root, where `npm start` is run. */
+export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
+
+/** A Palisade server started as a user starts it, in its own process, on a free port and a temp data dir. */
+export interface ServerProcess {
+  url: string;
+  dataDir: string;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Milliseconds from spawn until the initial-setup URL was printed (undefined if it was not). */
+  readyAfterMs: number | undefined;
+  stop(): Promise<void>;
+}
+
+/** Finds a free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Runs `npm start` (or another command) in the repository with PALISADE_* settings, and resolves once the
+ * server prints that it is running. Rejects with the process output if it exits or takes over `timeoutMs`.
+ */
+export async function startServerProcess(
+  options: { command?: string[]; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<ServerProcess> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'palisade-e2e-'));
+  const port = await freePort();
+  const [command, ...args] = options.command ?? ['npm', 'start', '--silent'];
+  const started = Date.now();
+  const child: ChildProcess = spawn(command ?? 'npm', args, {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      PALISADE_DATA_DIR: dataDir,
+      PALISADE_LISTEN__HTTP: `127.0.0.1:${port}`,
+      PALISADE_LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  let readyAfterMs: number | undefined;
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server not up after ${options.timeoutMs ?? 30_000} ms:\n${output}`)), options.timeoutMs ?? 30_000);
+    const check = setInterval(() => {
+      if (/Palisade is running/.test(output)) {
+        readyAfterMs = Date.now() - started;
+        clearInterval(check);
+        clearTimeout(timer);
+        resolve();
+      }
+    }, 25);
+    child.once('exit', (code) => {
+      clearInterval(check);
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+  const stop = async () => {
+    if (child.exitCode === null && child.pid) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      // npm start runs node as a child: signal the whole process group so neither is left behind.
+      process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  return { url: `http://127.0.0.1:${port}`, dataDir, output: () => output, readyAfterMs, stop };
+}

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type ServerProcess, startServerProcess } from '../src/server-process.ts';
+
+describe('npm start on a fresh data folder', () => {
+  let server: ServerProcess;
+  before(async () => {
+    server = await startServerProcess();
+  });
+  after(async () => server?.stop());
+
+  it('serves the initial-setup page within 10 seconds and prints its URL', async () => {
+    assert.ok(server.readyAfterMs !== undefined && server.readyAfterMs < 10_000, `ready after ${server.readyAfterMs} ms`);
+    assert.match(server.output(), /\/if\/flow\/initial-setup\//);
+    const res = await fetch(`${server.url}/if/flow/initial-setup/`);
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /<form/);
+  });
+
+  it('keeps a generated secret key in the data folder, readable by its owner only', async () => {
+    const info = await stat(join(server.dataDir, 'secret_key'));
+    assert.equal(info.mode & 0o777, 0o600);
+  });
+
+  it('answers readiness once migrated', async () => {
+    assert.equal((await fetch(`${server.url}/-/health/ready/`)).status, 204);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    await server.stop();
+    assert.match(server.output(), /Palisade is running/);
+    assert.doesNotMatch(server.output(), /"level":(50|60)/, 'no error was logged');
+  });
+});
