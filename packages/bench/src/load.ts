@@ -38,8 +38,17 @@ export async function drive(
   await Promise.all(Array.from({ length: options.concurrency }, loop));
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { name, requests: latencies.length, errors, seconds, perSecond: latencies.length / seconds, p50Ms: pick(0.5), p99Ms: pick(0.99) };
+  const pick = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    name,
+    requests: latencies.length,
+    errors,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50Ms: pick(0.5),
+    p99Ms: pick(0.99),
+  };
 }
 
 /** Formats results as a table, with each row's throughput as a ratio of the first (the baseline). */
@@ -49,5 +58,9 @@ export function table(results: LoadResult[]): string {
     (r) =>
       `| ${r.name} | ${r.perSecond.toFixed(0)} | ${(r.perSecond / base).toFixed(2)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} |`,
   );
-  return ['| case | req/s | ratio to baseline | p50 ms | p99 ms | errors |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| case | req/s | ratio to baseline | p50 ms | p99 ms | errors |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }

@@ -38,24 +38,43 @@ try {
   const url = `http://127.0.0.1:${typeof base === 'object' && base ? base.port : 0}`;
   const admin = await findUserByUsername(server.ctx.db, 'akadmin');
   if (!admin) throw new Error('akadmin missing');
-  const { cookieValue } = await createSession(server.ctx.db, { userId: admin.id, maxAgeSeconds: 3600, clientAddress: '', userAgent: 'bench' });
+  const { cookieValue } = await createSession(server.ctx.db, {
+    userId: admin.id,
+    maxAgeSeconds: 3600,
+    clientAddress: '',
+    userAgent: 'bench',
+  });
   const loginPage = await fetch(`${url}/if/flow/default-authentication-flow/`);
-  const csrfCookie = (loginPage.headers.getSetCookie().find((c) => c.startsWith('palisade_csrf=')) ?? '').split(';')[0] ?? '';
+  const csrfCookie =
+    (loginPage.headers.getSetCookie().find((c) => c.startsWith('palisade_csrf=')) ?? '').split(';')[0] ?? '';
   const csrf = decodeURIComponent(csrfCookie.split('=')[1] ?? '');
   const results: LoadResult[] = [];
   const opts = { seconds, concurrency };
-  results.push(await drive('baseline: /-/health/live/', () => fetch(`${url}/-/health/live/`), { ...opts, expectStatus: 204 }));
   results.push(
-    await drive('api token: /api/v3/core/users/me/', () => fetch(`${url}/api/v3/core/users/me/`, { headers: { authorization: `Bearer ${token}` } }), {
+    await drive('baseline: /-/health/live/', () => fetch(`${url}/-/health/live/`), {
       ...opts,
-      expectStatus: 200,
+      expectStatus: 204,
     }),
   );
   results.push(
-    await drive('session: /api/v3/core/users/me/', () => fetch(`${url}/api/v3/core/users/me/`, { headers: { cookie: `palisade_session=${cookieValue}` } }), {
-      ...opts,
-      expectStatus: 200,
-    }),
+    await drive(
+      'api token: /api/v3/core/users/me/',
+      () => fetch(`${url}/api/v3/core/users/me/`, { headers: { authorization: `Bearer ${token}` } }),
+      {
+        ...opts,
+        expectStatus: 200,
+      },
+    ),
+  );
+  results.push(
+    await drive(
+      'session: /api/v3/core/users/me/',
+      () => fetch(`${url}/api/v3/core/users/me/`, { headers: { cookie: `palisade_session=${cookieValue}` } }),
+      {
+        ...opts,
+        expectStatus: 200,
+      },
+    ),
   );
   results.push(
     await drive(
@@ -70,7 +89,9 @@ try {
       { ...opts, expectStatus: 303 },
     ),
   );
-  process.stdout.write(`\nPalisade core request path, ${seconds} s per case, ${concurrency} concurrent, loopback\n\n${table(results)}\n`);
+  process.stdout.write(
+    `\nPalisade core request path, ${seconds} s per case, ${concurrency} concurrent, loopback\n\n${table(results)}\n`,
+  );
   if (results.some((r) => r.errors > 0)) process.exitCode = 1;
 } finally {
   await server.close();

@@ -3,7 +3,12 @@ import type { AppContext } from './context.ts';
 import { queryOne } from './db/database.ts';
 import { hashPassword } from './identity/passwords.ts';
 import { findTokenByIdentifier, insertToken } from './identity/tokens-repository.ts';
-import { findUserByUsername, insertUser, updatePasswordHash, updateUser } from './identity/users-repository.ts';
+import {
+  findUserByUsername,
+  insertUser,
+  updatePasswordHash,
+  updateUser,
+} from './identity/users-repository.ts';
 
 /** The administrator account the initial-setup flow configures. */
 export const ADMIN_USERNAME = 'akadmin';
@@ -19,15 +24,26 @@ export const BOOTSTRAP_TOKEN_IDENTIFIER = 'authentik-bootstrap-token';
  */
 export async function ensureInitialObjects(ctx: AppContext, log: FastifyBaseLogger): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    let group = await queryOne<{ uuid: string }>(tx, 'SELECT uuid FROM groups WHERE name = $1', [ADMIN_GROUP]);
-    group ??= await queryOne<{ uuid: string }>(tx, 'INSERT INTO groups (name, is_superuser) VALUES ($1, true) RETURNING uuid', [
+    let group = await queryOne<{ uuid: string }>(tx, 'SELECT uuid FROM groups WHERE name = $1', [
       ADMIN_GROUP,
     ]);
+    group ??= await queryOne<{ uuid: string }>(
+      tx,
+      'INSERT INTO groups (name, is_superuser) VALUES ($1, true) RETURNING uuid',
+      [ADMIN_GROUP],
+    );
     let admin = await findUserByUsername(tx, ADMIN_USERNAME);
     const firstStart = admin === undefined;
-    admin ??= await insertUser(tx, { username: ADMIN_USERNAME, name: 'authentik Default Admin', passwordHash: null });
+    admin ??= await insertUser(tx, {
+      username: ADMIN_USERNAME,
+      name: 'authentik Default Admin',
+      passwordHash: null,
+    });
     if (firstStart && group) {
-      await tx.query('INSERT INTO group_members (group_uuid, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [group.uuid, admin.id]);
+      await tx.query(
+        'INSERT INTO group_members (group_uuid, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+        [group.uuid, admin.id],
+      );
       log.info({ user: ADMIN_USERNAME }, 'created the administrator account');
     }
     const { bootstrap_password: password, bootstrap_email: email, bootstrap_token: token } = ctx.config;

@@ -32,7 +32,10 @@ export async function createAppContext(input: {
   migrations: readonly Migration[];
 }): Promise<AppContext> {
   const { config } = input;
-  const row = await queryOne<{ value: string }>(input.db, "SELECT value FROM instance_settings WHERE key = 'install_id'");
+  const row = await queryOne<{ value: string }>(
+    input.db,
+    "SELECT value FROM instance_settings WHERE key = 'install_id'",
+  );
   if (!row) throw new Error('install_id is missing: the database is not migrated');
   return {
     config,

@@ -20,13 +20,18 @@ export interface RunningServer {
  * Starts the core: opens the database (embedded unless a server is configured), migrates it, creates the
  * first-start objects, listens, and prints where to go next.
  */
-export async function startServer(config: Readonly<PalisadeConfig>, options: { logger?: boolean | object } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Readonly<PalisadeConfig>,
+  options: { logger?: boolean | object } = {},
+): Promise<RunningServer> {
   const log = pino({ level: config.log_level, base: { service: 'palisade-core' } });
   const secretKey = await ensureSecretKey(config, config.data_dir);
   const db = await openConfiguredDatabase(config);
   try {
     const migrations = await readMigrations();
-    const result = await migrate(db, migrations, (m) => log.info({ migration: `${m.version}_${m.name}` }, 'applied migration'));
+    const result = await migrate(db, migrations, (m) =>
+      log.info({ migration: `${m.version}_${m.name}` }, 'applied migration'),
+    );
     log.info({ database: db.kind, schema_version: result.current }, 'database ready');
     const ctx = await createAppContext({ config, db, secretKey, migrations });
     const app = await buildHttpApp(ctx, { logger: options.logger ?? log });
@@ -35,10 +40,14 @@ export async function startServer(config: Readonly<PalisadeConfig>, options: { l
     await app.listen({ host, port });
     const address = app.server.address();
     const boundPort = typeof address === 'object' && address ? address.port : port;
-    const url = config.external_url?.replace(/\/$/, '') ?? `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${boundPort}`;
+    const url =
+      config.external_url?.replace(/\/$/, '') ??
+      `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${boundPort}`;
     if (await isInitialSetupOpen(ctx)) {
       app.log.info({ url: `${url}/if/flow/initial-setup/` }, 'initial setup is open');
-      process.stdout.write(`\nPalisade is running. Set the administrator password at:\n  ${url}/if/flow/initial-setup/\n\n`);
+      process.stdout.write(
+        `\nPalisade is running. Set the administrator password at:\n  ${url}/if/flow/initial-setup/\n\n`,
+      );
     } else {
       process.stdout.write(`\nPalisade is running at ${url}/\n\n`);
     }

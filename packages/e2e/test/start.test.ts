@@ -12,7 +12,10 @@ describe('npm start on a fresh data folder', () => {
   after(async () => server?.stop());
 
   it('serves the initial-setup page within 10 seconds and prints its URL', async () => {
-    assert.ok(server.readyAfterMs !== undefined && server.readyAfterMs < 10_000, `ready after ${server.readyAfterMs} ms`);
+    assert.ok(
+      server.readyAfterMs !== undefined && server.readyAfterMs < 10_000,
+      `ready after ${server.readyAfterMs} ms`,
+    );
     assert.match(server.output(), /\/if\/flow\/initial-setup\//);
     const res = await fetch(`${server.url}/if/flow/initial-setup/`);
     assert.equal(res.status, 200);

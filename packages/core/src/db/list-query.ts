@@ -51,7 +51,10 @@ export function buildListSql(shape: ListShape, options: ListOptions, firstParam 
     clauses.push(`(${shape.searchable.map((c) => `${c} ILIKE ${term}`).join(' OR ')})`);
   }
   const order: string[] = [];
-  for (const field of (options.ordering ?? '').split(',').map((f) => f.trim()).filter(Boolean)) {
+  for (const field of (options.ordering ?? '')
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean)) {
     const descending = field.startsWith('-');
     const expression = shape.orderable[descending ? field.slice(1) : field];
     if (expression) order.push(`${expression} ${descending ? 'DESC' : 'ASC'}`);

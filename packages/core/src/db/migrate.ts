@@ -24,7 +24,8 @@ export async function readMigrations(dir: string = MIGRATIONS_DIR): Promise<Migr
     const match = FILE_PATTERN.exec(file);
     if (!match?.[1] || !match[2]) throw new Error(`migration file ${file} is not named NNNN_name.sql`);
     const version = Number(match[1]);
-    if (migrations.some((m) => m.version === version)) throw new Error(`migration version ${version} repeats`);
+    if (migrations.some((m) => m.version === version))
+      throw new Error(`migration version ${version} repeats`);
     migrations.push({ version, name: match[2], sql: await readFile(join(dir, file), 'utf8') });
   }
   return migrations;
@@ -60,9 +61,12 @@ export async function migrate(
       try {
         await execScript(tx, migration.sql);
       } catch (error) {
-        throw new Error(`migration ${migration.version}_${migration.name} failed: ${(error as Error).message}`, {
-          cause: error,
-        });
+        throw new Error(
+          `migration ${migration.version}_${migration.name} failed: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
       }
       await tx.query('INSERT INTO palisade_migrations (version, name) VALUES ($1, $2)', [
         migration.version,
@@ -71,7 +75,10 @@ export async function migrate(
       applied.push(migration);
       onApply(migration);
     }
-    const current = Math.max(0, ...all.map((m) => m.version).filter((v) => done.has(v) || applied.some((a) => a.version === v)));
+    const current = Math.max(
+      0,
+      ...all.map((m) => m.version).filter((v) => done.has(v) || applied.some((a) => a.version === v)),
+    );
     return { applied, current };
   });
 }

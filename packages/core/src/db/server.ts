@@ -8,7 +8,10 @@ export type PostgresSsl = false | { rejectUnauthorized: boolean };
 // bigint (int8) counts come back as strings from `pg`; the repositories cast counts to int in SQL instead.
 
 /** Opens a pool of connections to a PostgreSQL server. */
-export async function openServerDatabase(connectionString: string, ssl: PostgresSsl = false): Promise<Database> {
+export async function openServerDatabase(
+  connectionString: string,
+  ssl: PostgresSsl = false,
+): Promise<Database> {
   const pool = new pg.Pool({ connectionString, ssl, max: 10, connectionTimeoutMillis: 10_000 });
   // An idle client losing its connection (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});

@@ -11,7 +11,8 @@ import { CSRF_HEADER } from './csrf.ts';
 export const SESSION_COOKIE = 'palisade_session';
 
 /** Who is calling, and how they proved it. */
-export type Principal = { user: User; via: 'token'; token: Token } | { user: User; via: 'session'; session: Session };
+export type Principal =
+  { user: User; via: 'token'; token: Token } | { user: User; via: 'session'; session: Session };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,7 +35,8 @@ export async function authenticateApiRequest(ctx: AppContext, request: FastifyRe
     if (!match?.[1]) throw rejected(request, 'authorization header is not a bearer token');
     const token = await findTokenByKey(ctx.db, ctx.box, match[1]);
     if (!token) throw rejected(request, 'unknown token');
-    if (token.intent !== 'api') throw rejected(request, `token intent ${token.intent} cannot call the API`, token.identifier);
+    if (token.intent !== 'api')
+      throw rejected(request, `token intent ${token.intent} cannot call the API`, token.identifier);
     if (isTokenExpired(token)) throw rejected(request, 'token expired', token.identifier);
     const user = await findUserById(ctx.db, token.userId);
     if (!user?.isActive) throw rejected(request, 'token owner is inactive', token.identifier);

@@ -27,7 +27,13 @@ export interface CookieOptions {
  * Appends a Set-Cookie header. Every cookie is SameSite=Lax and Path=/; it is Secure when the request came
  * over TLS (directly, or through a trusted proxy that said so).
  */
-export function setCookie(request: FastifyRequest, reply: FastifyReply, name: string, value: string, options: CookieOptions = {}): void {
+export function setCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  name: string,
+  value: string,
+  options: CookieOptions = {},
+): void {
   const parts = [`${name}=${encodeURIComponent(value)}`, 'Path=/', 'SameSite=Lax'];
   if (options.maxAgeSeconds !== undefined) parts.push(`Max-Age=${Math.floor(options.maxAgeSeconds)}`);
   if (options.httpOnly !== false) parts.push('HttpOnly');

@@ -20,7 +20,8 @@ export interface Csrf {
 
 /** Creates the CSRF helper bound to a signing key. */
 export function createCsrf(signingKey: string): Csrf {
-  const sign = (nonce: string) => createHmac('sha256', `csrf:${signingKey}`).update(nonce).digest('base64url');
+  const sign = (nonce: string) =>
+    createHmac('sha256', `csrf:${signingKey}`).update(nonce).digest('base64url');
   const isValid = (token: string | undefined): token is string => {
     if (!token) return false;
     const [nonce, mac] = token.split('.');

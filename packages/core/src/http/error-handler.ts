@@ -24,7 +24,9 @@ export function installErrorHandlers(app: FastifyInstance): void {
     request.log.error({ err: error }, 'request failed');
     return reply.status(500).send({ detail: ERROR_CODES.internal.message, code: 'internal' });
   });
-  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ detail: ERROR_CODES.not_found.message, code: 'not_found' }));
+  app.setNotFoundHandler((_request, reply) =>
+    reply.status(404).send({ detail: ERROR_CODES.not_found.message, code: 'not_found' }),
+  );
 }
 
 // Fastify's own body errors, answered as 400 validation errors as the contract declares for every operation.
@@ -49,7 +51,11 @@ function fieldErrors(error: FastifyError): Record<string, string[]> {
       field = String(params.missingProperty);
       message = 'This field is required.';
     }
-    const key = field || (error.validationContext === 'body' ? 'non_field_errors' : String(error.validationContext ?? 'non_field_errors'));
+    const key =
+      field ||
+      (error.validationContext === 'body'
+        ? 'non_field_errors'
+        : String(error.validationContext ?? 'non_field_errors'));
     const list = fields[key] ?? [];
     if (!list.includes(message)) list.push(message);
     fields[key] = list;

@@ -46,20 +46,29 @@ export function renderOpenApi(app: FastifyInstance, version: string): Record<str
     ];
     const responses: Record<string, unknown> = {};
     for (const [status, body] of Object.entries((schema.response ?? {}) as Record<string, unknown>)) {
-      responses[status] = status === '204' ? { description: 'No content' } : { description: '', content: { 'application/json': { schema: body } } };
+      responses[status] =
+        status === '204'
+          ? { description: 'No content' }
+          : { description: '', content: { 'application/json': { schema: body } } };
     }
     paths[path] ??= {};
     paths[path][route.method] = {
       operationId: route.operationId,
       ...(parameters.length ? { parameters } : {}),
-      ...(schema.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema.body } } } } : {}),
+      ...(schema.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: schema.body } } } }
+        : {}),
       responses,
       security: [{ authentik: [] }],
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Palisade API', version, description: 'Palisade REST API v3 (mirrors the reference API subset).' },
+    info: {
+      title: 'Palisade API',
+      version,
+      description: 'Palisade REST API v3 (mirrors the reference API subset).',
+    },
     servers: [{ url: '/api/v3' }],
     paths,
     components: { securitySchemes: { authentik: { type: 'http', scheme: 'bearer' } } },
@@ -67,8 +76,14 @@ export function renderOpenApi(app: FastifyInstance, version: string): Record<str
 }
 
 function objectParameters(schema: unknown, location: 'path' | 'query'): unknown[] {
-  const properties = (schema as { properties?: Record<string, unknown>; required?: string[] } | undefined)?.properties;
+  const properties = (schema as { properties?: Record<string, unknown>; required?: string[] } | undefined)
+    ?.properties;
   if (!properties) return [];
   const required = new Set((schema as { required?: string[] }).required ?? []);
-  return Object.entries(properties).map(([name, s]) => ({ in: location, name, required: location === 'path' || required.has(name), schema: s }));
+  return Object.entries(properties).map(([name, s]) => ({
+    in: location,
+    name,
+    required: location === 'path' || required.has(name),
+    schema: s,
+  }));
 }

@@ -67,14 +67,18 @@ export async function findGroupByUuid(db: Queryable, uuid: string): Promise<Grou
 /** Finds groups by uuid, in no particular order (for expanding references). */
 export async function findGroupsByUuids(db: Queryable, uuids: readonly string[]): Promise<Group[]> {
   if (uuids.length === 0) return [];
-  const rows = await db.query<GroupRow>(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.uuid = ANY($1::uuid[])`, [
-    [...uuids],
-  ]);
+  const rows = await db.query<GroupRow>(
+    `SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.uuid = ANY($1::uuid[])`,
+    [[...uuids]],
+  );
   return rows.map(toGroup);
 }
 
 /** The uuids of the groups a user is a direct member of, per user id. */
-export async function groupUuidsOfUsers(db: Queryable, userIds: readonly number[]): Promise<Map<number, string[]>> {
+export async function groupUuidsOfUsers(
+  db: Queryable,
+  userIds: readonly number[],
+): Promise<Map<number, string[]>> {
   const result = new Map<number, string[]>(userIds.map((id) => [id, []]));
   if (userIds.length === 0) return result;
   const rows = await db.query<{ user_id: number; group_uuid: string }>(
@@ -86,7 +90,10 @@ export async function groupUuidsOfUsers(db: Queryable, userIds: readonly number[
 }
 
 /** Lists groups with filters, search, ordering and a page window. */
-export async function listGroups(db: Queryable, options: ListOptions): Promise<{ groups: Group[]; count: number }> {
+export async function listGroups(
+  db: Queryable,
+  options: ListOptions,
+): Promise<{ groups: Group[]; count: number }> {
   const sql = buildListSql(GROUP_LIST_SHAPE, options);
   const rows = await db.query<GroupRow>(
     `SELECT ${GROUP_COLUMNS} FROM groups g ${sql.where} ${sql.orderBy} ${sql.limitOffset}`,
@@ -113,14 +120,20 @@ export async function insertGroup(db: Queryable, fields: GroupFields & { name: s
 }
 
 /** Updates a group; `parents` and `memberIds`, when given, replace the current sets. */
-export async function updateGroup(db: Queryable, uuid: string, fields: GroupFields): Promise<Group | undefined> {
+export async function updateGroup(
+  db: Queryable,
+  uuid: string,
+  fields: GroupFields,
+): Promise<Group | undefined> {
   const sets: string[] = [];
   const params: unknown[] = [uuid];
   if (fields.name !== undefined) sets.push(`name = $${params.push(fields.name)}`);
   if (fields.isSuperuser !== undefined) sets.push(`is_superuser = $${params.push(fields.isSuperuser)}`);
-  if (fields.attributes !== undefined) sets.push(`attributes = $${params.push(JSON.stringify(fields.attributes))}`);
+  if (fields.attributes !== undefined)
+    sets.push(`attributes = $${params.push(JSON.stringify(fields.attributes))}`);
   const exists = sets.length
-    ? (await db.query(`UPDATE groups SET ${sets.join(', ')} WHERE uuid = $1 RETURNING uuid`, params)).length === 1
+    ? (await db.query(`UPDATE groups SET ${sets.join(', ')} WHERE uuid = $1 RETURNING uuid`, params))
+        .length === 1
     : (await findGroupByUuid(db, uuid)) !== undefined;
   if (!exists) return undefined;
   await replaceRelations(db, uuid, fields);
@@ -145,7 +158,11 @@ async function replaceRelations(db: Queryable, uuid: string, fields: GroupFields
 }
 
 /** Answers whether making `parents` the parents of `uuid` would close a cycle. */
-export async function wouldCreateCycle(db: Queryable, uuid: string, parents: readonly string[]): Promise<boolean> {
+export async function wouldCreateCycle(
+  db: Queryable,
+  uuid: string,
+  parents: readonly string[],
+): Promise<boolean> {
   if (parents.includes(uuid)) return true;
   if (parents.length === 0) return false;
   const row = await queryOne<{ cycle: boolean }>(
@@ -161,7 +178,10 @@ export async function wouldCreateCycle(db: Queryable, uuid: string, parents: rea
 
 /** Adds a user to a group (idempotent). */
 export async function addGroupMember(db: Queryable, uuid: string, userId: number): Promise<void> {
-  await db.query('INSERT INTO group_members (group_uuid, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [uuid, userId]);
+  await db.query('INSERT INTO group_members (group_uuid, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+    uuid,
+    userId,
+  ]);
 }
 
 /** Removes a user from a group (idempotent). */

@@ -23,7 +23,8 @@ interface SessionRow {
   user_agent: string;
 }
 
-const SESSION_COLUMNS = 's.uuid, s.user_id, s.created, s.last_seen, s.expires, s.client_address, s.user_agent';
+const SESSION_COLUMNS =
+  's.uuid, s.user_id, s.created, s.last_seen, s.expires, s.client_address, s.user_agent';
 
 function toSession(row: SessionRow): Session {
   return {
@@ -47,7 +48,13 @@ export async function createSession(
     db,
     `INSERT INTO sessions AS s (key_digest, user_id, expires, client_address, user_agent)
      VALUES ($1, $2, now() + make_interval(secs => $3), $4, $5) RETURNING ${SESSION_COLUMNS}`,
-    [sha256Hex(cookieValue), input.userId, input.maxAgeSeconds, input.clientAddress, input.userAgent.slice(0, 512)],
+    [
+      sha256Hex(cookieValue),
+      input.userId,
+      input.maxAgeSeconds,
+      input.clientAddress,
+      input.userAgent.slice(0, 512),
+    ],
   );
   if (!row) throw new Error('insert returned no row');
   return { session: toSession(row), cookieValue };
@@ -76,20 +83,27 @@ export async function listUserSessions(db: Queryable, userId: number): Promise<S
 
 /** Revokes the session a cookie value names (sign-out). */
 export async function revokeSessionByCookie(db: Queryable, cookieValue: string): Promise<boolean> {
-  const rows = await db.query('UPDATE sessions SET revoked_at = now() WHERE key_digest = $1 AND revoked_at IS NULL RETURNING uuid', [
-    sha256Hex(cookieValue),
-  ]);
+  const rows = await db.query(
+    'UPDATE sessions SET revoked_at = now() WHERE key_digest = $1 AND revoked_at IS NULL RETURNING uuid',
+    [sha256Hex(cookieValue)],
+  );
   return rows.length === 1;
 }
 
 /** Revokes one session by uuid. */
 export async function revokeSession(db: Queryable, uuid: string): Promise<boolean> {
-  const rows = await db.query('UPDATE sessions SET revoked_at = now() WHERE uuid = $1 AND revoked_at IS NULL RETURNING uuid', [uuid]);
+  const rows = await db.query(
+    'UPDATE sessions SET revoked_at = now() WHERE uuid = $1 AND revoked_at IS NULL RETURNING uuid',
+    [uuid],
+  );
   return rows.length === 1;
 }
 
 /** Revokes every session of a user (password change, deactivation). Returns how many. */
 export async function revokeUserSessions(db: Queryable, userId: number): Promise<number> {
-  const rows = await db.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING uuid', [userId]);
+  const rows = await db.query(
+    'UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING uuid',
+    [userId],
+  );
   return rows.length;
 }

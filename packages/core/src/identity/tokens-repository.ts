@@ -33,7 +33,9 @@ export interface NewToken {
 }
 
 /** Fields a caller may change on a token (the key changes through setTokenKey only). */
-export type TokenChanges = Partial<Pick<Token, 'identifier' | 'intent' | 'userId' | 'description' | 'expiring' | 'expires' | 'managed'>>;
+export type TokenChanges = Partial<
+  Pick<Token, 'identifier' | 'intent' | 'userId' | 'description' | 'expiring' | 'expires' | 'managed'>
+>;
 
 interface TokenRow {
   uuid: string;
@@ -46,10 +48,17 @@ interface TokenRow {
   managed: string | null;
 }
 
-const TOKEN_COLUMNS = 't.uuid, t.identifier, t.intent, t.user_id, t.description, t.expiring, t.expires, t.managed';
+const TOKEN_COLUMNS =
+  't.uuid, t.identifier, t.intent, t.user_id, t.description, t.expiring, t.expires, t.managed';
 
 const TOKEN_LIST_SHAPE: ListShape = {
-  orderable: { identifier: 't.identifier', intent: 't.intent', expires: 't.expires', user: 't.user_id', description: 't.description' },
+  orderable: {
+    identifier: 't.identifier',
+    intent: 't.intent',
+    expires: 't.expires',
+    user: 't.user_id',
+    description: 't.description',
+  },
   searchable: ['t.identifier', 't.description'],
   defaultOrder: 't.identifier ASC',
 };
@@ -74,21 +83,35 @@ export function isTokenExpired(token: Pick<Token, 'expiring' | 'expires'>, now: 
 
 /** Finds a token by its identifier. */
 export async function findTokenByIdentifier(db: Queryable, identifier: string): Promise<Token | undefined> {
-  const row = await queryOne<TokenRow>(db, `SELECT ${TOKEN_COLUMNS} FROM tokens t WHERE t.identifier = $1`, [identifier]);
+  const row = await queryOne<TokenRow>(db, `SELECT ${TOKEN_COLUMNS} FROM tokens t WHERE t.identifier = $1`, [
+    identifier,
+  ]);
   return row && toToken(row);
 }
 
 /** Finds the token whose key is `key`, by its keyed digest: the key is never compared as stored text. */
 export async function findTokenByKey(db: Queryable, box: SecretBox, key: string): Promise<Token | undefined> {
-  const row = await queryOne<TokenRow>(db, `SELECT ${TOKEN_COLUMNS} FROM tokens t WHERE t.key_digest = $1`, [box.digest(key)]);
+  const row = await queryOne<TokenRow>(db, `SELECT ${TOKEN_COLUMNS} FROM tokens t WHERE t.key_digest = $1`, [
+    box.digest(key),
+  ]);
   return row && toToken(row);
 }
 
 /** Lists tokens with filters, search, ordering and a page window. */
-export async function listTokens(db: Queryable, options: ListOptions): Promise<{ tokens: Token[]; count: number }> {
+export async function listTokens(
+  db: Queryable,
+  options: ListOptions,
+): Promise<{ tokens: Token[]; count: number }> {
   const sql = buildListSql(TOKEN_LIST_SHAPE, options);
-  const rows = await db.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM tokens t ${sql.where} ${sql.orderBy} ${sql.limitOffset}`, sql.params);
-  const count = await queryOne<{ count: number }>(db, `SELECT count(*)::int AS count FROM tokens t ${sql.where}`, sql.params.slice(0, -2));
+  const rows = await db.query<TokenRow>(
+    `SELECT ${TOKEN_COLUMNS} FROM tokens t ${sql.where} ${sql.orderBy} ${sql.limitOffset}`,
+    sql.params,
+  );
+  const count = await queryOne<{ count: number }>(
+    db,
+    `SELECT count(*)::int AS count FROM tokens t ${sql.where}`,
+    sql.params.slice(0, -2),
+  );
   return { tokens: rows.map(toToken), count: count?.count ?? 0 };
 }
 
@@ -125,7 +148,11 @@ const TOKEN_CHANGE_COLUMNS: Record<keyof TokenChanges, string> = {
 };
 
 /** Applies changes to the token named `identifier`. */
-export async function updateToken(db: Queryable, identifier: string, changes: TokenChanges): Promise<Token | undefined> {
+export async function updateToken(
+  db: Queryable,
+  identifier: string,
+  changes: TokenChanges,
+): Promise<Token | undefined> {
   const sets: string[] = [];
   const params: unknown[] = [identifier];
   for (const [key, column] of Object.entries(TOKEN_CHANGE_COLUMNS) as [keyof TokenChanges, string][]) {
@@ -133,23 +160,39 @@ export async function updateToken(db: Queryable, identifier: string, changes: To
     sets.push(`${column} = $${params.push(changes[key])}`);
   }
   if (sets.length === 0) return findTokenByIdentifier(db, identifier);
-  const row = await queryOne<TokenRow>(db, `UPDATE tokens AS t SET ${sets.join(', ')} WHERE t.identifier = $1 RETURNING ${TOKEN_COLUMNS}`, params);
+  const row = await queryOne<TokenRow>(
+    db,
+    `UPDATE tokens AS t SET ${sets.join(', ')} WHERE t.identifier = $1 RETURNING ${TOKEN_COLUMNS}`,
+    params,
+  );
   return row && toToken(row);
 }
 
 /** Reveals a token's key (for view_key); undefined when the token does not exist. */
-export async function revealTokenKey(db: Queryable, box: SecretBox, identifier: string): Promise<string | undefined> {
-  const row = await queryOne<{ key_sealed: string }>(db, 'SELECT key_sealed FROM tokens WHERE identifier = $1', [identifier]);
+export async function revealTokenKey(
+  db: Queryable,
+  box: SecretBox,
+  identifier: string,
+): Promise<string | undefined> {
+  const row = await queryOne<{ key_sealed: string }>(
+    db,
+    'SELECT key_sealed FROM tokens WHERE identifier = $1',
+    [identifier],
+  );
   return row && box.open(row.key_sealed);
 }
 
 /** Replaces a token's key. */
-export async function setTokenKey(db: Queryable, box: SecretBox, identifier: string, key: string): Promise<boolean> {
-  const rows = await db.query('UPDATE tokens SET key_digest = $2, key_sealed = $3 WHERE identifier = $1 RETURNING uuid', [
-    identifier,
-    box.digest(key),
-    box.seal(key),
-  ]);
+export async function setTokenKey(
+  db: Queryable,
+  box: SecretBox,
+  identifier: string,
+  key: string,
+): Promise<boolean> {
+  const rows = await db.query(
+    'UPDATE tokens SET key_digest = $2, key_sealed = $3 WHERE identifier = $1 RETURNING uuid',
+    [identifier, box.digest(key), box.seal(key)],
+  );
   return rows.length === 1;
 }
 
@@ -163,5 +206,7 @@ export async function touchToken(db: Queryable, uuid: string): Promise<void> {
 
 /** Deletes a token. */
 export async function deleteToken(db: Queryable, identifier: string): Promise<boolean> {
-  return (await db.query('DELETE FROM tokens WHERE identifier = $1 RETURNING uuid', [identifier])).length === 1;
+  return (
+    (await db.query('DELETE FROM tokens WHERE identifier = $1 RETURNING uuid', [identifier])).length === 1
+  );
 }

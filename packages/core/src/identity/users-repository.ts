@@ -116,7 +116,9 @@ export async function findUserById(db: Queryable, id: number): Promise<User | un
 
 /** Finds a user by its exact username. */
 export async function findUserByUsername(db: Queryable, username: string): Promise<User | undefined> {
-  const row = await queryOne<UserRow>(db, `SELECT ${USER_COLUMNS} FROM users u WHERE u.username = $1`, [username]);
+  const row = await queryOne<UserRow>(db, `SELECT ${USER_COLUMNS} FROM users u WHERE u.username = $1`, [
+    username,
+  ]);
   return row && toUser(row);
 }
 
@@ -130,7 +132,10 @@ export interface UserCredentials {
  * Finds the account a sign-in identifier names: the exact username, else an email address (case-insensitive)
  * that exactly one account has, so a shared address never signs someone into the wrong account.
  */
-export async function findUserForLogin(db: Queryable, identifier: string): Promise<UserCredentials | undefined> {
+export async function findUserForLogin(
+  db: Queryable,
+  identifier: string,
+): Promise<UserCredentials | undefined> {
   const byName = await db.query<UserRow & { password: string | null }>(
     `SELECT ${USER_COLUMNS}, u.password FROM users u WHERE u.username = $1`,
     [identifier],
@@ -147,12 +152,17 @@ export async function findUserForLogin(db: Queryable, identifier: string): Promi
 
 /** Reads a user's password hash (null when unusable). */
 export async function findPasswordHash(db: Queryable, userId: number): Promise<string | null | undefined> {
-  const row = await queryOne<{ password: string | null }>(db, 'SELECT password FROM users WHERE id = $1', [userId]);
+  const row = await queryOne<{ password: string | null }>(db, 'SELECT password FROM users WHERE id = $1', [
+    userId,
+  ]);
   return row?.password;
 }
 
 /** Lists users with filters, search, ordering and a page window; returns the page and the total count. */
-export async function listUsers(db: Queryable, options: ListOptions): Promise<{ users: User[]; count: number }> {
+export async function listUsers(
+  db: Queryable,
+  options: ListOptions,
+): Promise<{ users: User[]; count: number }> {
   const sql = buildListSql(USER_LIST_SHAPE, options);
   const rows = await db.query<UserRow>(
     `SELECT ${USER_COLUMNS} FROM users u ${sql.where} ${sql.orderBy} ${sql.limitOffset}`,
@@ -210,7 +220,11 @@ export async function updateUser(db: Queryable, id: number, changes: UserChanges
     sets.push(`${column} = $${params.length}`);
   }
   sets.push('last_updated = now()');
-  const row = await queryOne<{ id: number }>(db, `UPDATE users SET ${sets.join(', ')} WHERE id = $1 RETURNING id`, params);
+  const row = await queryOne<{ id: number }>(
+    db,
+    `UPDATE users SET ${sets.join(', ')} WHERE id = $1 RETURNING id`,
+    params,
+  );
   return row && findUserById(db, row.id);
 }
 

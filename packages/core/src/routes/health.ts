@@ -11,7 +11,9 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsync {
       const migrated = reachable && (await isMigrated(ctx.db, [...ctx.migrations]));
       if (reachable && migrated) return reply.status(204).send();
       request.log.warn({ reachable, migrated }, 'not ready');
-      return reply.status(503).send({ detail: 'The service is not ready.', code: 'unavailable', reachable, migrated });
+      return reply
+        .status(503)
+        .send({ detail: 'The service is not ready.', code: 'unavailable', reachable, migrated });
     });
   };
 }

@@ -35,7 +35,11 @@ for (const backend of testBackends()) {
       const broken: Migration[] = [
         ...migrations,
         { version: 9998, name: 'good_part', sql: 'CREATE TABLE should_not_survive (id int);' },
-        { version: 9999, name: 'broken', sql: 'CREATE TABLE also_gone (id int);\nSELECT * FROM no_such_table;' },
+        {
+          version: 9999,
+          name: 'broken',
+          sql: 'CREATE TABLE also_gone (id int);\nSELECT * FROM no_such_table;',
+        },
       ];
       await assert.rejects(migrate(db, broken), /9999_broken failed/);
       assert.equal(await tableExists(db, 'should_not_survive'), false);
@@ -61,7 +65,9 @@ describe('migrations from several replicas at once', { skip: POSTGRES_SKIP_REASO
       const migrations = await readMigrations();
       const [a, b] = await Promise.all([migrate(db, migrations), migrate(replica, migrations)]);
       assert.equal(a.applied.length + b.applied.length, migrations.length);
-      const rows = await db.query<{ count: number }>('SELECT count(*)::int AS count FROM palisade_migrations');
+      const rows = await db.query<{ count: number }>(
+        'SELECT count(*)::int AS count FROM palisade_migrations',
+      );
       assert.equal(rows[0]?.count, migrations.length);
     } finally {
       await replica.close();

@@ -34,7 +34,10 @@ for (const backend of testBackends()) {
     it('echoes a safe incoming request id and makes one up otherwise', async () => {
       const kept = await t.app.inject({ url: '/-/health/live/', headers: { 'x-request-id': 'abc-123' } });
       assert.equal(kept.headers['x-request-id'], 'abc-123');
-      const replaced = await t.app.inject({ url: '/-/health/live/', headers: { 'x-request-id': 'bad id\nwith newline' } });
+      const replaced = await t.app.inject({
+        url: '/-/health/live/',
+        headers: { 'x-request-id': 'bad id\nwith newline' },
+      });
       assert.match(String(replaced.headers['x-request-id']), /^[0-9a-f-]{36}$/);
     });
 
@@ -58,7 +61,13 @@ for (const backend of testBackends()) {
       assert.equal(res.statusCode, 200);
       const doc = res.json();
       assert.equal(doc.openapi, '3.1.0');
-      for (const path of ['/core/users/', '/core/users/{id}/', '/core/groups/', '/core/tokens/{identifier}/view_key/', '/root/config/']) {
+      for (const path of [
+        '/core/users/',
+        '/core/users/{id}/',
+        '/core/groups/',
+        '/core/tokens/{identifier}/view_key/',
+        '/root/config/',
+      ]) {
         assert.ok(doc.paths[path], `${path} is documented`);
       }
     });
@@ -75,7 +84,11 @@ describe('error registry', () => {
   it('documents every error code in docs/api.md', async () => {
     const doc = await readFile(join(import.meta.dirname, '..', '..', '..', '..', 'docs', 'api.md'), 'utf8');
     for (const [code, { status }] of Object.entries(ERROR_CODES)) {
-      assert.match(doc, new RegExp(`\\| \`${code}\` \\| ${status} \\|`), `${code} is documented with status ${status}`);
+      assert.match(
+        doc,
+        new RegExp(`\\| \`${code}\` \\| ${status} \\|`),
+        `${code} is documented with status ${status}`,
+      );
     }
   });
 });

@@ -4,9 +4,25 @@ import type { Database } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { addGroupMember, insertGroup, wouldCreateCycle } from '../../src/identity/groups-repository.ts';
 import { createSecretBox } from '../../src/identity/secret-box.ts';
-import { createSession, findLiveSession, listUserSessions, revokeSessionByCookie, revokeUserSessions } from '../../src/identity/sessions-repository.ts';
-import { findTokenByKey, insertToken, revealTokenKey, setTokenKey } from '../../src/identity/tokens-repository.ts';
-import { findUserById, findUserForLogin, insertUser, listUsers } from '../../src/identity/users-repository.ts';
+import {
+  createSession,
+  findLiveSession,
+  listUserSessions,
+  revokeSessionByCookie,
+  revokeUserSessions,
+} from '../../src/identity/sessions-repository.ts';
+import {
+  findTokenByKey,
+  insertToken,
+  revealTokenKey,
+  setTokenKey,
+} from '../../src/identity/tokens-repository.ts';
+import {
+  findUserById,
+  findUserForLogin,
+  insertUser,
+  listUsers,
+} from '../../src/identity/users-repository.ts';
 import { testBackends } from '../support/databases.ts';
 
 const box = createSecretBox('repository-test-secret-key-0123456789abcdef');
@@ -26,7 +42,11 @@ for (const backend of testBackends()) {
     });
 
     it('finds a login by username, or by an email only one account has', async () => {
-      const alice = await insertUser(db, { username: 'alice', email: 'Alice@Example.com', passwordHash: 'x' });
+      const alice = await insertUser(db, {
+        username: 'alice',
+        email: 'Alice@Example.com',
+        passwordHash: 'x',
+      });
       assert.equal((await findUserForLogin(db, 'alice'))?.user.id, alice.id);
       assert.equal((await findUserForLogin(db, 'alice@example.com'))?.user.id, alice.id);
       assert.equal((await findUserForLogin(db, 'alice@example.com'))?.passwordHash, 'x');
@@ -69,13 +89,26 @@ for (const backend of testBackends()) {
       assert.equal(await revealTokenKey(db, box, 'stored-token'), key);
       await setTokenKey(db, box, 'stored-token', 'replacement-key-0002-abcdefgh');
       assert.equal(await findTokenByKey(db, box, key), undefined);
-      assert.equal((await findTokenByKey(db, box, 'replacement-key-0002-abcdefgh'))?.identifier, 'stored-token');
+      assert.equal(
+        (await findTokenByKey(db, box, 'replacement-key-0002-abcdefgh'))?.identifier,
+        'stored-token',
+      );
     });
 
     it('keeps sessions server-side: revocation and expiry end them', async () => {
       const user = await insertUser(db, { username: 'session-user' });
-      const a = await createSession(db, { userId: user.id, maxAgeSeconds: 3600, clientAddress: '127.0.0.1', userAgent: 'test' });
-      const b = await createSession(db, { userId: user.id, maxAgeSeconds: 3600, clientAddress: '127.0.0.1', userAgent: 'test' });
+      const a = await createSession(db, {
+        userId: user.id,
+        maxAgeSeconds: 3600,
+        clientAddress: '127.0.0.1',
+        userAgent: 'test',
+      });
+      const b = await createSession(db, {
+        userId: user.id,
+        maxAgeSeconds: 3600,
+        clientAddress: '127.0.0.1',
+        userAgent: 'test',
+      });
       const dump = JSON.stringify(await db.query('SELECT * FROM sessions'));
       assert.ok(!dump.includes(a.cookieValue), 'the cookie value is not stored');
       assert.equal((await findLiveSession(db, a.cookieValue))?.userId, user.id);
@@ -84,7 +117,12 @@ for (const backend of testBackends()) {
       assert.equal(await findLiveSession(db, a.cookieValue), undefined);
       assert.equal(await revokeUserSessions(db, user.id), 1);
       assert.equal(await findLiveSession(db, b.cookieValue), undefined);
-      const expired = await createSession(db, { userId: user.id, maxAgeSeconds: 0, clientAddress: '', userAgent: '' });
+      const expired = await createSession(db, {
+        userId: user.id,
+        maxAgeSeconds: 0,
+        clientAddress: '',
+        userAgent: '',
+      });
       assert.equal(await findLiveSession(db, expired.cookieValue), undefined);
     });
   });

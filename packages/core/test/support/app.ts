@@ -35,7 +35,10 @@ export function testConfig(env: Record<string, string> = {}): Readonly<PalisadeC
 }
 
 /** Builds the app on a new database of `backend`. */
-export async function createTestApp(backend: TestBackend, env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  backend: TestBackend,
+  env: Record<string, string> = {},
+): Promise<TestApp> {
   const config = testConfig(env);
   const db = await backend.open();
   const migrations = await readMigrations();
@@ -46,7 +49,13 @@ export async function createTestApp(backend: TestBackend, env: Record<string, st
   const admin = await findUserByUsername(db, 'akadmin');
   if (!admin) throw new Error('akadmin was not created');
   const adminToken = `test-admin-token-${Math.random().toString(36).slice(2)}-${Date.now()}`;
-  await insertToken(db, ctx.box, { identifier: 'test-admin', intent: 'api', userId: admin.id, key: adminToken, expiring: false });
+  await insertToken(db, ctx.box, {
+    identifier: 'test-admin',
+    intent: 'api',
+    userId: admin.id,
+    key: adminToken,
+    expiring: false,
+  });
   return {
     app,
     ctx,

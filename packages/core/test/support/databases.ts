@@ -17,11 +17,15 @@ export interface TestBackend {
 
 const serverUrl = process.env.PALISADE_TEST_POSTGRESQL_URL;
 if (!serverUrl && process.env.CI) {
-  throw new Error('CI must provide PALISADE_TEST_POSTGRESQL_URL so the storage suites run on a real PostgreSQL server');
+  throw new Error(
+    'CI must provide PALISADE_TEST_POSTGRESQL_URL so the storage suites run on a real PostgreSQL server',
+  );
 }
 
 /** Why the server backend is absent, for the skip message of a local run. */
-export const POSTGRES_SKIP_REASON = serverUrl ? undefined : 'PALISADE_TEST_POSTGRESQL_URL is not set (CI sets it; see docs/development.md)';
+export const POSTGRES_SKIP_REASON = serverUrl
+  ? undefined
+  : 'PALISADE_TEST_POSTGRESQL_URL is not set (CI sets it; see docs/development.md)';
 
 /** The backends to run a suite against. */
 export function testBackends(): TestBackend[] {
@@ -54,7 +58,9 @@ export async function openServerTestDatabase(adminUrl: string): Promise<Database
 }
 
 /** A connection string to a new server database (for tests that start the whole server), with its cleanup. */
-export async function createServerTestDatabaseUrl(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createServerTestDatabaseUrl(
+  adminUrl: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `palisade_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

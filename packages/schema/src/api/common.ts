@@ -1,7 +1,10 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 
 /** The contract's GenericError. */
-export const GenericError = Type.Object({ detail: Type.String(), code: Type.Optional(Type.String()) }, { $id: 'GenericError' });
+export const GenericError = Type.Object(
+  { detail: Type.String(), code: Type.Optional(Type.String()) },
+  { $id: 'GenericError' },
+);
 
 /** The contract's ValidationError: field -> messages, plus non_field_errors and a code. */
 export const ValidationError = Type.Object(

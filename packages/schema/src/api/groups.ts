@@ -66,4 +66,7 @@ export const GroupRequest = Type.Object(
 export const PatchedGroupRequest = Type.Partial(Type.Object(groupWritable), { additionalProperties: false });
 
 /** The contract's UserAccountRequest (add_user / remove_user). */
-export const UserAccountRequest = Type.Object({ pk: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const UserAccountRequest = Type.Object(
+  { pk: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);

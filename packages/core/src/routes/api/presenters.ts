@@ -26,9 +26,18 @@ export function userAvatar(user: Pick<User, 'name' | 'username'>): string {
 }
 
 /** Presents users in the contract's User shape, loading all their groups in two queries. */
-export async function presentUsers(ctx: AppContext, db: Queryable, users: User[]): Promise<Static<typeof UserBody>[]> {
-  const memberships = await groupUuidsOfUsers(db, users.map((u) => u.id));
-  const groups = new Map((await findGroupsByUuids(db, [...new Set([...memberships.values()].flat())])).map((g) => [g.uuid, g]));
+export async function presentUsers(
+  ctx: AppContext,
+  db: Queryable,
+  users: User[],
+): Promise<Static<typeof UserBody>[]> {
+  const memberships = await groupUuidsOfUsers(
+    db,
+    users.map((u) => u.id),
+  );
+  const groups = new Map(
+    (await findGroupsByUuids(db, [...new Set([...memberships.values()].flat())])).map((g) => [g.uuid, g]),
+  );
   return users.map((user) => {
     const uuids = memberships.get(user.id) ?? [];
     return {
@@ -42,7 +51,17 @@ export async function presentUsers(ctx: AppContext, db: Queryable, users: User[]
       groups: uuids,
       groups_obj: uuids.flatMap((uuid) => {
         const g = groups.get(uuid);
-        return g ? [{ pk: g.uuid, num_pk: g.numPk, name: g.name, is_superuser: g.isSuperuser, attributes: g.attributes }] : [];
+        return g
+          ? [
+              {
+                pk: g.uuid,
+                num_pk: g.numPk,
+                name: g.name,
+                is_superuser: g.isSuperuser,
+                attributes: g.attributes,
+              },
+            ]
+          : [];
       }),
       roles: [],
       roles_obj: [],
@@ -60,7 +79,11 @@ export async function presentUsers(ctx: AppContext, db: Queryable, users: User[]
 }
 
 /** Presents one user in the contract's User shape. */
-export async function presentUser(ctx: AppContext, db: Queryable, user: User): Promise<Static<typeof UserBody>> {
+export async function presentUser(
+  ctx: AppContext,
+  db: Queryable,
+  user: User,
+): Promise<Static<typeof UserBody>> {
   const [body] = await presentUsers(ctx, db, [user]);
   if (!body) throw new Error('presentUsers lost a user');
   return body;
@@ -74,12 +97,24 @@ export async function presentGroups(
   includeUsers = true,
 ): Promise<Static<typeof GroupBody>[]> {
   const related = new Map(
-    (await findGroupsByUuids(db, [...new Set(groups.flatMap((g) => [...g.parents, ...g.children]))])).map((g) => [g.uuid, g]),
+    (await findGroupsByUuids(db, [...new Set(groups.flatMap((g) => [...g.parents, ...g.children]))])).map(
+      (g) => [g.uuid, g],
+    ),
   );
   const relatedObj = (uuids: string[]) =>
     uuids.flatMap((uuid) => {
       const g = related.get(uuid);
-      return g ? [{ pk: g.uuid, name: g.name, is_superuser: g.isSuperuser, attributes: g.attributes, group_uuid: g.uuid }] : [];
+      return g
+        ? [
+            {
+              pk: g.uuid,
+              name: g.name,
+              is_superuser: g.isSuperuser,
+              attributes: g.attributes,
+              group_uuid: g.uuid,
+            },
+          ]
+        : [];
     });
   const memberIds = includeUsers ? [...new Set(groups.flatMap((g) => g.memberIds))] : [];
   const members = new Map<number, User>();
@@ -124,7 +159,11 @@ export async function presentGroups(
 }
 
 /** Presents a token in the contract's Token shape (never with its key). */
-export async function presentToken(ctx: AppContext, db: Queryable, token: Token): Promise<Static<typeof TokenBody>> {
+export async function presentToken(
+  ctx: AppContext,
+  db: Queryable,
+  token: Token,
+): Promise<Static<typeof TokenBody>> {
   const owner = await findUserById(db, token.userId);
   if (!owner) throw new Error(`token ${token.identifier} has no owner`);
   return {

@@ -10,7 +10,13 @@ export function rootRoutes(ctx: AppContext): FastifyPluginAsync {
       '/root/config/',
       { schema: { response: { 200: RootConfig } }, config: { operationId: 'root_config_retrieve' } },
       async () => ({
-        error_reporting: { enabled: false, sentry_dsn: '', environment: '', send_pii: false, traces_sample_rate: 0 },
+        error_reporting: {
+          enabled: false,
+          sentry_dsn: '',
+          environment: '',
+          send_pii: false,
+          traces_sample_rate: 0,
+        },
         capabilities: [],
         cache_timeout: 300,
         cache_timeout_flows: 300,
