@@ -1,0 +1,174 @@
+import { type Static, Type } from '@sinclair/typebox';
+import type { PostgresSsl } from '../db/server.ts';
+
+/**
+ * The one schema of Palisade's settings. It validates the merged file + environment, gives every default,
+ * and generates docs/configuration.md (descriptions here are the documentation). Keys marked `secret` have
+ * a `*_FILE` variant and are never printed.
+ */
+
+const secret = { secret: true } as const;
+
+const LogLevel = Type.Union(
+  ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].map((l) => Type.Literal(l)),
+  { default: 'info', description: 'Least severe log level written (JSON lines on stdout).' },
+);
+
+const SslMode = Type.Union(
+  ['disable', 'require', 'verify-full'].map((m) => Type.Literal(m)),
+  {
+    default: 'disable',
+    description:
+      '`disable`: plain TCP. `require`: TLS without verifying the certificate. `verify-full`: TLS with the certificate verified against the system CAs.',
+  },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    data_dir: Type.String({
+      minLength: 1,
+      default: './data',
+      description:
+        'Folder for the embedded database and the generated secret key. `memory://` keeps the embedded database in memory (tests).',
+    }),
+    secret_key: Type.Optional(
+      Type.String({
+        minLength: 32,
+        description:
+          'Key that signs cookies and encrypts secrets at rest. Generated into `<data_dir>/secret_key` on first start when not set. Changing it signs everyone out and makes stored token keys unreadable.',
+        ...secret,
+      }),
+    ),
+    log_level: LogLevel,
+    listen: Type.Object(
+      {
+        http: Type.String({
+          pattern: '^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+):\\d{1,5}$',
+          default: '0.0.0.0:9000',
+          examples: ['0.0.0.0:9000', '[::]:9000'],
+          description: 'Address the core listens on, `host:port` (`[::]:9000` for IPv6).',
+        }),
+      },
+      { default: {}, additionalProperties: false, description: 'Listening sockets.' },
+    ),
+    external_url: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^/?#]+(/[^?#]*)?$',
+        examples: ['https://auth.example.com'],
+        description:
+          'URL users reach the core at, when it differs from the listen address (behind a reverse proxy). Used in printed links.',
+      }),
+    ),
+    trusted_proxy_cidrs: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description:
+        'Proxies (addresses or CIDRs) whose `X-Forwarded-For`/`X-Forwarded-Proto` are believed. Empty: forwarded headers are ignored. Environment: comma-separated.',
+    }),
+    postgresql: Type.Object(
+      {
+        host: Type.Optional(
+          Type.String({
+            minLength: 1,
+            description: 'PostgreSQL server host. Setting it switches from the embedded database.',
+          }),
+        ),
+        port: Type.Integer({ minimum: 1, maximum: 65535, default: 5432, description: 'Server port.' }),
+        user: Type.String({ minLength: 1, default: 'palisade', description: 'Role to connect as.' }),
+        password: Type.Optional(Type.String({ description: 'Password of the role.', ...secret })),
+        name: Type.String({ minLength: 1, default: 'palisade', description: 'Database name.' }),
+        sslmode: SslMode,
+      },
+      { default: {}, additionalProperties: false, description: 'PostgreSQL server connection.' },
+    ),
+    database_url: Type.Optional(
+      Type.String({
+        pattern: '^postgres(ql)?://',
+        examples: ['postgres://user:password@host:5432/database'],
+        description:
+          'PostgreSQL connection URL (`postgres://user:pass@host:5432/db?sslmode=require`); also read from `DATABASE_URL`. Takes precedence over `postgresql.*`.',
+        ...secret,
+      }),
+    ),
+    bootstrap_password: Type.Optional(
+      Type.String({
+        minLength: 8,
+        description:
+          "akadmin's password, set at first start (while akadmin has none). Also read from `AUTHENTIK_BOOTSTRAP_PASSWORD`.",
+        ...secret,
+      }),
+    ),
+    bootstrap_token: Type.Optional(
+      Type.String({
+        minLength: 16,
+        description:
+          'Key of an api token for akadmin created at first start (identifier `authentik-bootstrap-token`). Also read from `AUTHENTIK_BOOTSTRAP_TOKEN`.',
+        ...secret,
+      }),
+    ),
+    bootstrap_email: Type.Optional(
+      Type.String({
+        format: 'email',
+        description: "akadmin's email, set at first start. Also read from `AUTHENTIK_BOOTSTRAP_EMAIL`.",
+      }),
+    ),
+    login: Type.Object(
+      {
+        max_failures_per_username: Type.Integer({
+          minimum: 1,
+          default: 5,
+          description: 'Failed sign-ins for one username before it is locked for a while.',
+        }),
+        max_failures_per_address: Type.Integer({
+          minimum: 1,
+          default: 20,
+          description: 'Failed sign-ins from one client address before it is locked for a while.',
+        }),
+        lockout_base_seconds: Type.Integer({
+          minimum: 1,
+          default: 2,
+          description: 'First lock duration; it doubles with every further failure.',
+        }),
+        lockout_max_seconds: Type.Integer({
+          minimum: 1,
+          default: 900,
+          description: 'Longest lock duration.',
+        }),
+      },
+      { default: {}, additionalProperties: false, description: 'Sign-in attempt limits.' },
+    ),
+    session: Type.Object(
+      {
+        max_age_seconds: Type.Integer({
+          minimum: 60,
+          default: 1_209_600,
+          description: 'Lifetime of a login session (default 14 days).',
+        }),
+      },
+      { default: {}, additionalProperties: false, description: 'Login sessions.' },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type PalisadeConfig = Static<typeof ConfigSchema>;
+
+/** Where the data lives: the embedded database in a folder, or a PostgreSQL server. */
+export type DatabaseTarget =
+  | { kind: 'embedded'; dataDir: string }
+  | { kind: 'server'; connectionString: string; ssl: PostgresSsl | undefined };
+
+/** Chooses the database: `database_url`, else `postgresql.host`, else the embedded one in `data_dir`. */
+export function databaseTarget(config: Readonly<PalisadeConfig>): DatabaseTarget {
+  if (config.database_url) return { kind: 'server', connectionString: config.database_url, ssl: undefined };
+  const pg = config.postgresql;
+  if (!pg.host) return { kind: 'embedded', dataDir: config.data_dir };
+  const url = new URL('postgres://localhost');
+  url.hostname = pg.host;
+  url.port = String(pg.port);
+  url.username = pg.user;
+  if (pg.password) url.password = pg.password;
+  url.pathname = `/${pg.name}`;
+  const ssl: PostgresSsl =
+    pg.sslmode === 'disable' ? false : { rejectUnauthorized: pg.sslmode === 'verify-full' };
+  return { kind: 'server', connectionString: url.toString(), ssl };
+}
