@@ -32,7 +32,7 @@ const config = loadConfig({
     PALISADE_LOGIN__MAX_FAILURES_PER_ADDRESS: '1000000',
   },
 });
-const server = await startServer(config, { logger: false });
+const server = await startServer(config);
 try {
   const base = server.app.server.address();
   const url = `http://127.0.0.1:${typeof base === 'object' && base ? base.port : 0}`;

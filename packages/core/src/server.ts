@@ -1,5 +1,4 @@
-import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { ensureInitialObjects, isInitialSetupOpen } from './bootstrap.ts';
 import type { PalisadeConfig } from './config/schema.ts';
 import { ensureSecretKey } from './config/secret-key.ts';
@@ -7,6 +6,7 @@ import { type AppContext, createAppContext } from './context.ts';
 import { openConfiguredDatabase } from './db/open.ts';
 import { migrate, readMigrations } from './db/migrate.ts';
 import { buildHttpApp } from './http/app.ts';
+import { createLogger } from './logging.ts';
 
 /** A started core: its HTTP app, context and address. Close it to stop listening and release the database. */
 export interface RunningServer {
@@ -22,9 +22,9 @@ export interface RunningServer {
  */
 export async function startServer(
   config: Readonly<PalisadeConfig>,
-  options: { logger?: boolean | object } = {},
+  options: { logger?: FastifyBaseLogger } = {},
 ): Promise<RunningServer> {
-  const log = pino({ level: config.log_level, base: { service: 'palisade-core' } });
+  const log = options.logger ?? createLogger(config.log_level);
   const secretKey = await ensureSecretKey(config, config.data_dir);
   const db = await openConfiguredDatabase(config);
   try {
@@ -34,7 +34,7 @@ export async function startServer(
     );
     log.info({ database: db.kind, schema_version: result.current }, 'database ready');
     const ctx = await createAppContext({ config, db, secretKey, migrations });
-    const app = await buildHttpApp(ctx, { logger: options.logger ?? log });
+    const app = await buildHttpApp(ctx, { logger: log });
     await ensureInitialObjects(ctx, app.log);
     const [host, port] = splitListen(config.listen.http);
     await app.listen({ host, port });

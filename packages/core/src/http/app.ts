@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { createLogger } from '../logging.ts';
 import { registerRoutes } from '../routes/index.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { collectOpenApiRoutes } from './openapi.ts';
@@ -13,8 +14,8 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** Options that differ between the server and tests. */
 export interface HttpAppOptions {
-  /** A pino logger configuration or instance; false silences logs (tests). */
-  logger?: boolean | object;
+  /** The logger (see logging.ts); false silences logs (tests). Default: a logger at the configured level. */
+  logger?: false | FastifyBaseLogger;
 }
 
 /**
@@ -25,13 +26,10 @@ export interface HttpAppOptions {
 export async function buildHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Promise<FastifyInstance> {
   const trusted = ctx.config.trusted_proxy_cidrs;
   const app = Fastify({
-    logger:
+    loggerInstance:
       options.logger === false
-        ? false
-        : (options.logger ?? {
-            level: ctx.config.log_level,
-            redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-          }),
+        ? createLogger('silent')
+        : (options.logger ?? createLogger(ctx.config.log_level)),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: trusted.length > 0 ? [...trusted] : false,
     genReqId: (req) => {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { ensureInitialObjects } from '../../src/bootstrap.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { PalisadeConfig } from '../../src/config/schema.ts';
@@ -38,13 +38,14 @@ export function testConfig(env: Record<string, string> = {}): Readonly<PalisadeC
 export async function createTestApp(
   backend: TestBackend,
   env: Record<string, string> = {},
+  options: { logger?: FastifyBaseLogger } = {},
 ): Promise<TestApp> {
   const config = testConfig(env);
   const db = await backend.open();
   const migrations = await readMigrations();
   await migrate(db, migrations);
   const ctx = await createAppContext({ config, db, secretKey: config.secret_key ?? '', migrations });
-  const app = await buildHttpApp(ctx, { logger: false });
+  const app = await buildHttpApp(ctx, { logger: options.logger ?? false });
   await ensureInitialObjects(ctx, app.log);
   const admin = await findUserByUsername(db, 'akadmin');
   if (!admin) throw new Error('akadmin was not created');
