@@ -1,15 +1,30 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.ts';
+import { lockDataDir } from './data-dir-lock.ts';
+
+/** The database files' folder inside the data folder (beside the secret key and the lock). */
+export const EMBEDDED_DB_FOLDER = 'pgdata';
 
 /**
- * Opens the embedded database (PGlite: PostgreSQL compiled to WebAssembly) in `dataDir`, or in memory when
- * `dataDir` is `memory://`. It belongs to this one process: the CLI talks to the running server instead of
- * opening the folder beside it.
+ * Opens the embedded database (PGlite: PostgreSQL compiled to WebAssembly) in `<dataDir>/pgdata`, or in
+ * memory when `dataDir` is `memory://`. It belongs to this one process (a lock file enforces it): the CLI
+ * talks to the running server instead of opening the folder beside it.
  */
 export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
-  if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const pg = await PGlite.create(dataDir);
+  let release = () => {};
+  if (!dataDir.startsWith('memory://')) {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    release = lockDataDir(dataDir);
+  }
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create(dataDir.startsWith('memory://') ? dataDir : join(dataDir, EMBEDDED_DB_FOLDER));
+  } catch (error) {
+    release();
+    throw error;
+  }
   const run = (q: Pick<PGlite, 'query'>): Queryable['query'] =>
     async function query<Row>(sql: string, params?: readonly unknown[]) {
       const result = await q.query<Row>(sql, params ? [...params] : undefined);
@@ -27,6 +42,12 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
         return false;
       }
     },
-    close: () => pg.close(),
+    async close() {
+      try {
+        await pg.close();
+      } finally {
+        release();
+      }
+    },
   };
 }

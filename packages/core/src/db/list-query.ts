@@ -7,6 +7,8 @@
 export interface ListOptions {
   /** Equality and set filters already mapped to columns: column SQL -> value (array = any of). */
   filters?: Record<string, unknown>;
+  /** Other conditions, each SQL with one `$?` standing for its value (undefined values are skipped). */
+  conditions?: ReadonlyArray<{ sql: string; value: unknown }>;
   /** A search term matched case-insensitively against the repository's search columns. */
   search?: string;
   /** An API field name, optionally prefixed with `-` for descending. */
@@ -45,6 +47,10 @@ export function buildListSql(shape: ListShape, options: ListOptions, firstParam 
     if (value === undefined) continue;
     if (Array.isArray(value)) clauses.push(`${column} = ANY(${next(value)})`);
     else clauses.push(`${column} = ${next(value)}`);
+  }
+  for (const condition of options.conditions ?? []) {
+    if (condition.value === undefined) continue;
+    clauses.push(`(${condition.sql.replaceAll('$?', next(condition.value))})`);
   }
   if (options.search) {
     const term = next(`%${escapeLike(options.search)}%`);

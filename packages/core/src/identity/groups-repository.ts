@@ -89,12 +89,40 @@ export async function groupUuidsOfUsers(
   return result;
 }
 
+/** The list filters the API offers on groups. */
+export interface GroupFilters {
+  name?: string;
+  isSuperuser?: boolean;
+  memberUsernames?: string[];
+  memberIds?: number[];
+  attributes?: Record<string, unknown>;
+}
+
+function groupConditions(f: GroupFilters): NonNullable<ListOptions['conditions']> {
+  return [
+    { sql: 'g.name = $?', value: f.name },
+    { sql: 'g.is_superuser = $?', value: f.isSuperuser },
+    {
+      sql: 'EXISTS (SELECT 1 FROM group_members gm JOIN users u ON u.id = gm.user_id WHERE gm.group_uuid = g.uuid AND u.username = ANY($?))',
+      value: f.memberUsernames,
+    },
+    {
+      sql: 'EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_uuid = g.uuid AND gm.user_id = ANY($?::int[]))',
+      value: f.memberIds,
+    },
+    { sql: 'g.attributes @> $?::jsonb', value: f.attributes && JSON.stringify(f.attributes) },
+  ];
+}
+
 /** Lists groups with filters, search, ordering and a page window. */
 export async function listGroups(
   db: Queryable,
-  options: ListOptions,
+  options: ListOptions & { filter?: GroupFilters },
 ): Promise<{ groups: Group[]; count: number }> {
-  const sql = buildListSql(GROUP_LIST_SHAPE, options);
+  const sql = buildListSql(GROUP_LIST_SHAPE, {
+    ...options,
+    conditions: [...(options.conditions ?? []), ...groupConditions(options.filter ?? {})],
+  });
   const rows = await db.query<GroupRow>(
     `SELECT ${GROUP_COLUMNS} FROM groups g ${sql.where} ${sql.orderBy} ${sql.limitOffset}`,
     sql.params,

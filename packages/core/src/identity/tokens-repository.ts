@@ -97,12 +97,38 @@ export async function findTokenByKey(db: Queryable, box: SecretBox, key: string)
   return row && toToken(row);
 }
 
+/** The list filters the API offers on tokens. */
+export interface TokenFilters {
+  identifier?: string;
+  intent?: TokenIntent;
+  description?: string;
+  expiring?: boolean;
+  managed?: string;
+  username?: string;
+  userId?: number;
+}
+
+function tokenConditions(f: TokenFilters): NonNullable<ListOptions['conditions']> {
+  return [
+    { sql: 't.identifier = $?', value: f.identifier },
+    { sql: 't.intent = $?', value: f.intent },
+    { sql: 't.description = $?', value: f.description },
+    { sql: 't.expiring = $?', value: f.expiring },
+    { sql: 't.managed = $?', value: f.managed },
+    { sql: 't.user_id = (SELECT id FROM users WHERE username = $?)', value: f.username },
+    { sql: 't.user_id = $?', value: f.userId },
+  ];
+}
+
 /** Lists tokens with filters, search, ordering and a page window. */
 export async function listTokens(
   db: Queryable,
-  options: ListOptions,
+  options: ListOptions & { filter?: TokenFilters },
 ): Promise<{ tokens: Token[]; count: number }> {
-  const sql = buildListSql(TOKEN_LIST_SHAPE, options);
+  const sql = buildListSql(TOKEN_LIST_SHAPE, {
+    ...options,
+    conditions: [...(options.conditions ?? []), ...tokenConditions(options.filter ?? {})],
+  });
   const rows = await db.query<TokenRow>(
     `SELECT ${TOKEN_COLUMNS} FROM tokens t ${sql.where} ${sql.orderBy} ${sql.limitOffset}`,
     sql.params,

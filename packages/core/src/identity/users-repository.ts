@@ -158,12 +158,54 @@ export async function findPasswordHash(db: Queryable, userId: number): Promise<s
   return row?.password;
 }
 
+/** The list filters the API offers on users; each narrows the list when set. */
+export interface UserFilters {
+  username?: string;
+  email?: string;
+  name?: string;
+  isActive?: boolean;
+  isSuperuser?: boolean;
+  path?: string;
+  pathStartsWith?: string;
+  types?: string[];
+  uuid?: string;
+  /** Member of any of these groups (directly). */
+  groupNames?: string[];
+  groupUuids?: string[];
+  /** Attributes containing this JSON object. */
+  attributes?: Record<string, unknown>;
+  lastLoginIsNull?: boolean;
+}
+
+function userConditions(f: UserFilters): NonNullable<ListOptions['conditions']> {
+  const member = (match: string) =>
+    `EXISTS (SELECT 1 FROM group_members gm JOIN groups g ON g.uuid = gm.group_uuid WHERE gm.user_id = u.id AND ${match})`;
+  return [
+    { sql: 'u.username = $?', value: f.username },
+    { sql: 'u.email = $?', value: f.email },
+    { sql: 'u.name = $?', value: f.name },
+    { sql: 'u.is_active = $?', value: f.isActive },
+    { sql: `${IS_SUPERUSER_SQL} = $?`, value: f.isSuperuser },
+    { sql: 'u.path = $?', value: f.path },
+    { sql: "u.path LIKE $? || '%'", value: f.pathStartsWith?.replace(/[\\%_]/g, (c) => `\\${c}`) },
+    { sql: 'u.type = ANY($?)', value: f.types },
+    { sql: 'u.uuid = $?::uuid', value: f.uuid },
+    { sql: member('g.name = ANY($?)'), value: f.groupNames },
+    { sql: member('g.uuid = ANY($?::uuid[])'), value: f.groupUuids },
+    { sql: 'u.attributes @> $?::jsonb', value: f.attributes && JSON.stringify(f.attributes) },
+    { sql: '(u.last_login IS NULL) = $?', value: f.lastLoginIsNull },
+  ];
+}
+
 /** Lists users with filters, search, ordering and a page window; returns the page and the total count. */
 export async function listUsers(
   db: Queryable,
-  options: ListOptions,
+  options: ListOptions & { filter?: UserFilters },
 ): Promise<{ users: User[]; count: number }> {
-  const sql = buildListSql(USER_LIST_SHAPE, options);
+  const sql = buildListSql(USER_LIST_SHAPE, {
+    ...options,
+    conditions: [...(options.conditions ?? []), ...userConditions(options.filter ?? {})],
+  });
   const rows = await db.query<UserRow>(
     `SELECT ${USER_COLUMNS} FROM users u ${sql.where} ${sql.orderBy} ${sql.limitOffset}`,
     sql.params,

@@ -1,0 +1,28 @@
+/**
+ * What the user and token commands need, in two implementations: over the running server's API
+ * (api-admin.ts) or straight on the database when no server is up (direct-admin.ts).
+ */
+export interface IdentityAdmin {
+  /** Shown in messages: where the change was made. */
+  readonly where: string;
+  createUser(input: NewCliUser): Promise<{ pk: number }>;
+  setPassword(username: string, password: string): Promise<void>;
+  createToken(input: NewCliToken): Promise<{ key: string }>;
+  close(): Promise<void>;
+}
+
+export interface NewCliUser {
+  username: string;
+  name: string;
+  email?: string;
+  type: 'internal' | 'service_account';
+  superuser: boolean;
+}
+
+export interface NewCliToken {
+  identifier: string;
+  username: string;
+  intent: 'api' | 'app_password';
+  description?: string;
+  expires?: Date;
+}

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { parse } from 'yaml';
+
+/**
+ * Checks real responses against the REST contract (shared/contracts/authentik-api-subset.yml): the status
+ * must be one the operation lists, and a JSON body must validate against that status's schema.
+ *
+ * One deliberate widening: the contract leaves 404 out of most operations on `{id}` paths, yet an unknown
+ * id can only be answered with 404; those answers are checked against GenericError.
+ */
+
+const CONTRACT_PATH = fileURLToPath(
+  new URL('../../../../../shared/contracts/authentik-api-subset.yml', import.meta.url),
+);
+
+interface Operation {
+  responses: Record<string, { content?: Record<string, { schema?: unknown }>; $ref?: string }>;
+}
+interface Contract {
+  paths: Record<string, Record<string, Operation>>;
+  components: {
+    schemas: Record<string, unknown>;
+    responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+  };
+}
+
+let loaded:
+  { contract: Contract; ajv: Ajv.default; matchers: Array<{ template: string; re: RegExp }> } | undefined;
+
+function load() {
+  if (loaded) return loaded;
+  const contract = parse(readFileSync(CONTRACT_PATH, 'utf8')) as Contract;
+  const ajv = new Ajv.default({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  for (const format of ['double', 'float', 'int32', 'int64', 'binary', 'byte', 'password'])
+    ajv.addFormat(format, true);
+  ajv.addSchema({ components: { schemas: contract.components.schemas } }, 'contract');
+  // Literal segments before parameters, so /core/users/me/ is not taken for /core/users/{id}/.
+  const matchers = Object.keys(contract.paths)
+    .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))
+    .map((template) => ({
+      template,
+      re: new RegExp(
+        `^/api/v3${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}$`,
+      ),
+    }));
+  loaded = { contract, ajv, matchers };
+  return loaded;
+}
+
+/** The contract's path template for a concrete URL (query string ignored), or undefined. */
+export function contractPathFor(url: string): string | undefined {
+  const path = url.split('?')[0] ?? url;
+  return load().matchers.find((m) => m.re.test(path))?.template;
+}
+
+/** Asserts that a response (from `app.inject` or fetch) is one the contract allows for `method url`. */
+export function assertContract(
+  method: string,
+  url: string,
+  response: { statusCode: number; body: string; headers: Record<string, unknown> },
+): void {
+  const { contract, ajv } = load();
+  const template = contractPathFor(url);
+  assert.ok(template, `${url} is not in the contract`);
+  const operation = contract.paths[template]?.[method.toLowerCase()];
+  assert.ok(operation, `${method} ${template} is not in the contract`);
+  const status = String(response.statusCode);
+  let declared = operation.responses[status];
+  if (!declared && status === '404' && template.includes('{')) {
+    declared = { $ref: '#/components/responses/GenericErrorResponse' };
+  }
+  assert.ok(
+    declared,
+    `${method} ${template} answered ${status}, which the contract does not list (${Object.keys(operation.responses).join(', ')}): ${response.body.slice(0, 300)}`,
+  );
+  const resolved = declared.$ref
+    ? contract.components.responses[declared.$ref.split('/').at(-1) ?? '']
+    : declared;
+  const schema = resolved?.content?.['application/json']?.schema;
+  if (!schema) {
+    assert.equal(response.body, '', `${method} ${template} ${status} has no body in the contract`);
+    return;
+  }
+  assert.match(String(response.headers['content-type'] ?? ''), /^application\/json/);
+  const rewritten = JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"contract#/components/'));
+  const validate = ajv.compile(rewritten);
+  const body: unknown = JSON.parse(response.body);
+  assert.ok(
+    validate(body),
+    `${method} ${template} ${status} body does not match the contract: ${ajv.errorsText(validate.errors)}\n${response.body.slice(0, 500)}`,
+  );
+}
