@@ -1,0 +1,81 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../context.ts';
+import { ApiError } from '../../http/api-error.ts';
+import { SESSION_COOKIE, sessionPrincipal } from '../../http/authenticate.ts';
+import { readCookie, setCookie } from '../../http/cookies.ts';
+import { createSession, revokeSessionByCookie } from '../../identity/sessions-repository.ts';
+import type { User } from '../../identity/users-repository.ts';
+
+/** Forms are small: a bound stops a large body before it is parsed. */
+const FORM_BODY_LIMIT = 16 * 1024;
+
+/** The field a form echoes the CSRF token in. */
+export const CSRF_FIELD = 'csrf_token';
+
+/**
+ * Parses `application/x-www-form-urlencoded` bodies into string fields. A field given twice is refused
+ * (a 400), so no code has to guess which of two values counts.
+ */
+export function installFormParser(app: FastifyInstance): void {
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
+    (_request, body, done) => {
+      const fields: Record<string, string> = {};
+      for (const [name, value] of new URLSearchParams(String(body))) {
+        if (Object.hasOwn(fields, name)) {
+          done(new ApiError('invalid', `The form field ${name} was sent more than once.`), undefined);
+          return;
+        }
+        fields[name] = value;
+      }
+      done(null, fields);
+    },
+  );
+}
+
+/** A form's string field, or '' when absent (the parser makes every field a string). */
+export function field(request: FastifyRequest, name: string): string {
+  const body = request.body as Record<string, unknown> | undefined;
+  const value = body?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** Answers whether the form's CSRF field matches the signed cookie. */
+export function formCsrfValid(ctx: AppContext, request: FastifyRequest): boolean {
+  return ctx.csrf.verify(request, field(request, CSRF_FIELD) || undefined);
+}
+
+/** The signed-in user of this browser, if any. */
+export async function currentUser(ctx: AppContext, request: FastifyRequest): Promise<User | undefined> {
+  const cookie = readCookie(request, SESSION_COOKIE);
+  return cookie ? (await sessionPrincipal(ctx, cookie))?.user : undefined;
+}
+
+/**
+ * Signs the browser in as `user`: a new server-side session (any previous one of this browser is revoked,
+ * so a session id planted before sign-in is worthless) and its cookie.
+ */
+export async function startSession(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: User,
+): Promise<void> {
+  const previous = readCookie(request, SESSION_COOKIE);
+  if (previous) await revokeSessionByCookie(ctx.db, previous);
+  const maxAgeSeconds = ctx.config.session.max_age_seconds;
+  const { cookieValue } = await createSession(ctx.db, {
+    userId: user.id,
+    maxAgeSeconds,
+    clientAddress: request.ip,
+    userAgent: String(request.headers['user-agent'] ?? '').slice(0, 512),
+  });
+  setCookie(request, reply, SESSION_COOKIE, cookieValue, { maxAgeSeconds });
+  request.log.info({ user: user.username, pk: user.id }, 'signed in');
+}
+
+/** Sends an HTML page. */
+export function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').send(body);
+}
