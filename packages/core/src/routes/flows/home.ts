@@ -22,7 +22,7 @@ export function homeRoutes(ctx: AppContext): FastifyPluginAsync {
         reply,
         200,
         page(
-          'Palisade',
+          'Signed in',
           html`<p>
               Signed in as
               <strong id="username">${user.username}</strong>${user.email ? html` (${user.email})` : ''}.
