@@ -36,9 +36,11 @@ export async function freePort(): Promise<number> {
  * server prints that it is running. Rejects with the process output if it exits or takes over `timeoutMs`.
  */
 export async function startServerProcess(
-  options: { command?: string[]; env?: Record<string, string>; timeoutMs?: number } = {},
+  options: { command?: string[]; env?: Record<string, string>; timeoutMs?: number; dataDir?: string } = {},
 ): Promise<ServerProcess> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'palisade-e2e-'));
+  // A data folder given by the caller is the caller's to remove; one made here is removed on stop.
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'palisade-e2e-')));
   const port = await freePort();
   const [command, ...args] = options.command ?? ['npm', 'start', '--silent'];
   const started = Date.now();
@@ -88,7 +90,7 @@ export async function startServerProcess(
       process.kill(-child.pid, 'SIGTERM');
       await exited;
     }
-    await rm(dataDir, { recursive: true, force: true });
+    if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
   };
   return { url: `http://127.0.0.1:${port}`, dataDir, output: () => output, readyAfterMs, stop };
 }
