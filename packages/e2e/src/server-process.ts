@@ -84,7 +84,8 @@ export async function startServerProcess(
     });
   });
   const stop = async () => {
-    if (child.exitCode === null && child.pid) {
+    // A process killed by a signal has signalCode set and exitCode still null: either means it is gone.
+    if (child.exitCode === null && child.signalCode === null && child.pid) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       // npm start runs node as a child: signal the whole process group so neither is left behind.
       process.kill(-child.pid, 'SIGTERM');
