@@ -42,6 +42,9 @@ export async function buildHttpApp(ctx: AppContext, options: HttpAppOptions = {}
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // The API speaks JSON only (flow pages add form bodies in their own scope); text/plain would otherwise
+  // reach validation as a string and be reported as a type error instead of a wrong media type.
+  app.removeContentTypeParser('text/plain');
   installValidators(app);
   installErrorHandlers(app);
   collectOpenApiRoutes(app);
