@@ -84,7 +84,7 @@ try {
           method: 'POST',
           redirect: 'manual',
           headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
-          body: new URLSearchParams({ csrf_token: csrf, username: 'akadmin', password }).toString(),
+          body: new URLSearchParams({ csrf_token: csrf, uid_field: 'akadmin', password }).toString(),
         }),
       { ...opts, expectStatus: 303 },
     ),

@@ -3,10 +3,10 @@ import { isInitialSetupOpen } from '../../bootstrap.ts';
 import type { AppContext } from '../../context.ts';
 import { html } from '../../flows/html.ts';
 import { page } from '../../flows/page.ts';
-import { CSRF_FIELD, currentUser, sendPage } from './form.ts';
+import { currentUser, sendPage } from './form.ts';
 import { SIGN_IN_PATH } from './sign-in.ts';
 import { SETUP_PATH } from './initial-setup.ts';
-import { SIGN_OUT_PATH } from './sign-out.ts';
+import { signOutForm } from './sign-out.ts';
 
 /** `/`: who is signed in, with a sign-out button; otherwise on to setup or sign-in. */
 export function homeRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -17,7 +17,6 @@ export function homeRoutes(ctx: AppContext): FastifyPluginAsync {
         if (await isInitialSetupOpen(ctx)) return reply.redirect(SETUP_PATH, 302);
         return reply.redirect(`${SIGN_IN_PATH}?next=%2F`, 302);
       }
-      const csrf = ctx.csrf.ensureToken(request, reply);
       return sendPage(
         reply,
         200,
@@ -27,10 +26,7 @@ export function homeRoutes(ctx: AppContext): FastifyPluginAsync {
               Signed in as
               <strong id="username">${user.username}</strong>${user.email ? html` (${user.email})` : ''}.
             </p>
-            <form method="post" action="${SIGN_OUT_PATH}">
-              <input type="hidden" name="${CSRF_FIELD}" value="${csrf}" />
-              <button type="submit">Sign out</button>
-            </form>`,
+            ${signOutForm(ctx.csrf.ensureToken(request, reply))}`,
         ),
       );
     });

@@ -2,13 +2,21 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { SESSION_COOKIE } from '../../http/authenticate.ts';
 import { clearCookie, readCookie } from '../../http/cookies.ts';
-import { html } from '../../flows/html.ts';
+import { type Html, html } from '../../flows/html.ts';
 import { page } from '../../flows/page.ts';
 import { revokeSessionByCookie } from '../../identity/sessions-repository.ts';
 import { CSRF_FIELD, currentUser, formCsrfValid, sendPage } from './form.ts';
 import { SIGN_IN_PATH } from './sign-in.ts';
 
 export const SIGN_OUT_PATH = '/if/flow/default-invalidation-flow/';
+
+/** The sign-out button: a CSRF-protected POST form. */
+export function signOutForm(csrf: string): Html {
+  return html`<form method="post" action="${SIGN_OUT_PATH}">
+    <input type="hidden" name="${CSRF_FIELD}" value="${csrf}" />
+    <button type="submit">Sign out</button>
+  </form>`;
+}
 
 /** The invalidation flow: a confirmation page, and a POST that ends the session on the server. */
 export function signOutRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -23,10 +31,7 @@ export function signOutRoutes(ctx: AppContext): FastifyPluginAsync {
         page(
           'Sign out',
           html`<p>Sign out ${user.username}?</p>
-            <form method="post" action="${SIGN_OUT_PATH}">
-              <input type="hidden" name="${CSRF_FIELD}" value="${csrf}" />
-              <button type="submit">Sign out</button>
-            </form>`,
+            ${signOutForm(csrf)}`,
         ),
       );
     });
