@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { safeNextPath } from '../../src/flows/safe-next.ts';
-import { argon2Sync, randomBytes } from 'node:crypto';
 import { hashPassword, verifyPassword } from '../../src/identity/passwords.ts';
 import { findPasswordHash, insertUser } from '../../src/identity/users-repository.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { BrowserSession } from '../support/browser-session.ts';
+import { legacyArgon2Hash } from '../support/legacy-hash.ts';
 import { testBackends } from '../support/databases.ts';
 
 const SETUP = '/if/flow/initial-setup/';
@@ -132,19 +132,9 @@ for (const backend of testBackends()) {
       });
 
       it('rehashes a password made with older argon2 parameters at sign-in', async () => {
-        const salt = randomBytes(16);
-        const tag = argon2Sync('argon2id', {
-          message: 'legacy-password',
-          nonce: salt,
-          parallelism: 1,
-          tagLength: 32,
-          memory: 8192,
-          passes: 1,
-        });
-        const b64 = (x: Buffer) => x.toString('base64').replace(/=+$/, '');
         const legacy = await insertUser(t.db, {
           username: 'legacy',
-          passwordHash: `$argon2id$v=19$m=8192,t=1,p=1$${b64(salt)}$${b64(tag)}`,
+          passwordHash: legacyArgon2Hash('legacy-password'),
         });
         const browser = new BrowserSession(t.app);
         const res = await browser.submit(SIGN_IN, { uid_field: 'legacy', password: 'legacy-password' });

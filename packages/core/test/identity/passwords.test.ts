@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { argon2Sync, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import {
   hashPassword,
@@ -8,6 +7,7 @@ import {
   PASSWORD_PARAMETERS,
   verifyPassword,
 } from '../../src/identity/passwords.ts';
+import { legacyArgon2Hash } from '../support/legacy-hash.ts';
 
 describe('passwords', () => {
   it('hashes with argon2id in PHC form, salted, and verifies', async () => {
@@ -20,17 +20,7 @@ describe('passwords', () => {
   });
 
   it('flags a hash made with older parameters for rehash', async () => {
-    const salt = randomBytes(16);
-    const tag = argon2Sync('argon2id', {
-      message: 'old password',
-      nonce: salt,
-      parallelism: 1,
-      tagLength: 32,
-      memory: 8192,
-      passes: 1,
-    });
-    const b64 = (x: Buffer) => x.toString('base64').replace(/=+$/, '');
-    const old = `$argon2id$v=19$m=8192,t=1,p=1$${b64(salt)}$${b64(tag)}`;
+    const old = legacyArgon2Hash('old password');
     assert.notEqual(PASSWORD_PARAMETERS.memory, 8192);
     assert.deepEqual(await verifyPassword(old, 'old password'), { ok: true, needsRehash: true });
     assert.deepEqual(await verifyPassword(old, 'wrong'), { ok: false, needsRehash: false });
