@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { assertSuperuser, authenticateApiRequest } from '../http/authenticate.ts';
+import { applicationRoutes } from './api/applications.ts';
 import { groupRoutes } from './api/groups.ts';
+import { policyBindingRoutes } from './api/policy-bindings.ts';
 import { rootRoutes } from './api/root.ts';
 import { schemaRoutes } from './api/schema.ts';
 import { tokenRoutes } from './api/tokens.ts';
@@ -39,6 +41,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(userRoutes(ctx));
         await admin.register(groupRoutes(ctx));
         await admin.register(tokenRoutes(ctx));
+        await admin.register(applicationRoutes(ctx));
+        await admin.register(policyBindingRoutes(ctx));
       });
     },
     { prefix: '/api/v3' },

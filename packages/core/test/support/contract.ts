@@ -12,8 +12,8 @@ import { parse } from 'yaml';
  * Two deliberate widenings, both where the reference's own responses differ from its generated schema:
  * - the contract leaves 404 out of most operations on `{id}` paths, yet an unknown id can only be answered
  *   with 404; those answers are checked against GenericError;
- * - `format: email` accepts the empty string, which the reference returns for a user without an email
- *   (a blank Django EmailField) although its schema says `format: email`.
+ * - `format: email` and `format: uri` accept the empty string, which the reference returns for a blank
+ *   email or launch URL (blank Django EmailField / URLField) although its schema names the format.
  */
 
 const CONTRACT_PATH = fileURLToPath(
@@ -41,9 +41,10 @@ function load() {
   addFormats.default(ajv);
   const email = /^[^\s@]+@[^\s@]+$/;
   ajv.addFormat('email', (value: string) => value === '' || email.test(value));
+  ajv.addFormat('uri', (value: string) => value === '' || URL.canParse(value));
   for (const format of ['double', 'float', 'int32', 'int64', 'binary', 'byte', 'password'])
     ajv.addFormat(format, true);
-  ajv.addSchema({ components: { schemas: contract.components.schemas } }, 'contract');
+  ajv.addSchema({ components: { schemas: nullableWithoutType(contract.components.schemas) } }, 'contract');
   // Literal segments before parameters, so /core/users/me/ is not taken for /core/users/{id}/.
   const matchers = Object.keys(contract.paths)
     .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))
@@ -106,4 +107,20 @@ export function assertContract(
     validate(body),
     `${method} ${template} ${status} body does not match the contract: ${ajv.errorsText(validate.errors)}\n${response.body.slice(0, 500)}`,
   );
+}
+
+/**
+ * OpenAPI 3.0 writes "this $ref, or null" as `{ allOf: [$ref], nullable: true }`, which Ajv's `nullable`
+ * (meant to sit beside `type`) refuses; rewrite those as `anyOf: [schema, null]`.
+ */
+function nullableWithoutType(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(nullableWithoutType);
+  if (!node || typeof node !== 'object') return node;
+  const entries = Object.entries(node).map(([key, value]) => [key, nullableWithoutType(value)] as const);
+  const copy = Object.fromEntries(entries) as Record<string, unknown>;
+  if (copy.nullable === true && copy.type === undefined) {
+    const { nullable: _nullable, ...rest } = copy;
+    return { anyOf: [rest, { type: 'null' }] };
+  }
+  return copy;
 }

@@ -1,0 +1,245 @@
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import {
+  Application as ApplicationBody,
+  ApplicationRequest,
+  GenericError,
+  ListQuery,
+  Paginated,
+  PatchedApplicationRequest,
+  PolicyTestResult,
+  ValidationError,
+} from '@palisade/schema';
+import type { FastifyPluginAsync } from 'fastify';
+import {
+  type Application,
+  type ApplicationFields,
+  deleteApplication,
+  findApplicationBySlug,
+  insertApplication,
+  listApplications,
+  type PolicyEngineMode,
+  updateApplication,
+} from '../../applications/applications-repository.ts';
+import type { AppContext } from '../../context.ts';
+import { assertThat, notFound, uniqueViolation, validationFailed } from '../../http/api-error.ts';
+import { MAX_PAGE_SIZE, paginated, pageWindow } from '../../http/pagination.ts';
+import { findUserById } from '../../identity/users-repository.ts';
+import { evaluateAccess } from '../../policies/engine.ts';
+
+const errors = { 400: ValidationError, 403: GenericError, 404: GenericError };
+
+const ApplicationListQuery = Type.Object({
+  ...ListQuery,
+  name: Type.Optional(Type.String()),
+  slug: Type.Optional(Type.String()),
+  group: Type.Optional(Type.String()),
+  meta_launch_url: Type.Optional(Type.String()),
+  meta_description: Type.Optional(Type.String()),
+  meta_publisher: Type.Optional(Type.String()),
+  only_with_launch_url: Type.Optional(Type.Boolean()),
+  superuser_full_list: Type.Optional(Type.Boolean()),
+  for_user: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
+});
+
+const Slug = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 50 }) });
+const CheckAccessQuery = Type.Object({
+  for_user: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
+});
+
+type ApplicationInput = Static<typeof PatchedApplicationRequest>;
+
+function applicationFields(body: ApplicationInput): ApplicationFields {
+  return {
+    name: body.name,
+    slug: body.slug,
+    providerId: body.provider,
+    openInNewTab: body.open_in_new_tab,
+    metaLaunchUrl: body.meta_launch_url,
+    metaIcon: body.meta_icon,
+    metaDescription: body.meta_description,
+    metaPublisher: body.meta_publisher,
+    policyEngineMode: body.policy_engine_mode as PolicyEngineMode | undefined,
+    group: body.group,
+  };
+}
+
+/** The contract's Application shape. Providers are not served yet, so an application has none to show. */
+function presentApplication(app: Application): Static<typeof ApplicationBody> {
+  return {
+    pk: app.uuid,
+    name: app.name,
+    slug: app.slug,
+    provider: app.providerId,
+    provider_obj: null,
+    backchannel_providers: [],
+    backchannel_providers_obj: [],
+    launch_url: app.metaLaunchUrl || null,
+    open_in_new_tab: app.openInNewTab,
+    meta_launch_url: app.metaLaunchUrl,
+    meta_icon: app.metaIcon,
+    meta_icon_url: app.metaIcon || null,
+    meta_icon_themed_urls: null,
+    meta_description: app.metaDescription,
+    meta_publisher: app.metaPublisher,
+    policy_engine_mode: app.policyEngineMode,
+    group: app.group,
+  };
+}
+
+function rejectProvider(provider: number | null | undefined): void {
+  // Providers arrive with their own tables; until then no id can name one.
+  assertThat(provider === undefined || provider === null, () =>
+    validationFailed({ provider: [`Invalid pk "${provider}" - object does not exist.`] }),
+  );
+}
+
+function duplicateSlug(error: unknown): never {
+  if (uniqueViolation(error))
+    throw validationFailed({ slug: ['Application with this slug already exists.'] }, 'unique');
+  throw error;
+}
+
+/** /core/applications/: applications and who may use them. */
+export function applicationRoutes(ctx: AppContext): FastifyPluginAsync {
+  async function userOrError(id: number) {
+    const user = await findUserById(ctx.db, id);
+    assertThat(user, () => validationFailed({ for_user: ['User does not exist.'] }));
+    return user;
+  }
+
+  return async (app) => {
+    app.get<{ Querystring: Static<typeof ApplicationListQuery> }>(
+      '/core/applications/',
+      {
+        schema: {
+          querystring: ApplicationListQuery,
+          response: { 200: Paginated(ApplicationBody), ...errors },
+        },
+        config: { operationId: 'core_applications_list' },
+      },
+      async (request) => {
+        const q = request.query;
+        const filter = {
+          name: q.name,
+          slug: q.slug,
+          group: q.group,
+          metaLaunchUrl: q.meta_launch_url,
+          metaDescription: q.meta_description,
+          metaPublisher: q.meta_publisher,
+          onlyWithLaunchUrl: q.only_with_launch_url,
+        };
+        if (q.superuser_full_list) {
+          const { applications, count } = await listApplications(ctx.db, { ...pageWindow(q), filter });
+          return paginated(q, applications.map(presentApplication), count);
+        }
+        // As in the reference, the default list is the applications the user (or `for_user`) may use. Access
+        // is decided per application, so this reads at most MAX_PAGE_SIZE applications before paging.
+        const user = q.for_user ? await userOrError(q.for_user) : request.principal?.user;
+        assertThat(user, notFound);
+        const { applications } = await listApplications(ctx.db, {
+          ...pageWindow({ ...q, page: 1, page_size: MAX_PAGE_SIZE }),
+          filter,
+        });
+        const allowed: Application[] = [];
+        for (const candidate of applications) {
+          if ((await evaluateAccess(ctx.db, candidate.uuid, candidate.policyEngineMode, user.id)).passing) {
+            allowed.push(candidate);
+          }
+        }
+        const { limit, offset } = pageWindow(q);
+        return paginated(q, allowed.slice(offset, offset + limit).map(presentApplication), allowed.length);
+      },
+    );
+
+    app.post<{ Body: Static<typeof ApplicationRequest> }>(
+      '/core/applications/',
+      {
+        schema: { body: ApplicationRequest, response: { 201: ApplicationBody, ...errors } },
+        config: { operationId: 'core_applications_create' },
+      },
+      async (request, reply) => {
+        rejectProvider(request.body.provider);
+        const created = await insertApplication(ctx.db, {
+          ...applicationFields(request.body),
+          name: request.body.name,
+          slug: request.body.slug,
+        }).catch(duplicateSlug);
+        request.log.info({ application: created.slug }, 'application created');
+        return reply.code(201).send(presentApplication(created));
+      },
+    );
+
+    app.get<{ Params: Static<typeof Slug> }>(
+      '/core/applications/:slug/',
+      {
+        schema: { params: Slug, response: { 200: ApplicationBody, ...errors } },
+        config: { operationId: 'core_applications_retrieve' },
+      },
+      async (request) => {
+        const found = await findApplicationBySlug(ctx.db, request.params.slug);
+        assertThat(found, notFound);
+        return presentApplication(found);
+      },
+    );
+
+    for (const [method, body, operationId] of [
+      ['PUT', ApplicationRequest, 'core_applications_update'],
+      ['PATCH', PatchedApplicationRequest, 'core_applications_partial_update'],
+    ] as const) {
+      app.route<{ Params: Static<typeof Slug>; Body: ApplicationInput }>({
+        method,
+        url: '/core/applications/:slug/',
+        schema: { params: Slug, body, response: { 200: ApplicationBody, ...errors } },
+        config: { operationId },
+        handler: async (request) => {
+          rejectProvider(request.body.provider);
+          const updated = await updateApplication(
+            ctx.db,
+            request.params.slug,
+            applicationFields(request.body),
+          ).catch(duplicateSlug);
+          assertThat(updated, notFound);
+          request.log.info({ application: updated.slug }, 'application updated');
+          return presentApplication(updated);
+        },
+      });
+    }
+
+    app.delete<{ Params: Static<typeof Slug> }>(
+      '/core/applications/:slug/',
+      {
+        schema: { params: Slug, response: { 204: Type.Null(), ...errors } },
+        config: { operationId: 'core_applications_destroy' },
+      },
+      async (request, reply) => {
+        const deleted = await ctx.db.transaction((tx) => deleteApplication(tx, request.params.slug));
+        assertThat(deleted, notFound);
+        request.log.info({ application: request.params.slug }, 'application deleted');
+        return reply.code(204).send();
+      },
+    );
+
+    app.get<{ Params: Static<typeof Slug>; Querystring: Static<typeof CheckAccessQuery> }>(
+      '/core/applications/:slug/check_access/',
+      {
+        schema: {
+          params: Slug,
+          querystring: CheckAccessQuery,
+          response: { 200: PolicyTestResult, ...errors },
+        },
+        config: { operationId: 'core_applications_check_access_retrieve' },
+      },
+      async (request) => {
+        const target = await findApplicationBySlug(ctx.db, request.params.slug);
+        assertThat(target, notFound);
+        const user = request.query.for_user
+          ? await userOrError(request.query.for_user)
+          : request.principal?.user;
+        assertThat(user, notFound);
+        const result = await evaluateAccess(ctx.db, target.uuid, target.policyEngineMode, user.id);
+        return { ...result, log_messages: [] };
+      },
+    );
+  };
+}
