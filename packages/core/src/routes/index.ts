@@ -11,6 +11,7 @@ import { userRoutes } from './api/users.ts';
 import { userSelfRoutes } from './api/users-self.ts';
 import { flowRoutes } from './flows/index.ts';
 import { healthRoutes } from './health.ts';
+import { oauth2Routes } from './oauth2/index.ts';
 
 /**
  * Registers every route, grouped by who may call it; authentication is attached once per group, never
@@ -22,6 +23,7 @@ import { healthRoutes } from './health.ts';
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   await app.register(healthRoutes(ctx));
   await app.register(flowRoutes(ctx));
+  await app.register(oauth2Routes(ctx));
   await app.register(
     async (api) => {
       await api.register(rootRoutes(ctx));

@@ -1,0 +1,93 @@
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { AppContext } from '../context.ts';
+import { findUserById } from '../identity/users-repository.ts';
+import { createAdapterClass } from './adapter.ts';
+import { SCOPE_CLAIMS, subjectFor, userClaims } from './claims.ts';
+import { findOAuth2ProviderByClientId } from './providers-repository.ts';
+import { ensureSigningJwk } from './signing-key.ts';
+
+/** Where the authorization server lives; every application's issuer is `<base>/<slug>/`. */
+export const OAUTH2_BASE = '/application/o';
+
+/** The interaction page oidc-provider sends browsers to when it needs a sign-in or consent. */
+export function interactionPath(uid: string): string {
+  return `${OAUTH2_BASE}/interaction/${uid}/`;
+}
+
+type ClientWithExtras = { clientId: string; 'urn:palisade:provider'?: number };
+type TtlKind = 'AccessToken' | 'AuthorizationCode' | 'RefreshToken';
+
+/**
+ * Builds the authorization server of one application: oidc-provider (OpenID certified) with its objects in
+ * the core's database, the core's session for sign-in (see routes/oauth2/interaction.ts), the reference's
+ * endpoint layout (shared authorize/token/userinfo/introspect/revoke, per-application end-session and jwks),
+ * and token lifetimes taken from the client's provider.
+ */
+export async function createIssuer(ctx: AppContext, origin: string, slug: string): Promise<Provider> {
+  const jwk = await ensureSigningJwk(ctx);
+  const ttl = (kind: TtlKind, fallback: number) => (_koa: unknown, _token: unknown, client?: unknown) =>
+    (client as { 'urn:palisade:ttl'?: Record<TtlKind, number> } | undefined)?.['urn:palisade:ttl']?.[kind] ??
+    fallback;
+  const configuration: Configuration = {
+    adapter: createAdapterClass(ctx.db, ctx.box),
+    jwks: { keys: [jwk as never] },
+    cookies: { keys: [ctx.box.digest('oidc-cookies')] },
+    extraClientMetadata: {
+      properties: ['urn:palisade:application', 'urn:palisade:provider', 'urn:palisade:ttl'],
+    },
+    findAccount: async (_koa, id) => {
+      const user = await findUserById(ctx.db, Number(id));
+      if (!user?.isActive) return undefined;
+      return {
+        accountId: id,
+        claims: async (_use, _scope, _claims, _rejected) => {
+          const client = (_koa as KoaContextWithOIDC).oidc?.client as ClientWithExtras | undefined;
+          const provider = client ? await findOAuth2ProviderByClientId(ctx.db, client.clientId) : undefined;
+          return userClaims(ctx, user, subjectFor(ctx, user, provider?.subMode ?? 'hashed_user_id')) as never;
+        },
+      };
+    },
+    claims: Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
+    scopes: ['openid', 'profile', 'email', 'offline_access'],
+    features: {
+      devInteractions: { enabled: false },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      clientCredentials: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+    },
+    pkce: { required: (_koa, client) => client.tokenEndpointAuthMethod === 'none' },
+    routes: {
+      authorization: '/authorize/',
+      token: '/token/',
+      userinfo: '/userinfo/',
+      introspection: '/introspect/',
+      revocation: '/revoke/',
+      end_session: `/${slug}/end-session/`,
+      jwks: `/${slug}/jwks/`,
+    },
+    interactions: { url: (_koa, interaction) => interactionPath(interaction.uid) },
+    ttl: {
+      AccessToken: ttl('AccessToken', 3600),
+      AuthorizationCode: ttl('AuthorizationCode', 60),
+      RefreshToken: ttl('RefreshToken', 2592000),
+      ClientCredentials: ttl('AccessToken', 3600),
+      Interaction: 3600,
+      Session: ctx.config.session.max_age_seconds,
+      Grant: ctx.config.session.max_age_seconds,
+    },
+    rotateRefreshToken: true,
+    renderError: async (koa, out) => {
+      koa.type = 'html';
+      koa.body = `<!doctype html><title>Error</title><h1>${escape(out.error)}</h1><p>${escape(out.error_description ?? '')}</p>`;
+    },
+  };
+  const provider = new Provider(`${origin}${OAUTH2_BASE}/${slug}/`, configuration);
+  // The core hands over requests with X-Forwarded-* rewritten from what it trusts (routes/oauth2/index.ts).
+  provider.proxy = true;
+  return provider;
+}
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import * as client from 'openid-client';
+import { insertApplication } from '../../src/applications/applications-repository.ts';
+import { hashPassword } from '../../src/identity/passwords.ts';
+import { insertUser } from '../../src/identity/users-repository.ts';
+import { insertOAuth2Provider } from '../../src/oauth2/providers-repository.ts';
+import { type RunningServer, startServer } from '../../src/server.ts';
+import { testConfig } from '../support/app.ts';
+import { cookieFetch } from '../support/cookie-fetch.ts';
+
+const REDIRECT = 'https://rp.example.com/callback';
+
+describe('OpenID Connect with a real relying party (openid-client)', () => {
+  let server: RunningServer;
+  let config: client.Configuration;
+  before(async () => {
+    server = await startServer(
+      testConfig({
+        PALISADE_LISTEN__HTTP: '127.0.0.1:0',
+        PALISADE_LOG_LEVEL: process.env.DEBUG_LOG ?? 'silent',
+      }),
+    );
+    const { db, box } = server.ctx;
+    await insertUser(db, {
+      username: 'alice',
+      email: 'alice@example.com',
+      name: 'Alice',
+      passwordHash: await hashPassword('alice-password'),
+    });
+    await db.transaction(async (tx) => {
+      const provider = await insertOAuth2Provider(tx, box, {
+        name: 'Wiki provider',
+        clientId: 'wiki-client',
+        clientSecret: 'wiki-secret-0123456789',
+        redirectUris: [{ matching_mode: 'strict', url: REDIRECT }],
+      });
+      await insertApplication(tx, { name: 'Wiki', slug: 'wiki', providerId: provider.id });
+    });
+    const address = server.app.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const issuer = new URL(`http://127.0.0.1:${port}/application/o/wiki/`);
+    config = await client.discovery(issuer, 'wiki-client', 'wiki-secret-0123456789', undefined, {
+      execute: [client.allowInsecureRequests],
+    });
+  });
+  after(() => server?.close());
+
+  /** Walks the browser part: authorize → sign in at the core → back to the redirect_uri with a code. */
+  async function authorize(
+    scope: string,
+    extra: Record<string, string> = {},
+  ): Promise<{ callback: URL; verifier: string; state: string }> {
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT,
+      scope,
+      state,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      ...extra,
+    });
+    const browser = cookieFetch(url.origin);
+    let step = await browser.follow(url.href);
+    assert.match(step.url, /\/if\/flow\/default-authentication-flow\/\?next=/);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(await step.res.text())?.[1] ?? '';
+    step = await browser.follow(step.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf_token: csrf, uid_field: 'alice', password: 'alice-password' }),
+    });
+    assert.ok(step.url.startsWith(REDIRECT), `ended at ${step.url} (${step.res.status})`);
+    return { callback: new URL(step.url), verifier, state };
+  }
+
+  it('publishes discovery per application with the reference endpoint layout', () => {
+    const meta = config.serverMetadata();
+    assert.match(meta.issuer, /\/application\/o\/wiki\/$/);
+    assert.match(meta.authorization_endpoint ?? '', /\/application\/o\/authorize\/$/);
+    assert.match(meta.token_endpoint ?? '', /\/application\/o\/token\/$/);
+    assert.match(meta.userinfo_endpoint ?? '', /\/application\/o\/userinfo\/$/);
+    assert.match(meta.introspection_endpoint ?? '', /\/application\/o\/introspect\/$/);
+    assert.match(meta.revocation_endpoint ?? '', /\/application\/o\/revoke\/$/);
+    assert.match(meta.jwks_uri ?? '', /\/application\/o\/wiki\/jwks\/$/);
+    assert.match(meta.end_session_endpoint ?? '', /\/application\/o\/wiki\/end-session\/$/);
+  });
+
+  it('runs the authorization code flow with PKCE, then userinfo, introspection and revocation', async () => {
+    const { callback, verifier, state } = await authorize('openid profile email');
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    const claims = tokens.claims();
+    assert.ok(claims?.sub);
+    const info = await client.fetchUserInfo(config, tokens.access_token, claims?.sub ?? '');
+    assert.equal(info.preferred_username, 'alice');
+    assert.equal(info.email, 'alice@example.com');
+    const active = await client.tokenIntrospection(config, tokens.access_token);
+    assert.equal(active.active, true);
+    assert.equal(active.client_id, 'wiki-client');
+    await client.tokenRevocation(config, tokens.access_token);
+    assert.equal((await client.tokenIntrospection(config, tokens.access_token)).active, false);
+  });
+
+  it('rotates refresh tokens and revokes the grant when an old one is replayed', async () => {
+    // OpenID Connect Core §11: offline_access is granted with prompt=consent.
+    const { callback, verifier, state } = await authorize('openid offline_access', { prompt: 'consent' });
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    assert.ok(tokens.refresh_token, 'offline_access gives a refresh token');
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token ?? '');
+    assert.ok(refreshed.refresh_token);
+    assert.notEqual(refreshed.refresh_token, tokens.refresh_token, 'refresh tokens rotate');
+    assert.equal((await client.tokenIntrospection(config, refreshed.access_token)).active, true);
+    await assert.rejects(
+      client.refreshTokenGrant(config, tokens.refresh_token ?? ''),
+      (error: { error?: string }) => error.error === 'invalid_grant',
+    );
+    // Reuse means the token leaked: everything issued under the grant is revoked.
+    assert.equal((await client.tokenIntrospection(config, refreshed.access_token)).active, false);
+    await assert.rejects(client.refreshTokenGrant(config, refreshed.refresh_token ?? ''));
+  });
+
+  it('refuses a reused code and a wrong PKCE verifier', async () => {
+    const first = await authorize('openid');
+    await client.authorizationCodeGrant(config, first.callback, {
+      pkceCodeVerifier: first.verifier,
+      expectedState: first.state,
+    });
+    await assert.rejects(
+      client.authorizationCodeGrant(config, first.callback, {
+        pkceCodeVerifier: first.verifier,
+        expectedState: first.state,
+      }),
+      (error: { error?: string }) => error.error === 'invalid_grant',
+    );
+    const second = await authorize('openid');
+    await assert.rejects(
+      client.authorizationCodeGrant(config, second.callback, {
+        pkceCodeVerifier: client.randomPKCECodeVerifier(),
+        expectedState: second.state,
+      }),
+      (error: { error?: string }) => error.error === 'invalid_grant',
+    );
+  });
+
+  it('refuses a wrong client secret', async () => {
+    const meta = config.serverMetadata();
+    const wrong = new client.Configuration(meta, 'wiki-client', 'not-the-secret');
+    client.allowInsecureRequests(wrong);
+    await assert.rejects(
+      client.clientCredentialsGrant(wrong, { scope: 'openid' }),
+      (error: { error?: string }) => error.error === 'invalid_client',
+    );
+  });
+});
