@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as client from 'openid-client';
-import { insertApplication } from '../../src/applications/applications-repository.ts';
+import { findApplicationBySlug, insertApplication } from '../../src/applications/applications-repository.ts';
+import { insertBinding } from '../../src/policies/bindings-repository.ts';
 import { hashPassword } from '../../src/identity/passwords.ts';
-import { insertUser } from '../../src/identity/users-repository.ts';
+import { findUserByUsername, insertUser } from '../../src/identity/users-repository.ts';
 import { insertOAuth2Provider } from '../../src/oauth2/providers-repository.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
 import { testConfig } from '../support/app.ts';
@@ -146,6 +147,70 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
       }),
       (error: { error?: string }) => error.error === 'invalid_grant',
     );
+  });
+
+  it('issues client-credentials tokens to a confidential client', async () => {
+    const tokens = await client.clientCredentialsGrant(config, { scope: 'openid' });
+    assert.ok(tokens.access_token);
+    assert.equal((await client.tokenIntrospection(config, tokens.access_token)).active, true);
+  });
+
+  it('refuses a redirect_uri that is not registered, without redirecting to it', async () => {
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: 'https://evil.example/callback',
+      scope: 'openid',
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    });
+    const res = await fetch(url, { redirect: 'manual' });
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get('location'), null);
+    assert.match(await res.text(), /redirect_uri/);
+  });
+
+  it('shows an access-denied page to a user the application does not admit, and issues no code', async () => {
+    const { db } = server.ctx;
+    const outsider = await insertUser(db, {
+      username: 'outsider',
+      passwordHash: await hashPassword('outsider-password'),
+    });
+    const app = await findApplicationBySlug(db, 'wiki');
+    assert.ok(app);
+    await insertBinding(db, {
+      target: app.uuid,
+      userId: (await findUserByUsername(db, 'alice'))?.id ?? 0,
+      order: 0,
+    });
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      state: 'xyz',
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    });
+    const browser = cookieFetch(url.origin);
+    let step = await browser.follow(url.href);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(await step.res.text())?.[1] ?? '';
+    step = await browser.follow(step.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        csrf_token: csrf,
+        uid_field: outsider.username,
+        password: 'outsider-password',
+      }),
+    });
+    assert.equal(step.res.status, 403);
+    assert.match(await step.res.text(), /You are not allowed to use <strong>Wiki<\/strong>/);
+    assert.ok(!step.url.startsWith(REDIRECT));
+    const codes = await db.query(
+      "SELECT 1 FROM oidc_models WHERE model = 'AuthorizationCode' AND payload->>'accountId' = $1",
+      [String(outsider.id)],
+    );
+    assert.equal(codes.length, 0);
+    // alice, who is bound, still gets in.
+    const ok = await authorize('openid');
+    assert.ok(ok.callback.searchParams.get('code'));
   });
 
   it('refuses a wrong client secret', async () => {
