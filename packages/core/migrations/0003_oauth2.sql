@@ -37,8 +37,12 @@ CREATE TABLE oauth2_providers (
   access_token_validity text NOT NULL DEFAULT 'hours=1',
   refresh_token_validity text NOT NULL DEFAULT 'days=30',
   include_claims_in_id_token boolean NOT NULL DEFAULT true,
+  refresh_token_threshold text NOT NULL DEFAULT 'seconds=0',
   sub_mode text NOT NULL DEFAULT 'hashed_user_id'
-    CHECK (sub_mode IN ('hashed_user_id', 'user_id', 'user_uuid', 'user_username', 'user_email', 'user_upn'))
+    CHECK (sub_mode IN ('hashed_user_id', 'user_id', 'user_uuid', 'user_username', 'user_email', 'user_upn')),
+  issuer_mode text NOT NULL DEFAULT 'per_provider' CHECK (issuer_mode IN ('global', 'per_provider')),
+  logout_uri text NOT NULL DEFAULT '',
+  logout_method text NOT NULL DEFAULT 'backchannel' CHECK (logout_method IN ('backchannel', 'frontchannel'))
 );
 
 ALTER TABLE applications ADD CONSTRAINT applications_provider_fk

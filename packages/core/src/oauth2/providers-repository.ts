@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { queryOne } from '../db/database.ts';
+import { buildListSql, type ListOptions, type ListShape } from '../db/list-query.ts';
 import type { SecretBox } from '../identity/secret-box.ts';
 
 export interface RedirectUri {
@@ -11,6 +12,7 @@ export interface RedirectUri {
 export interface OAuth2Provider {
   id: number;
   name: string;
+  authenticationFlow: string | null;
   authorizationFlow: string;
   invalidationFlow: string;
   clientType: 'confidential' | 'public';
@@ -19,15 +21,26 @@ export interface OAuth2Provider {
   accessCodeValidity: string;
   accessTokenValidity: string;
   refreshTokenValidity: string;
+  refreshTokenThreshold: string;
   includeClaimsInIdToken: boolean;
   subMode: string;
-  /** Slug of the application it serves, if any: its issuer is /application/o/<slug>/. */
+  issuerMode: string;
+  logoutUri: string;
+  logoutMethod: string;
+  /** The application it serves, if any: its issuer is /application/o/<slug>/. */
   applicationSlug: string | null;
+  applicationName: string | null;
 }
+
+/** Fields of the provider row and of its OAuth2 row that a caller may set. */
+export type OAuth2ProviderFields = Partial<
+  Omit<OAuth2Provider, 'id' | 'applicationSlug' | 'applicationName'> & { clientSecret: string }
+>;
 
 interface Row {
   id: number;
   name: string;
+  authentication_flow: string | null;
   authorization_flow: string;
   invalidation_flow: string;
   client_type: 'confidential' | 'public';
@@ -36,21 +49,56 @@ interface Row {
   access_code_validity: string;
   access_token_validity: string;
   refresh_token_validity: string;
+  refresh_token_threshold: string;
   include_claims_in_id_token: boolean;
   sub_mode: string;
+  issuer_mode: string;
+  logout_uri: string;
+  logout_method: string;
   application_slug: string | null;
+  application_name: string | null;
 }
 
-const SELECT = `SELECT p.id, p.name, p.authorization_flow, p.invalidation_flow, o.client_type, o.client_id,
-  o.redirect_uris, o.access_code_validity, o.access_token_validity, o.refresh_token_validity,
-  o.include_claims_in_id_token, o.sub_mode, a.slug AS application_slug
+const SELECT = `SELECT p.id, p.name, p.authentication_flow, p.authorization_flow, p.invalidation_flow, o.client_type,
+  o.client_id, o.redirect_uris, o.access_code_validity, o.access_token_validity, o.refresh_token_validity,
+  o.refresh_token_threshold, o.include_claims_in_id_token, o.sub_mode, o.issuer_mode, o.logout_uri,
+  o.logout_method, a.slug AS application_slug, a.name AS application_name
   FROM oauth2_providers o JOIN providers p ON p.id = o.provider_id
   LEFT JOIN applications a ON a.provider_id = p.id`;
+
+const PROVIDER_COLUMNS = {
+  name: 'name',
+  authenticationFlow: 'authentication_flow',
+  authorizationFlow: 'authorization_flow',
+  invalidationFlow: 'invalidation_flow',
+} as const;
+
+const OAUTH2_COLUMNS = {
+  clientType: 'client_type',
+  clientId: 'client_id',
+  redirectUris: 'redirect_uris',
+  accessCodeValidity: 'access_code_validity',
+  accessTokenValidity: 'access_token_validity',
+  refreshTokenValidity: 'refresh_token_validity',
+  refreshTokenThreshold: 'refresh_token_threshold',
+  includeClaimsInIdToken: 'include_claims_in_id_token',
+  subMode: 'sub_mode',
+  issuerMode: 'issuer_mode',
+  logoutUri: 'logout_uri',
+  logoutMethod: 'logout_method',
+} as const;
+
+const LIST_SHAPE: ListShape = {
+  orderable: { name: 'p.name', pk: 'p.id', client_id: 'o.client_id' },
+  searchable: ['p.name', 'o.client_id', 'a.slug'],
+  defaultOrder: 'p.name ASC, p.id ASC',
+};
 
 function toProvider(row: Row): OAuth2Provider {
   return {
     id: row.id,
     name: row.name,
+    authenticationFlow: row.authentication_flow,
     authorizationFlow: row.authorization_flow,
     invalidationFlow: row.invalidation_flow,
     clientType: row.client_type,
@@ -59,10 +107,20 @@ function toProvider(row: Row): OAuth2Provider {
     accessCodeValidity: row.access_code_validity,
     accessTokenValidity: row.access_token_validity,
     refreshTokenValidity: row.refresh_token_validity,
+    refreshTokenThreshold: row.refresh_token_threshold,
     includeClaimsInIdToken: row.include_claims_in_id_token,
     subMode: row.sub_mode,
+    issuerMode: row.issuer_mode,
+    logoutUri: row.logout_uri,
+    logoutMethod: row.logout_method,
     applicationSlug: row.application_slug,
+    applicationName: row.application_name,
   };
+}
+
+export async function findOAuth2Provider(db: Queryable, id: number): Promise<OAuth2Provider | undefined> {
+  const row = await queryOne<Row>(db, `${SELECT} WHERE p.id = $1`, [id]);
+  return row && toProvider(row);
 }
 
 export async function findOAuth2ProviderByClientId(
@@ -73,15 +131,39 @@ export async function findOAuth2ProviderByClientId(
   return row && toProvider(row);
 }
 
-export async function findOAuth2ProviderBySlug(
-  db: Queryable,
-  slug: string,
-): Promise<OAuth2Provider | undefined> {
-  const row = await queryOne<Row>(db, `${SELECT} WHERE a.slug = $1`, [slug]);
-  return row && toProvider(row);
+/** The list filters the API offers on OAuth2 providers. */
+export interface OAuth2ProviderFilters {
+  name?: string;
+  clientId?: string;
+  clientType?: string;
+  applicationSlug?: string;
 }
 
-/** The client secret in clear, for client authentication and HS256 signing. */
+export async function listOAuth2Providers(
+  db: Queryable,
+  options: ListOptions & { filter?: OAuth2ProviderFilters },
+): Promise<{ providers: OAuth2Provider[]; count: number }> {
+  const f = options.filter ?? {};
+  const sql = buildListSql(LIST_SHAPE, {
+    ...options,
+    conditions: [
+      { sql: 'p.name = $?', value: f.name },
+      { sql: 'o.client_id = $?', value: f.clientId },
+      { sql: 'o.client_type = $?', value: f.clientType },
+      { sql: 'a.slug = $?', value: f.applicationSlug },
+    ],
+  });
+  const rows = await db.query<Row>(`${SELECT} ${sql.where} ${sql.orderBy} ${sql.limitOffset}`, sql.params);
+  const count = await queryOne<{ count: number }>(
+    db,
+    `SELECT count(*)::int AS count FROM oauth2_providers o JOIN providers p ON p.id = o.provider_id
+     LEFT JOIN applications a ON a.provider_id = p.id ${sql.where}`,
+    sql.params.slice(0, -2),
+  );
+  return { providers: rows.map(toProvider), count: count?.count ?? 0 };
+}
+
+/** The client secret in clear, for client authentication and the admin API. */
 export async function revealClientSecret(
   db: Queryable,
   box: SecretBox,
@@ -95,50 +177,73 @@ export async function revealClientSecret(
   return row && box.open(row.client_secret_sealed);
 }
 
-export interface NewOAuth2Provider {
-  name: string;
-  authorizationFlowSlug?: string;
-  clientType?: 'confidential' | 'public';
-  clientId: string;
-  clientSecret: string;
-  redirectUris: RedirectUri[];
-  accessCodeValidity?: string;
-  accessTokenValidity?: string;
-  refreshTokenValidity?: string;
-  subMode?: string;
+function columnValue(key: string, value: unknown): unknown {
+  return key === 'redirectUris' ? JSON.stringify(value) : value;
 }
 
-/** Creates an OAuth2 provider (callers run it in a transaction). */
+/** Creates an OAuth2 provider; flows not given default to the implicit-consent and default invalidation flows. */
 export async function insertOAuth2Provider(
   db: Queryable,
   box: SecretBox,
-  p: NewOAuth2Provider,
+  fields: OAuth2ProviderFields & { name: string; clientId: string; clientSecret: string },
 ): Promise<OAuth2Provider> {
   const created = await queryOne<{ id: number }>(
     db,
-    `INSERT INTO providers (name, authorization_flow, invalidation_flow)
-     VALUES ($1, (SELECT uuid FROM flows WHERE slug = $2), (SELECT uuid FROM flows WHERE slug = 'default-invalidation-flow'))
+    `INSERT INTO providers (name, authentication_flow, authorization_flow, invalidation_flow)
+     VALUES ($1, $2,
+       coalesce($3, (SELECT uuid FROM flows WHERE slug = 'default-provider-authorization-implicit-consent')),
+       coalesce($4, (SELECT uuid FROM flows WHERE slug = 'default-invalidation-flow')))
      RETURNING id`,
-    [p.name, p.authorizationFlowSlug ?? 'default-provider-authorization-implicit-consent'],
-  );
-  if (!created) throw new Error('insert returned no row');
-  await db.query(
-    `INSERT INTO oauth2_providers (provider_id, client_type, client_id, client_secret_sealed, redirect_uris,
-       access_code_validity, access_token_validity, refresh_token_validity, sub_mode)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
-      created.id,
-      p.clientType ?? 'confidential',
-      p.clientId,
-      box.seal(p.clientSecret),
-      JSON.stringify(p.redirectUris),
-      p.accessCodeValidity ?? 'minutes=1',
-      p.accessTokenValidity ?? 'hours=1',
-      p.refreshTokenValidity ?? 'days=30',
-      p.subMode ?? 'hashed_user_id',
+      fields.name,
+      fields.authenticationFlow ?? null,
+      fields.authorizationFlow ?? null,
+      fields.invalidationFlow ?? null,
     ],
   );
-  const row = await queryOne<Row>(db, `${SELECT} WHERE p.id = $1`, [created.id]);
-  if (!row) throw new Error('provider vanished');
-  return toProvider(row);
+  if (!created) throw new Error('insert returned no row');
+  const columns = ['provider_id', 'client_secret_sealed'];
+  const params: unknown[] = [created.id, box.seal(fields.clientSecret)];
+  for (const [key, column] of Object.entries(OAUTH2_COLUMNS)) {
+    const value = fields[key as keyof typeof OAUTH2_COLUMNS];
+    if (value === undefined) continue;
+    columns.push(column);
+    params.push(columnValue(key, value));
+  }
+  await db.query(
+    `INSERT INTO oauth2_providers (${columns.join(', ')}) VALUES (${params.map((_, i) => `$${i + 1}`).join(', ')})`,
+    params,
+  );
+  return (await findOAuth2Provider(db, created.id)) as OAuth2Provider;
+}
+
+/** Applies changes to a provider; undefined when it does not exist. */
+export async function updateOAuth2Provider(
+  db: Queryable,
+  box: SecretBox,
+  id: number,
+  fields: OAuth2ProviderFields,
+): Promise<OAuth2Provider | undefined> {
+  if (!(await findOAuth2Provider(db, id))) return undefined;
+  for (const [table, key, mapping] of [
+    ['providers', 'id', PROVIDER_COLUMNS],
+    ['oauth2_providers', 'provider_id', OAUTH2_COLUMNS],
+  ] as const) {
+    const params: unknown[] = [id];
+    const sets: string[] = [];
+    for (const [field, column] of Object.entries(mapping)) {
+      const value = fields[field as keyof OAuth2ProviderFields];
+      if (value !== undefined) sets.push(`${column} = $${params.push(columnValue(field, value))}`);
+    }
+    if (table === 'oauth2_providers' && fields.clientSecret !== undefined) {
+      sets.push(`client_secret_sealed = $${params.push(box.seal(fields.clientSecret))}`);
+    }
+    if (sets.length) await db.query(`UPDATE ${table} SET ${sets.join(', ')} WHERE ${key} = $1`, params);
+  }
+  return findOAuth2Provider(db, id);
+}
+
+/** Deletes a provider; its application keeps existing, without a provider. */
+export async function deleteOAuth2Provider(db: Queryable, id: number): Promise<boolean> {
+  return (await db.query('DELETE FROM providers WHERE id = $1 RETURNING id', [id])).length === 1;
 }

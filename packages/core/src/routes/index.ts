@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { assertSuperuser, authenticateApiRequest } from '../http/authenticate.ts';
 import { applicationRoutes } from './api/applications.ts';
+import { flowInstanceRoutes } from './api/flows.ts';
+import { oauth2ProviderRoutes } from './api/oauth2-providers.ts';
 import { groupRoutes } from './api/groups.ts';
 import { policyBindingRoutes } from './api/policy-bindings.ts';
 import { rootRoutes } from './api/root.ts';
@@ -45,6 +47,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(tokenRoutes(ctx));
         await admin.register(applicationRoutes(ctx));
         await admin.register(policyBindingRoutes(ctx));
+        await admin.register(oauth2ProviderRoutes(ctx));
+        await admin.register(flowInstanceRoutes(ctx));
       });
     },
     { prefix: '/api/v3' },

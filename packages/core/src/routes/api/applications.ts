@@ -22,6 +22,8 @@ import {
   updateApplication,
 } from '../../applications/applications-repository.ts';
 import type { AppContext } from '../../context.ts';
+import type { Queryable } from '../../db/database.ts';
+import { queryOne } from '../../db/database.ts';
 import { assertThat, notFound, uniqueViolation, validationFailed } from '../../http/api-error.ts';
 import { MAX_PAGE_SIZE, paginated, pageWindow } from '../../http/pagination.ts';
 import { findUserById } from '../../identity/users-repository.ts';
@@ -87,16 +89,20 @@ function presentApplication(app: Application): Static<typeof ApplicationBody> {
   };
 }
 
-function rejectProvider(provider: number | null | undefined): void {
-  // Providers arrive with their own tables; until then no id can name one.
-  assertThat(provider === undefined || provider === null, () =>
+async function assertProviderExists(db: Queryable, provider: number | null | undefined): Promise<void> {
+  if (provider === undefined || provider === null) return;
+  const found = await queryOne(db, 'SELECT 1 FROM providers WHERE id = $1', [provider]);
+  assertThat(found, () =>
     validationFailed({ provider: [`Invalid pk "${provider}" - object does not exist.`] }),
   );
 }
 
 function duplicateSlug(error: unknown): never {
-  if (uniqueViolation(error))
-    throw validationFailed({ slug: ['Application with this slug already exists.'] }, 'unique');
+  const constraint = uniqueViolation(error);
+  if (constraint?.includes('provider')) {
+    throw validationFailed({ provider: ['This provider already serves another application.'] }, 'unique');
+  }
+  if (constraint) throw validationFailed({ slug: ['Application with this slug already exists.'] }, 'unique');
   throw error;
 }
 
@@ -159,7 +165,7 @@ export function applicationRoutes(ctx: AppContext): FastifyPluginAsync {
         config: { operationId: 'core_applications_create' },
       },
       async (request, reply) => {
-        rejectProvider(request.body.provider);
+        await assertProviderExists(ctx.db, request.body.provider);
         const created = await insertApplication(ctx.db, {
           ...applicationFields(request.body),
           name: request.body.name,
@@ -193,7 +199,7 @@ export function applicationRoutes(ctx: AppContext): FastifyPluginAsync {
         schema: { params: Slug, body, response: { 200: ApplicationBody, ...errors } },
         config: { operationId },
         handler: async (request) => {
-          rejectProvider(request.body.provider);
+          await assertProviderExists(ctx.db, request.body.provider);
           const updated = await updateApplication(
             ctx.db,
             request.params.slug,

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { apiClient } from '../support/api-client.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { testBackends } from '../support/databases.ts';
+
+interface ProviderBody {
+  pk: number;
+  name: string;
+  client_id: string;
+  client_secret: string;
+  client_type: string;
+  authorization_flow: string;
+  assigned_application_slug: string | null;
+  redirect_uris: Array<{ matching_mode: string; url: string }>;
+}
+
+for (const backend of testBackends()) {
+  describe(`OAuth2 providers API on ${backend.name}`, () => {
+    let t: TestApp;
+    let api: ReturnType<typeof apiClient>;
+    const flows: Record<string, string> = {};
+    before(async () => {
+      t = await createTestApp(backend);
+      api = apiClient(t.app, t.adminHeaders);
+      const list = (await api.get('/api/v3/flows/instances/?page_size=100')).json() as {
+        results: Array<{ slug: string; pk: string }>;
+      };
+      for (const flow of list.results) flows[flow.slug] = flow.pk;
+    });
+    after(() => t.close());
+
+    const base = () => ({
+      name: 'Grafana',
+      authorization_flow: flows['default-provider-authorization-explicit-consent'],
+      invalidation_flow: flows['default-invalidation-flow'],
+      redirect_uris: [{ matching_mode: 'strict', url: 'https://grafana.example.com/login/generic_oauth' }],
+    });
+
+    it('lists the built-in flows, filterable by designation', async () => {
+      const res = await api.get('/api/v3/flows/instances/?designation=authorization');
+      const slugs = (res.json() as { results: Array<{ slug: string }> }).results.map((f) => f.slug);
+      assert.deepEqual(slugs, [
+        'default-provider-authorization-explicit-consent',
+        'default-provider-authorization-implicit-consent',
+      ]);
+    });
+
+    it('creates a provider with a generated client id and secret, and serves it back', async () => {
+      const res = await api.post('/api/v3/providers/oauth2/', base());
+      assert.equal(res.statusCode, 201, res.body);
+      const created = res.json() as ProviderBody;
+      assert.ok(created.client_id.length >= 32);
+      assert.ok(created.client_secret.length >= 64);
+      assert.equal(created.client_type, 'confidential');
+      assert.equal(created.assigned_application_slug, null);
+      const again = (await api.get(`/api/v3/providers/oauth2/${created.pk}/`)).json() as ProviderBody;
+      assert.equal(again.client_secret, created.client_secret);
+      const listed = (await api.get(`/api/v3/providers/oauth2/?client_id=${created.client_id}`)).json() as {
+        results: ProviderBody[];
+      };
+      assert.deepEqual(
+        listed.results.map((p) => p.pk),
+        [created.pk],
+      );
+    });
+
+    it('links to an application and gives its setup URLs', async () => {
+      const provider = (
+        await api.post('/api/v3/providers/oauth2/', { ...base(), name: 'Wiki', client_id: 'wiki' })
+      ).json() as ProviderBody;
+      const app = await api.post('/api/v3/core/applications/', {
+        name: 'Wiki',
+        slug: 'wiki',
+        provider: provider.pk,
+      });
+      assert.equal(app.statusCode, 201, app.body);
+      const second = await api.post('/api/v3/core/applications/', {
+        name: 'Wiki 2',
+        slug: 'wiki2',
+        provider: provider.pk,
+      });
+      assert.equal(second.statusCode, 400, 'one provider serves one application');
+      const urls = (await api.get(`/api/v3/providers/oauth2/${provider.pk}/setup_urls/`)).json() as Record<
+        string,
+        string
+      >;
+      assert.match(urls.issuer ?? '', /\/application\/o\/wiki\/$/);
+      assert.match(urls.provider_info ?? '', /\/application\/o\/wiki\/\.well-known\/openid-configuration$/);
+      const discovery = await t.app.inject({ url: '/application/o/wiki/.well-known/openid-configuration' });
+      assert.equal(discovery.statusCode, 200);
+      assert.equal((discovery.json() as { issuer: string }).issuer, urls.issuer);
+      const linked = (await api.get(`/api/v3/providers/oauth2/${provider.pk}/`)).json() as ProviderBody;
+      assert.equal(linked.assigned_application_slug, 'wiki');
+    });
+
+    it('updates, keeps the secret when none is sent, and deletes', async () => {
+      const provider = (
+        await api.post('/api/v3/providers/oauth2/', { ...base(), name: 'Temp' })
+      ).json() as ProviderBody;
+      const url = `/api/v3/providers/oauth2/${provider.pk}/`;
+      const patched = (
+        await api.patch(url, { access_token_validity: 'minutes=10', client_secret: '' })
+      ).json() as ProviderBody & {
+        access_token_validity: string;
+      };
+      assert.equal(patched.access_token_validity, 'minutes=10');
+      assert.equal(patched.client_secret, provider.client_secret);
+      assert.equal((await api.delete(url)).statusCode, 204);
+      assert.equal((await api.get(url)).statusCode, 404);
+    });
+
+    it('names the field for bad durations, flows of the wrong kind, bad redirect URIs and duplicates', async () => {
+      for (const [body, field] of [
+        [{ ...base(), name: 'A', access_token_validity: 'fortnights=2' }, 'access_token_validity'],
+        [{ ...base(), name: 'B', access_code_validity: 'seconds=0' }, 'access_code_validity'],
+        [
+          { ...base(), name: 'C', authorization_flow: flows['default-invalidation-flow'] },
+          'authorization_flow',
+        ],
+        [
+          { ...base(), name: 'D', redirect_uris: [{ matching_mode: 'strict', url: 'not a url' }] },
+          'redirect_uris',
+        ],
+        [{ ...base(), name: 'E', client_secret: 'short' }, 'client_secret'],
+        [{ ...base(), name: 'Grafana' }, 'name'],
+        [{ ...base(), name: 'F', client_id: 'wiki' }, 'client_id'],
+      ] as const) {
+        const res = await api.post('/api/v3/providers/oauth2/', body);
+        assert.equal(res.statusCode, 400, `${JSON.stringify(body)}: ${res.body}`);
+        assert.ok((res.json() as Record<string, unknown>)[field], `${field}: ${res.body}`);
+      }
+    });
+  });
+}
