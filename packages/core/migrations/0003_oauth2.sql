@@ -62,3 +62,20 @@ CREATE TABLE oidc_models (
 CREATE INDEX oidc_models_grant ON oidc_models (grant_id) WHERE grant_id IS NOT NULL;
 CREATE INDEX oidc_models_uid ON oidc_models (uid) WHERE uid IS NOT NULL;
 CREATE INDEX oidc_models_expiry ON oidc_models (expires_at);
+
+-- Consent given on the explicit-consent flow, remembered per user and application until revoked.
+CREATE TABLE user_consents (
+  user_id integer NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  application uuid NOT NULL REFERENCES applications (pbm_uuid) ON DELETE CASCADE,
+  scopes text[] NOT NULL,
+  given_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (user_id, application)
+);
+
+-- Which authorization-server grants were made under which core login session, so signing out of the core
+-- revokes the tokens issued under it.
+CREATE TABLE session_grants (
+  session_uuid uuid NOT NULL REFERENCES sessions (uuid) ON DELETE CASCADE,
+  grant_id text NOT NULL,
+  PRIMARY KEY (session_uuid, grant_id)
+);

@@ -3,6 +3,7 @@ import type { Database } from './db/database.ts';
 import type { Migration } from './db/migrate.ts';
 import type { LoginThrottle } from './flows/login-throttle.ts';
 import { createLoginThrottle } from './flows/login-throttle.ts';
+import { EventBus } from './events/bus.ts';
 import { type Csrf, createCsrf } from './http/csrf.ts';
 import { createSecretBox, type SecretBox } from './identity/secret-box.ts';
 import { queryOne } from './db/database.ts';
@@ -18,6 +19,8 @@ export interface AppContext {
   readonly box: SecretBox;
   readonly csrf: Csrf;
   readonly throttle: LoginThrottle;
+  /** Domain events (session.end …) for the parts that react to changes made elsewhere. */
+  readonly events: EventBus;
   readonly migrations: readonly Migration[];
   /** Random id of this installation, created by the first migration; user uids derive from it. */
   readonly installId: string;
@@ -48,6 +51,7 @@ export async function createAppContext(input: {
       baseDelaySeconds: config.login.lockout_base_seconds,
       maxDelaySeconds: config.login.lockout_max_seconds,
     }),
+    events: new EventBus(),
     migrations: input.migrations,
     installId: row.value,
     version: VERSION,

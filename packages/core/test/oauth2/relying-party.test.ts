@@ -51,7 +51,7 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
   async function authorize(
     scope: string,
     extra: Record<string, string> = {},
-  ): Promise<{ callback: URL; verifier: string; state: string }> {
+  ): Promise<{ callback: URL; verifier: string; state: string; browser: ReturnType<typeof cookieFetch> }> {
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const url = client.buildAuthorizationUrl(config, {
@@ -72,7 +72,7 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
       body: new URLSearchParams({ csrf_token: csrf, uid_field: 'alice', password: 'alice-password' }),
     });
     assert.ok(step.url.startsWith(REDIRECT), `ended at ${step.url} (${step.res.status})`);
-    return { callback: new URL(step.url), verifier, state };
+    return { callback: new URL(step.url), verifier, state, browser };
   }
 
   it('publishes discovery per application with the reference endpoint layout', () => {
@@ -211,6 +211,29 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
     // alice, who is bound, still gets in.
     const ok = await authorize('openid');
     assert.ok(ok.callback.searchParams.get('code'));
+  });
+
+  it('revokes the tokens issued under a core session when the user signs out, and says so', async () => {
+    const { callback, verifier, state, browser } = await authorize('openid');
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    assert.equal((await client.tokenIntrospection(config, tokens.access_token)).active, true);
+    const ended: Array<{ userId: number }> = [];
+    const stop = server.ctx.events.on('session.end', (event) => ended.push(event));
+    const signOutPage = await browser.request('/if/flow/default-invalidation-flow/');
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(await signOutPage.text())?.[1] ?? '';
+    const res = await browser.request('/if/flow/default-invalidation-flow/', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf_token: csrf }),
+    });
+    stop();
+    assert.equal(res.status, 303);
+    assert.equal((await client.tokenIntrospection(config, tokens.access_token)).active, false);
+    assert.equal(ended.length, 1);
+    assert.equal(ended[0]?.userId, (await findUserByUsername(server.ctx.db, 'alice'))?.id);
   });
 
   it('refuses a wrong client secret', async () => {

@@ -31,7 +31,7 @@ import {
   updateUser,
   type UserType,
 } from '../../identity/users-repository.ts';
-import { revokeUserSessions } from '../../identity/sessions-repository.ts';
+import { endUserSessions } from '../../sessions/end-session.ts';
 import { presentUser, presentUsers, userUid } from './presenters.ts';
 
 const errors = { 400: ValidationError, 403: GenericError, 404: GenericError };
@@ -192,11 +192,11 @@ export function userRoutes(ctx: AppContext): FastifyPluginAsync {
               const updated = await updateUser(tx, id, userFields(request.body));
               assertThat(updated, notFound);
               if (request.body.groups) await replaceMemberships(tx, id, request.body.groups);
-              // Deactivating an account ends its sessions at once, not when they expire.
-              if (request.body.is_active === false) await revokeUserSessions(tx, id);
               return (await findUserById(tx, id)) ?? updated;
             })
             .catch(duplicateUsername);
+          // Deactivating an account ends its sessions, and what was issued under them, at once.
+          if (request.body.is_active === false) await endUserSessions(ctx, id);
           request.log.info({ pk: id }, 'user updated');
           return presentUser(ctx, ctx.db, user);
         },

@@ -3,7 +3,8 @@ import type { AppContext } from '../../context.ts';
 import { ApiError } from '../../http/api-error.ts';
 import { SESSION_COOKIE, sessionPrincipal } from '../../http/authenticate.ts';
 import { readCookie, setCookie } from '../../http/cookies.ts';
-import { createSession, revokeSessionByCookie } from '../../identity/sessions-repository.ts';
+import { createSession, type Session } from '../../identity/sessions-repository.ts';
+import { endSessionByCookie } from '../../sessions/end-session.ts';
 import type { User } from '../../identity/users-repository.ts';
 
 /** Forms are small: a bound stops a large body before it is parsed. */
@@ -46,10 +47,19 @@ export function formCsrfValid(ctx: AppContext, request: FastifyRequest): boolean
   return ctx.csrf.verify(request, field(request, CSRF_FIELD) || undefined);
 }
 
+/** The signed-in user of this browser and the core session they are signed in with, if any. */
+export async function currentSession(
+  ctx: AppContext,
+  request: FastifyRequest,
+): Promise<{ user: User; session: Session } | undefined> {
+  const cookie = readCookie(request, SESSION_COOKIE);
+  const principal = cookie ? await sessionPrincipal(ctx, cookie) : undefined;
+  return principal?.via === 'session' ? { user: principal.user, session: principal.session } : undefined;
+}
+
 /** The signed-in user of this browser, if any. */
 export async function currentUser(ctx: AppContext, request: FastifyRequest): Promise<User | undefined> {
-  const cookie = readCookie(request, SESSION_COOKIE);
-  return cookie ? (await sessionPrincipal(ctx, cookie))?.user : undefined;
+  return (await currentSession(ctx, request))?.user;
 }
 
 /**
@@ -63,7 +73,7 @@ export async function startSession(
   user: User,
 ): Promise<void> {
   const previous = readCookie(request, SESSION_COOKIE);
-  if (previous) await revokeSessionByCookie(ctx.db, previous);
+  if (previous) await endSessionByCookie(ctx, previous);
   const maxAgeSeconds = ctx.config.session.max_age_seconds;
   const { cookieValue } = await createSession(ctx.db, {
     userId: user.id,

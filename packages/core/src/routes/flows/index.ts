@@ -7,10 +7,13 @@ import { initialSetupRoutes } from './initial-setup.ts';
 import { signInRoutes } from './sign-in.ts';
 import { signOutRoutes } from './sign-out.ts';
 
-/** Headers on every flow page: no framing (clickjacking), no inline code, no caching of personal pages. */
+/**
+ * Headers on every flow page: no framing (clickjacking), no inline code, no caching of personal pages. No
+ * `form-action`: browsers apply it to the redirects after a submission, and signing in must be able to end at
+ * an application's OAuth2 redirect URI on another origin.
+ */
 const PAGE_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+  'content-security-policy': "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',

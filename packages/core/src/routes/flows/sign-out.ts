@@ -4,7 +4,7 @@ import { SESSION_COOKIE } from '../../http/authenticate.ts';
 import { clearCookie, readCookie } from '../../http/cookies.ts';
 import { type Html, html } from '../../flows/html.ts';
 import { page } from '../../flows/page.ts';
-import { revokeSessionByCookie } from '../../identity/sessions-repository.ts';
+import { endSessionByCookie } from '../../sessions/end-session.ts';
 import { CSRF_FIELD, currentUser, formCsrfValid, sendPage } from './form.ts';
 import { SIGN_IN_PATH } from './sign-in.ts';
 
@@ -40,7 +40,7 @@ export function signOutRoutes(ctx: AppContext): FastifyPluginAsync {
       // Without a valid token a third-party page could sign users out at will.
       if (!formCsrfValid(ctx, request)) return reply.redirect(SIGN_OUT_PATH, 303);
       const cookie = readCookie(request, SESSION_COOKIE);
-      if (cookie && (await revokeSessionByCookie(ctx.db, cookie))) request.log.info('signed out');
+      if (cookie && (await endSessionByCookie(ctx, cookie))) request.log.info('signed out');
       clearCookie(request, reply, SESSION_COOKIE);
       return reply.redirect(SIGN_IN_PATH, 303);
     });
