@@ -48,7 +48,7 @@ export async function createIssuer(ctx: AppContext, origin: string, slug: string
       };
     },
     claims: Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
-    scopes: ['openid', 'profile', 'email', 'offline_access'],
+    scopes: ['openid', 'profile', 'email', 'ak_proxy', 'entitlements', 'offline_access'],
     features: {
       devInteractions: { enabled: false },
       introspection: { enabled: true },

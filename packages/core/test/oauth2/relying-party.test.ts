@@ -4,6 +4,7 @@ import * as client from 'openid-client';
 import { findApplicationBySlug, insertApplication } from '../../src/applications/applications-repository.ts';
 import { insertBinding } from '../../src/policies/bindings-repository.ts';
 import { hashPassword } from '../../src/identity/passwords.ts';
+import { insertGroup } from '../../src/identity/groups-repository.ts';
 import { findUserByUsername, insertUser } from '../../src/identity/users-repository.ts';
 import { insertOAuth2Provider } from '../../src/oauth2/providers-repository.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
@@ -23,11 +24,19 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
       }),
     );
     const { db, box } = server.ctx;
-    await insertUser(db, {
+    const alice = await insertUser(db, {
+      attributes: { additionalHeaders: { 'X-Level': 'user' }, own: true },
       username: 'alice',
       email: 'alice@example.com',
       name: 'Alice',
       passwordHash: await hashPassword('alice-password'),
+    });
+    const parent = await insertGroup(db, { name: 'org', attributes: { tier: 'org', region: 'eu' } });
+    await insertGroup(db, {
+      name: 'team',
+      parents: [parent.uuid],
+      memberIds: [alice.id],
+      attributes: { tier: 'team', additionalHeaders: { 'X-Team': 'wiki' } },
     });
     await db.transaction(async (tx) => {
       const provider = await insertOAuth2Provider(tx, box, {
@@ -88,7 +97,7 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
   });
 
   it('runs the authorization code flow with PKCE, then userinfo, introspection and revocation', async () => {
-    const { callback, verifier, state } = await authorize('openid profile email');
+    const { callback, verifier, state } = await authorize('openid profile email ak_proxy entitlements');
     const tokens = await client.authorizationCodeGrant(config, callback, {
       pkceCodeVerifier: verifier,
       expectedState: state,
@@ -98,6 +107,13 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
     const info = await client.fetchUserInfo(config, tokens.access_token, claims?.sub ?? '');
     assert.equal(info.preferred_username, 'alice');
     assert.equal(info.email, 'alice@example.com');
+    assert.deepEqual(info.groups, ['team']);
+    assert.deepEqual(info.entitlements, []);
+    // Group attributes (farther ancestors first), then the user's own on top.
+    assert.deepEqual(info.ak_proxy, {
+      user_attributes: { tier: 'team', region: 'eu', additionalHeaders: { 'X-Level': 'user' }, own: true },
+      is_superuser: false,
+    });
     const active = await client.tokenIntrospection(config, tokens.access_token);
     assert.equal(active.active, true);
     assert.equal(active.client_id, 'wiki-client');

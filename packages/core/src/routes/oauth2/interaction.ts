@@ -23,6 +23,8 @@ const SCOPE_DESCRIPTIONS: Record<string, string> = {
   openid: 'Know who you are',
   profile: 'Read your name, username and groups',
   email: 'Read your email address',
+  ak_proxy: 'Read your attributes, for the proxy in front of it',
+  entitlements: 'Read what you are entitled to in it',
   offline_access: 'Keep access while you are not using it',
 };
 
