@@ -6,6 +6,7 @@ import { flowInstanceRoutes } from './api/flows.ts';
 import { oauth2ProviderRoutes } from './api/oauth2-providers.ts';
 import { groupRoutes } from './api/groups.ts';
 import { policyBindingRoutes } from './api/policy-bindings.ts';
+import { scopeMappingRoutes } from './api/scope-mappings.ts';
 import { rootRoutes } from './api/root.ts';
 import { schemaRoutes } from './api/schema.ts';
 import { tokenRoutes } from './api/tokens.ts';
@@ -49,6 +50,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(policyBindingRoutes(ctx));
         await admin.register(oauth2ProviderRoutes(ctx));
         await admin.register(flowInstanceRoutes(ctx));
+        await admin.register(scopeMappingRoutes());
       });
     },
     { prefix: '/api/v3' },

@@ -94,6 +94,38 @@ for (const backend of testBackends()) {
       assert.equal(linked.assigned_application_slug, 'wiki');
     });
 
+    it('lists every provider, with or without an application', async () => {
+      const all = (await api.get('/api/v3/providers/all/')).json() as { results: Array<{ name: string }> };
+      assert.ok(all.results.some((p) => p.name === 'Wiki'));
+      const unassigned = (await api.get('/api/v3/providers/all/?application__isnull=true')).json() as {
+        results: Array<{ name: string; assigned_application_slug: string | null }>;
+      };
+      assert.ok(unassigned.results.length > 0);
+      assert.ok(unassigned.results.every((p) => p.assigned_application_slug === null));
+      assert.ok(!unassigned.results.some((p) => p.name === 'Wiki'));
+    });
+
+    it('lists the scope mappings, including the ones proxy outposts request', async () => {
+      const res = (await api.get('/api/v3/propertymappings/provider/scope/?page_size=100')).json() as {
+        results: Array<{ pk: string; scope_name: string; managed: string }>;
+      };
+      const scopes = res.results.map((m) => m.scope_name);
+      for (const scope of ['openid', 'profile', 'email', 'ak_proxy', 'entitlements'])
+        assert.ok(scopes.includes(scope), scope);
+      const proxy = (
+        await api.get('/api/v3/propertymappings/provider/scope/?scope_name=ak_proxy')
+      ).json() as {
+        results: Array<{ pk: string; managed: string }>;
+      };
+      assert.equal(proxy.results[0]?.managed, 'goauthentik.io/providers/proxy/scope-proxy');
+      const one = await api.get(`/api/v3/propertymappings/provider/scope/${proxy.results[0]?.pk}/`);
+      assert.equal(one.statusCode, 200);
+      const missing = await api.get(
+        '/api/v3/propertymappings/provider/scope/00000000-0000-4000-8000-000000000000/',
+      );
+      assert.equal(missing.statusCode, 404);
+    });
+
     it('updates, keeps the secret when none is sent, and deletes', async () => {
       const provider = (
         await api.post('/api/v3/providers/oauth2/', { ...base(), name: 'Temp' })

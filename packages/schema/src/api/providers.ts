@@ -147,3 +147,35 @@ export const Flow = Type.Object({
   denied_action: Type.String(),
   authentication: Type.String(),
 });
+
+/** The contract's Provider (any kind, as /providers/all/ lists them). */
+export const Provider = Type.Object({
+  pk: Type.Integer(),
+  name: Type.String(),
+  authentication_flow: Nullable(Type.String({ format: 'uuid' })),
+  authorization_flow: Type.String({ format: 'uuid' }),
+  invalidation_flow: Type.String({ format: 'uuid' }),
+  property_mappings: Type.Array(Type.String({ format: 'uuid' })),
+  component: Type.String(),
+  assigned_application_slug: Nullable(Type.String()),
+  assigned_application_name: Nullable(Type.String()),
+  assigned_backchannel_application_slug: Nullable(Type.String()),
+  assigned_backchannel_application_name: Nullable(Type.String()),
+  verbose_name: Type.String(),
+  verbose_name_plural: Type.String(),
+  meta_model_name: Type.String(),
+});
+
+/** The contract's ScopeMapping. */
+export const ScopeMapping = Type.Object({
+  pk: Type.String({ format: 'uuid' }),
+  managed: Nullable(Type.String()),
+  name: Type.String(),
+  expression: Type.String(),
+  component: Type.String(),
+  verbose_name: Type.String(),
+  verbose_name_plural: Type.String(),
+  meta_model_name: Type.String(),
+  scope_name: Type.String(),
+  description: Type.String(),
+});

@@ -9,6 +9,7 @@ import {
   OAuth2ProviderSetupURLs,
   Paginated,
   PatchedOAuth2ProviderRequest,
+  Provider,
   ValidationError,
 } from '@palisade/schema';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
@@ -38,6 +39,11 @@ const ProviderListQuery = Type.Object({
   client_id: Type.Optional(Type.String()),
   client_type: Type.Optional(Type.String()),
   application: Type.Optional(Type.String()),
+});
+const AllProvidersQuery = Type.Object({
+  ...ListQuery,
+  application__isnull: Type.Optional(Type.Boolean()),
+  backchannel: Type.Optional(Type.Boolean()),
 });
 const ProviderId = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
 
@@ -125,24 +131,31 @@ function duplicate(error: unknown): never {
   throw error;
 }
 
+/** The fields every kind of provider shows (the contract's Provider). */
+export function presentProvider(provider: OAuth2Provider): Static<typeof Provider> {
+  return {
+    pk: provider.id,
+    name: provider.name,
+    authentication_flow: provider.authenticationFlow,
+    authorization_flow: provider.authorizationFlow,
+    invalidation_flow: provider.invalidationFlow,
+    property_mappings: [],
+    component: 'ak-provider-oauth2-form',
+    assigned_application_slug: provider.applicationSlug,
+    assigned_application_name: provider.applicationName,
+    assigned_backchannel_application_slug: null,
+    assigned_backchannel_application_name: null,
+    verbose_name: 'OAuth2/OpenID Provider',
+    verbose_name_plural: 'OAuth2/OpenID Providers',
+    meta_model_name: 'authentik_providers_oauth2.oauth2provider',
+  };
+}
+
 /** /providers/oauth2/ and /providers/all/: the admin API for OAuth2/OpenID providers. */
 export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
   async function present(provider: OAuth2Provider): Promise<Static<typeof ProviderBody>> {
     return {
-      pk: provider.id,
-      name: provider.name,
-      authentication_flow: provider.authenticationFlow,
-      authorization_flow: provider.authorizationFlow,
-      invalidation_flow: provider.invalidationFlow,
-      property_mappings: [],
-      component: 'ak-provider-oauth2-form',
-      assigned_application_slug: provider.applicationSlug,
-      assigned_application_name: provider.applicationName,
-      assigned_backchannel_application_slug: null,
-      assigned_backchannel_application_name: null,
-      verbose_name: 'OAuth2/OpenID Provider',
-      verbose_name_plural: 'OAuth2/OpenID Providers',
-      meta_model_name: 'authentik_providers_oauth2.oauth2provider',
+      ...presentProvider(provider),
       client_type: provider.clientType,
       client_id: provider.clientId,
       client_secret: (await revealClientSecret(ctx.db, ctx.box, provider.id)) ?? '',
@@ -266,6 +279,27 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
         assertThat(await deleteOAuth2Provider(ctx.db, request.params.id), notFound);
         request.log.info({ provider: request.params.id }, 'oauth2 provider deleted');
         return reply.code(204).send();
+      },
+    );
+
+    // Every provider, whatever its kind (only OAuth2 providers exist so far).
+    app.get<{ Querystring: Static<typeof AllProvidersQuery> }>(
+      '/providers/all/',
+      {
+        schema: { querystring: AllProvidersQuery, response: { 200: Paginated(Provider), ...errors } },
+        config: { operationId: 'providers_all_list' },
+      },
+      async (request) => {
+        const q = request.query;
+        const { providers } = await listOAuth2Providers(ctx.db, {
+          ...pageWindow({ page_size: 1000, search: q.search, ordering: q.ordering }),
+        });
+        const matching = providers.filter(
+          (p) =>
+            q.application__isnull === undefined || (p.applicationSlug === null) === q.application__isnull,
+        );
+        const { limit, offset } = pageWindow(q);
+        return paginated(q, matching.slice(offset, offset + limit).map(presentProvider), matching.length);
       },
     );
 

@@ -9,6 +9,7 @@ import type { User } from '../../identity/users-repository.ts';
 import { consentedScopes, rememberConsent } from '../../oauth2/consents-repository.ts';
 import { interactionClient } from '../../oauth2/interactions.ts';
 import { OAUTH2_BASE } from '../../oauth2/issuer.ts';
+import { describeScope } from '../../oauth2/scope-mappings.ts';
 import { findOAuth2ProviderByClientId, type OAuth2Provider } from '../../oauth2/providers-repository.ts';
 import { linkGrantToSession } from '../../oauth2/session-grants.ts';
 import { evaluateAccess } from '../../policies/engine.ts';
@@ -17,16 +18,6 @@ import { SIGN_IN_PATH } from '../flows/sign-in.ts';
 import type { IssuerCache } from './issuers.ts';
 
 export const EXPLICIT_CONSENT_FLOW = 'default-provider-authorization-explicit-consent';
-
-/** What each scope lets the application see, in the words of the consent page. */
-const SCOPE_DESCRIPTIONS: Record<string, string> = {
-  openid: 'Know who you are',
-  profile: 'Read your name, username and groups',
-  email: 'Read your email address',
-  ak_proxy: 'Read your attributes, for the proxy in front of it',
-  entitlements: 'Read what you are entitled to in it',
-  offline_access: 'Keep access while you are not using it',
-};
 
 interface Pending {
   provider: OAuth2Provider;
@@ -91,7 +82,7 @@ export function interactionRoutes(ctx: AppContext, issuers: IssuerCache): Fastif
     const details = await issuer.interactionDetails(request.raw, reply.raw);
     return String(details.params.scope ?? '')
       .split(' ')
-      .filter((scope) => scope in SCOPE_DESCRIPTIONS);
+      .filter((scope) => describeScope(scope) !== undefined);
   }
 
   return async (app) => {
@@ -129,7 +120,7 @@ export function interactionRoutes(ctx: AppContext, issuers: IssuerCache): Fastif
               `Authorize ${application.name}`,
               html`<p><strong id="application-name">${application.name}</strong> asks to:</p>
                 <ul id="scopes">
-                  ${scopes.map((scope) => html`<li data-scope="${scope}">${SCOPE_DESCRIPTIONS[scope]}</li>`)}
+                  ${scopes.map((scope) => html`<li data-scope="${scope}">${describeScope(scope)}</li>`)}
                 </ul>
                 <form method="post" action="${request.url}">
                   <input type="hidden" name="${CSRF_FIELD}" value="${csrf}" />
