@@ -46,6 +46,15 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
         redirectUris: [{ matching_mode: 'strict', url: REDIRECT }],
       });
       await insertApplication(tx, { name: 'Wiki', slug: 'wiki', providerId: provider.id });
+      const spa = await insertOAuth2Provider(tx, box, {
+        name: 'SPA provider',
+        clientType: 'public',
+        clientId: 'spa-client',
+        clientSecret: 'unused-for-public-clients',
+        accessCodeValidity: 'seconds=1',
+        redirectUris: [{ matching_mode: 'strict', url: REDIRECT }],
+      });
+      await insertApplication(tx, { name: 'SPA', slug: 'spa', providerId: spa.id });
     });
     const address = server.app.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
@@ -250,6 +259,65 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
     assert.equal((await client.tokenIntrospection(config, tokens.access_token)).active, false);
     assert.equal(ended.length, 1);
     assert.equal(ended[0]?.userId, (await findUserByUsername(server.ctx.db, 'alice'))?.id);
+  });
+
+  it('serves the signing keys, and ID tokens verify against them', async () => {
+    const { callback, verifier, state } = await authorize('openid');
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    const jwks = (await (await fetch(config.serverMetadata().jwks_uri ?? '')).json()) as {
+      keys: Array<{ kid: string; kty: string; d?: string }>;
+    };
+    const [header] = (tokens.id_token ?? '').split('.');
+    const kid = (JSON.parse(Buffer.from(header ?? '', 'base64url').toString()) as { kid: string }).kid;
+    assert.ok(jwks.keys.some((k) => k.kid === kid && k.kty === 'RSA'));
+    assert.ok(
+      jwks.keys.every((k) => k.d === undefined),
+      'no private key material is published',
+    );
+  });
+
+  it('requires PKCE from public clients and refuses an expired code', async () => {
+    const spaIssuer = new URL(config.serverMetadata().issuer.replace('/wiki/', '/spa/'));
+    const spa = await client.discovery(spaIssuer, 'spa-client', undefined, client.None(), {
+      execute: [client.allowInsecureRequests],
+    });
+    const withoutPkce = client.buildAuthorizationUrl(spa, {
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      state: 's',
+    });
+    const refused = await fetch(withoutPkce, { redirect: 'manual' });
+    const location = new URL(refused.headers.get('location') ?? '', withoutPkce);
+    assert.equal(location.searchParams.get('error'), 'invalid_request');
+    assert.match(location.searchParams.get('error_description') ?? '', /requires PKCE/);
+
+    const verifier = client.randomPKCECodeVerifier();
+    const url = client.buildAuthorizationUrl(spa, {
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      state: 's',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const browser = cookieFetch(url.origin);
+    let step = await browser.follow(url.href);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(await step.res.text())?.[1] ?? '';
+    step = await browser.follow(step.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf_token: csrf, uid_field: 'alice', password: 'alice-password' }),
+    });
+    const callback = new URL(step.url);
+    assert.ok(callback.searchParams.get('code'));
+    // The SPA provider's codes live one second.
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await assert.rejects(
+      client.authorizationCodeGrant(spa, callback, { pkceCodeVerifier: verifier, expectedState: 's' }),
+      (error: { error?: string }) => error.error === 'invalid_grant',
+    );
   });
 
   it('refuses a wrong client secret', async () => {
