@@ -48,13 +48,25 @@ export async function createIssuer(ctx: AppContext, origin: string, slug: string
       };
     },
     claims: Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
+    responseTypes: ['code'],
     scopes: ['openid', 'profile', 'email', 'ak_proxy', 'entitlements', 'offline_access'],
     features: {
       devInteractions: { enabled: false },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // A client may introspect or revoke its own tokens; a confidential client (an outpost) also others'
+      // of the same application, which is how outposts check bearer tokens users send them.
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_koa, client, token) =>
+          token.clientId === client.clientId || client.clientAuthMethod !== 'none',
+      },
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_koa, client, token) => token.clientId === client.clientId,
+      },
       clientCredentials: { enabled: true },
       rpInitiatedLogout: { enabled: true },
+      // Not routed under /application/o/ (the reference has no such endpoint).
+      pushedAuthorizationRequests: { enabled: false },
     },
     pkce: { required: (_koa, client) => client.tokenEndpointAuthMethod === 'none' },
     routes: {

@@ -131,6 +131,15 @@ export async function findOAuth2ProviderByClientId(
   return row && toProvider(row);
 }
 
+/** The OAuth2 provider of the application with this slug, if it has one. */
+export async function findOAuth2ProviderBySlug(
+  db: Queryable,
+  slug: string,
+): Promise<OAuth2Provider | undefined> {
+  const row = await queryOne<Row>(db, `${SELECT} WHERE a.slug = $1`, [slug]);
+  return row && toProvider(row);
+}
+
 /** The list filters the API offers on OAuth2 providers. */
 export interface OAuth2ProviderFilters {
   name?: string;

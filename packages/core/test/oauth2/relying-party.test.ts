@@ -55,6 +55,7 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
         redirectUris: [{ matching_mode: 'strict', url: REDIRECT }],
       });
       await insertApplication(tx, { name: 'SPA', slug: 'spa', providerId: spa.id });
+      await insertApplication(tx, { name: 'No provider', slug: 'no-provider' });
     });
     const address = server.app.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
@@ -259,6 +260,17 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
     assert.equal((await client.tokenIntrospection(config, tokens.access_token)).active, false);
     assert.equal(ended.length, 1);
     assert.equal(ended[0]?.userId, (await findUserByUsername(server.ctx.db, 'alice'))?.id);
+  });
+
+  it('has no issuer for an application without an OAuth2 provider, nor for an unknown slug', async () => {
+    const base = config.serverMetadata().issuer.replace('/wiki/', '');
+    for (const slug of ['nothing', 'no-provider']) {
+      const res = await fetch(`${base}/${slug}/.well-known/openid-configuration`);
+      assert.equal(res.status, 404, slug);
+    }
+    const meta = config.serverMetadata();
+    assert.deepEqual(meta.response_types_supported, ['code']);
+    assert.equal(meta.pushed_authorization_request_endpoint, undefined);
   });
 
   it('serves the signing keys, and ID tokens verify against them', async () => {

@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.ts';
 import { queryOne } from '../../db/database.ts';
 import { OAUTH2_BASE } from '../../oauth2/issuer.ts';
 import { interactionClient } from '../../oauth2/interactions.ts';
-import { findOAuth2ProviderByClientId } from '../../oauth2/providers-repository.ts';
+import { findOAuth2ProviderByClientId, findOAuth2ProviderBySlug } from '../../oauth2/providers-repository.ts';
 import { createIssuerCache, type IssuerCache } from './issuers.ts';
 import { interactionRoutes } from './interaction.ts';
 
@@ -50,7 +50,9 @@ async function route(
     const slug = await slugForSharedEndpoint(ctx, request, first, url, segments);
     return slug ? { slug, path: rest + url.search } : undefined;
   }
-  // Per-application: /<slug>/.well-known/openid-configuration, /<slug>/jwks/, /<slug>/end-session/
+  // Per-application: /<slug>/.well-known/openid-configuration, /<slug>/jwks/, /<slug>/end-session/, only
+  // for an application that has an OAuth2 provider.
+  if (!(await findOAuth2ProviderBySlug(ctx.db, first))) return undefined;
   const suffix = segments.slice(1).join('/');
   if (suffix === '.well-known/openid-configuration')
     return { slug: first, path: `/.well-known/openid-configuration${url.search}` };
