@@ -3,6 +3,7 @@ import type { Database } from '../db/database.ts';
 import { queryOne } from '../db/database.ts';
 import type { SecretBox } from '../identity/secret-box.ts';
 import { findOAuth2ProviderByClientId, revealClientSecret } from './providers-repository.ts';
+import { REGEX_ONLY_PLACEHOLDER } from './redirect-uris.ts';
 import { parseValidity } from './validity.ts';
 
 /**
@@ -86,10 +87,16 @@ async function clientMetadata(
   const provider = await findOAuth2ProviderByClientId(db, clientId);
   if (!provider?.applicationSlug) return undefined;
   const confidential = provider.clientType === 'confidential';
+  const strict = provider.redirectUris.filter((r) => r.matching_mode === 'strict').map((r) => r.url);
   return {
     client_id: provider.clientId,
     ...(confidential ? { client_secret: await revealClientSecret(db, box, provider.id) } : {}),
-    redirect_uris: provider.redirectUris.filter((r) => r.matching_mode === 'strict').map((r) => r.url),
+    // oidc-provider needs at least one literal URI; with regex entries only, a placeholder no browser can
+    // reach stands in, and the patterns are matched by the issuer (see redirect-uris.ts).
+    redirect_uris: strict.length > 0 ? strict : [REGEX_ONLY_PLACEHOLDER],
+    'urn:palisade:redirect_regexes': provider.redirectUris
+      .filter((r) => r.matching_mode === 'regex')
+      .map((r) => r.url),
     grant_types: confidential
       ? ['authorization_code', 'refresh_token', 'client_credentials']
       : ['authorization_code', 'refresh_token'],

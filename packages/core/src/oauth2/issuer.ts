@@ -4,6 +4,7 @@ import { findUserById } from '../identity/users-repository.ts';
 import { createAdapterClass } from './adapter.ts';
 import { SCOPE_CLAIMS, subjectFor, userClaims } from './claims.ts';
 import { findOAuth2ProviderByClientId } from './providers-repository.ts';
+import { allowRegexRedirectUris } from './redirect-uris.ts';
 import { ensureSigningJwk } from './signing-key.ts';
 
 /** Where the authorization server lives; every application's issuer is `<base>/<slug>/`. */
@@ -33,7 +34,12 @@ export async function createIssuer(ctx: AppContext, origin: string, slug: string
     jwks: { keys: [jwk as never] },
     cookies: { keys: [ctx.box.digest('oidc-cookies')] },
     extraClientMetadata: {
-      properties: ['urn:palisade:application', 'urn:palisade:provider', 'urn:palisade:ttl'],
+      properties: [
+        'urn:palisade:application',
+        'urn:palisade:provider',
+        'urn:palisade:ttl',
+        'urn:palisade:redirect_regexes',
+      ],
     },
     findAccount: async (_koa, id) => {
       const user = await findUserById(ctx.db, Number(id));
@@ -95,6 +101,7 @@ export async function createIssuer(ctx: AppContext, origin: string, slug: string
     },
   };
   const provider = new Provider(`${origin}${OAUTH2_BASE}/${slug}/`, configuration);
+  allowRegexRedirectUris(provider);
   // The core hands over requests with X-Forwarded-* rewritten from what it trusts (routes/oauth2/index.ts).
   provider.proxy = true;
   return provider;

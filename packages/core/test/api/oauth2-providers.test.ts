@@ -155,6 +155,10 @@ for (const backend of testBackends()) {
           'redirect_uris',
         ],
         [{ ...base(), name: 'E', client_secret: 'short' }, 'client_secret'],
+        [
+          { ...base(), name: 'G', redirect_uris: [{ matching_mode: 'regex', url: 'https://(unclosed' }] },
+          'redirect_uris',
+        ],
         [{ ...base(), name: 'Grafana' }, 'name'],
         [{ ...base(), name: 'F', client_id: 'wiki' }, 'client_id'],
       ] as const) {

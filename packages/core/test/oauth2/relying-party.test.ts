@@ -56,6 +56,15 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
       });
       await insertApplication(tx, { name: 'SPA', slug: 'spa', providerId: spa.id });
       await insertApplication(tx, { name: 'No provider', slug: 'no-provider' });
+      const tenants = await insertOAuth2Provider(tx, box, {
+        name: 'Tenants provider',
+        clientId: 'tenants-client',
+        clientSecret: 'tenants-secret-0123456789',
+        redirectUris: [
+          { matching_mode: 'regex', url: 'https://[a-z0-9-]+\\.tenants\\.example\\.com/callback' },
+        ],
+      });
+      await insertApplication(tx, { name: 'Tenants', slug: 'tenants', providerId: tenants.id });
     });
     const address = server.app.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
@@ -271,6 +280,36 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
     const meta = config.serverMetadata();
     assert.deepEqual(meta.response_types_supported, ['code']);
     assert.equal(meta.pushed_authorization_request_endpoint, undefined);
+  });
+
+  it('matches regex redirect URIs as a whole', async () => {
+    const tenants = await client.discovery(
+      new URL(config.serverMetadata().issuer.replace('/wiki/', '/tenants/')),
+      'tenants-client',
+      'tenants-secret-0123456789',
+      undefined,
+      { execute: [client.allowInsecureRequests] },
+    );
+    const attempt = async (redirect: string) => {
+      const url = client.buildAuthorizationUrl(tenants, {
+        redirect_uri: redirect,
+        scope: 'openid',
+        code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
+      });
+      return fetch(url, { redirect: 'manual' });
+    };
+    const allowed = await attempt('https://acme.tenants.example.com/callback');
+    assert.equal(allowed.status, 303);
+    assert.match(allowed.headers.get('location') ?? '', /\/application\/o\/interaction\//);
+    for (const refused of [
+      'https://acme.tenants.example.com/callback/extra',
+      'https://evil.example/?https://acme.tenants.example.com/callback',
+      'https://regex-redirect-uris-only.invalid/',
+    ]) {
+      const res = await attempt(refused);
+      assert.equal(res.status, 400, refused);
+    }
   });
 
   it('serves the signing keys, and ID tokens verify against them', async () => {

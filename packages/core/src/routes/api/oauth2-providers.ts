@@ -29,6 +29,7 @@ import {
   revealClientSecret,
   updateOAuth2Provider,
 } from '../../oauth2/providers-repository.ts';
+import { redirectPatternProblem } from '../../oauth2/redirect-uris.ts';
 import { parseValidity } from '../../oauth2/validity.ts';
 
 const errors = { 400: ValidationError, 403: GenericError, 404: GenericError };
@@ -109,11 +110,9 @@ async function assertValidProvider(db: Queryable, body: ProviderInput): Promise<
     if (uri.matching_mode === 'strict' && !URL.canParse(uri.url)) {
       problems.redirect_uris = [...(problems.redirect_uris ?? []), `Entry ${i}: ${uri.url} is not a URL.`];
     }
-    if (uri.matching_mode === 'regex') {
-      problems.redirect_uris = [
-        ...(problems.redirect_uris ?? []),
-        `Entry ${i}: regex matching is not supported yet; list each redirect URI as strict.`,
-      ];
+    const patternProblem = uri.matching_mode === 'regex' ? redirectPatternProblem(uri.url) : undefined;
+    if (patternProblem) {
+      problems.redirect_uris = [...(problems.redirect_uris ?? []), `Entry ${i}: ${patternProblem}`];
     }
   }
   if (body.client_secret !== undefined && body.client_secret !== '' && body.client_secret.length < 16) {
