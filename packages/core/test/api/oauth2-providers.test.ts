@@ -94,6 +94,20 @@ for (const backend of testBackends()) {
       assert.equal(linked.assigned_application_slug, 'wiki');
     });
 
+    it('previews the claims a user would get', async () => {
+      const provider = (
+        await api.post('/api/v3/providers/oauth2/', { ...base(), name: 'Preview', sub_mode: 'user_username' })
+      ).json() as ProviderBody;
+      const mine = (await api.get(`/api/v3/providers/oauth2/${provider.pk}/preview_user/`)).json() as {
+        preview: Record<string, unknown>;
+      };
+      assert.equal(mine.preview.sub, 'akadmin');
+      assert.equal(mine.preview.preferred_username, 'akadmin');
+      assert.deepEqual((mine.preview.ak_proxy as { is_superuser: boolean }).is_superuser, true);
+      const unknown = await api.get(`/api/v3/providers/oauth2/${provider.pk}/preview_user/?for_user=999999`);
+      assert.equal(unknown.statusCode, 400);
+    });
+
     it('lists every provider, with or without an application', async () => {
       const all = (await api.get('/api/v3/providers/all/')).json() as { results: Array<{ name: string }> };
       assert.ok(all.results.some((p) => p.name === 'Wiki'));

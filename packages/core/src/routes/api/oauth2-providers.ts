@@ -18,6 +18,8 @@ import type { Queryable } from '../../db/database.ts';
 import { findFlow } from '../../flows/flows-repository.ts';
 import { assertThat, notFound, uniqueViolation, validationFailed } from '../../http/api-error.ts';
 import { paginated, pageWindow } from '../../http/pagination.ts';
+import { findUserById } from '../../identity/users-repository.ts';
+import { subjectFor, userClaims } from '../../oauth2/claims.ts';
 import { OAUTH2_BASE } from '../../oauth2/issuer.ts';
 import {
   deleteOAuth2Provider,
@@ -299,6 +301,29 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
         );
         const { limit, offset } = pageWindow(q);
         return paginated(q, matching.slice(offset, offset + limit).map(presentProvider), matching.length);
+      },
+    );
+
+    app.get<{ Params: Static<typeof ProviderId>; Querystring: { for_user?: number } }>(
+      '/providers/oauth2/:id/preview_user/',
+      {
+        schema: {
+          params: ProviderId,
+          querystring: Type.Object({
+            for_user: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
+          }),
+          response: { 200: Type.Object({ preview: Type.Record(Type.String(), Type.Unknown()) }), ...errors },
+        },
+        config: { operationId: 'providers_oauth2_preview_user_retrieve' },
+      },
+      async (request) => {
+        const provider = await findOAuth2Provider(ctx.db, request.params.id);
+        assertThat(provider, notFound);
+        const userId = request.query.for_user ?? request.principal?.user.id;
+        const user = userId === undefined ? undefined : await findUserById(ctx.db, userId);
+        assertThat(user, () => validationFailed({ for_user: ['User does not exist.'] }));
+        // What every scope would release for this user, as the token endpoint computes it.
+        return { preview: await userClaims(ctx, user, subjectFor(ctx, user, provider.subMode)) };
       },
     );
 
