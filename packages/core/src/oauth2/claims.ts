@@ -1,7 +1,6 @@
 import type { AppContext } from '../context.ts';
 import { findGroupsByUuids, groupUuidsOfUsers } from '../identity/groups-repository.ts';
 import type { User } from '../identity/users-repository.ts';
-import { userUid } from '../routes/api/presenters.ts';
 
 /** The scopes the server knows and the claims each one releases. */
 export const SCOPE_CLAIMS = {
@@ -31,28 +30,21 @@ export async function mergedAttributes(ctx: AppContext, user: User): Promise<Rec
   return Object.assign({}, ...rows.map((r) => r.attributes), user.attributes);
 }
 
-/** The `sub` of a user for a provider, by its sub mode (default: the hashed user id, as in the reference). */
-export function subjectFor(ctx: AppContext, user: User, subMode: string): string {
-  switch (subMode) {
-    case 'user_id':
-      return String(user.id);
-    case 'user_uuid':
-      return user.uuid;
-    case 'user_username':
-      return user.username;
-    case 'user_email':
-      return user.email || user.username;
-    default:
-      return userUid(ctx, user.id);
-  }
+/**
+ * The `sub` of a user. oidc-provider always answers with the account id it signed the user in with, so the
+ * subject is the user's pk for every provider (the reference's `user_id` sub mode); a provider's `sub_mode`
+ * is stored but not applied yet.
+ */
+export function subjectOf(user: Pick<User, 'id'>): string {
+  return String(user.id);
 }
 
 /** Every claim a user can release; the server filters them by the granted scopes. */
-export async function userClaims(ctx: AppContext, user: User, sub: string): Promise<Record<string, unknown>> {
+export async function userClaims(ctx: AppContext, user: User): Promise<Record<string, unknown>> {
   const uuids = (await groupUuidsOfUsers(ctx.db, [user.id])).get(user.id) ?? [];
   const groups = (await findGroupsByUuids(ctx.db, uuids)).map((g) => g.name).sort();
   return {
-    sub,
+    sub: subjectOf(user),
     name: user.name || user.username,
     given_name: user.name || user.username,
     preferred_username: user.username,

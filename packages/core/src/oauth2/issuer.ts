@@ -1,9 +1,8 @@
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { type Configuration } from 'oidc-provider';
 import type { AppContext } from '../context.ts';
 import { findUserById } from '../identity/users-repository.ts';
 import { createAdapterClass } from './adapter.ts';
-import { SCOPE_CLAIMS, subjectFor, userClaims } from './claims.ts';
-import { findOAuth2ProviderByClientId } from './providers-repository.ts';
+import { SCOPE_CLAIMS, userClaims } from './claims.ts';
 import { allowRegexRedirectUris } from './redirect-uris.ts';
 import { ensureSigningJwk } from './signing-key.ts';
 
@@ -15,7 +14,6 @@ export function interactionPath(uid: string): string {
   return `${OAUTH2_BASE}/interaction/${uid}/`;
 }
 
-type ClientWithExtras = { clientId: string; 'urn:palisade:provider'?: number };
 type TtlKind = 'AccessToken' | 'AuthorizationCode' | 'RefreshToken';
 
 /**
@@ -46,11 +44,7 @@ export async function createIssuer(ctx: AppContext, origin: string, slug: string
       if (!user?.isActive) return undefined;
       return {
         accountId: id,
-        claims: async (_use, _scope, _claims, _rejected) => {
-          const client = (_koa as KoaContextWithOIDC).oidc?.client as ClientWithExtras | undefined;
-          const provider = client ? await findOAuth2ProviderByClientId(ctx.db, client.clientId) : undefined;
-          return userClaims(ctx, user, subjectFor(ctx, user, provider?.subMode ?? 'hashed_user_id')) as never;
-        },
+        claims: async () => userClaims(ctx, user) as never,
       };
     },
     claims: Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),

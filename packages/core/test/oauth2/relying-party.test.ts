@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { findApplicationBySlug, insertApplication } from '../../src/applications/applications-repository.ts';
 import { insertBinding } from '../../src/policies/bindings-repository.ts';
 import { hashPassword } from '../../src/identity/passwords.ts';
 import { insertGroup } from '../../src/identity/groups-repository.ts';
+import { insertToken } from '../../src/identity/tokens-repository.ts';
 import { findUserByUsername, insertUser } from '../../src/identity/users-repository.ts';
 import { insertOAuth2Provider } from '../../src/oauth2/providers-repository.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
@@ -369,6 +371,86 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
       client.authorizationCodeGrant(spa, callback, { pkceCodeVerifier: verifier, expectedState: 's' }),
       (error: { error?: string }) => error.error === 'invalid_grant',
     );
+  });
+
+  it('signs a service account in with an app password (the outposts Basic auth grant)', async () => {
+    const { db, box } = server.ctx;
+    const robot = await insertUser(db, { username: 'robot', type: 'service_account' });
+    await insertToken(db, box, {
+      identifier: 'robot-pw',
+      intent: 'app_password',
+      userId: robot.id,
+      key: 'robot-app-password-0123456789',
+      expiring: false,
+    });
+    await insertToken(db, box, {
+      identifier: 'robot-api',
+      intent: 'api',
+      userId: robot.id,
+      key: 'robot-api-token-0123456789',
+      expiring: false,
+    });
+    const tokenEndpoint = config.serverMetadata().token_endpoint ?? '';
+    const post = (username: string, password: string) =>
+      fetch(tokenEndpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: 'wiki-client',
+          username,
+          password,
+        }),
+      });
+    // An earlier test bound the wiki to alice only: the service account is refused until it is bound too.
+    const denied = await post('robot', 'robot-app-password-0123456789');
+    assert.equal(denied.status, 400);
+    assert.match(((await denied.json()) as { error_description: string }).error_description, /may not use/);
+    const wiki = await findApplicationBySlug(db, 'wiki');
+    await insertBinding(db, { target: wiki?.uuid ?? '', userId: robot.id, order: 1 });
+    const grant = (username: string, password: string) =>
+      fetch(tokenEndpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: 'wiki-client',
+          username,
+          password,
+          scope: 'openid profile ak_proxy',
+        }),
+      });
+    const ok = await grant('robot', 'robot-app-password-0123456789');
+    assert.equal(ok.status, 200);
+    const body = (await ok.json()) as { access_token: string; id_token: string; expires_in: number };
+    assert.ok(body.expires_in > 0);
+    // The ID token verifies against the published keys, for this client, from this issuer.
+    const { payload } = await jwtVerify(
+      body.id_token,
+      createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri ?? '')),
+      {
+        issuer: config.serverMetadata().issuer,
+        audience: 'wiki-client',
+      },
+    );
+    assert.equal(payload.preferred_username, 'robot');
+    assert.ok(payload.ak_proxy);
+    assert.equal((await client.tokenIntrospection(config, body.access_token)).active, true);
+    const info = await client.fetchUserInfo(config, body.access_token, String(payload.sub));
+    assert.equal(info.preferred_username, 'robot');
+    assert.equal(info.sub, String(robot.id));
+    for (const [username, password] of [
+      ['robot', 'wrong-password-0123456789'],
+      ['robot', 'robot-api-token-0123456789'],
+      ['alice', 'robot-app-password-0123456789'],
+    ] as const) {
+      const refused = await grant(username, password);
+      assert.equal(refused.status, 400, `${username}/${password}`);
+      assert.deepEqual(await refused.json(), {
+        error: 'invalid_grant',
+        error_description: 'Invalid username or app password.',
+      });
+    }
   });
 
   it('refuses a wrong client secret', async () => {

@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.ts';
 import { queryOne } from '../../db/database.ts';
 import { OAUTH2_BASE } from '../../oauth2/issuer.ts';
 import { interactionClient } from '../../oauth2/interactions.ts';
+import { serviceAccountGrant } from '../../oauth2/service-account-grant.ts';
 import { findOAuth2ProviderByClientId, findOAuth2ProviderBySlug } from '../../oauth2/providers-repository.ts';
 import { createIssuerCache, type IssuerCache } from './issuers.ts';
 import { interactionRoutes } from './interaction.ts';
@@ -31,6 +32,19 @@ export function oauth2Routes(ctx: AppContext): FastifyPluginAsync {
     app.all(`${OAUTH2_BASE}/*`, async (request, reply) => {
       const target = await route(ctx, request);
       if (!target) return reply.code(404).type('application/json').send({ error: 'not_found' });
+      const form = typeof request.body === 'string' ? new URLSearchParams(request.body) : undefined;
+      if (
+        request.method === 'POST' &&
+        target.path.startsWith('/token/') &&
+        form?.get('grant_type') === 'client_credentials' &&
+        form.has('username')
+      ) {
+        const provider = await findOAuth2ProviderBySlug(ctx.db, target.slug);
+        if (!provider) return reply.code(404).type('application/json').send({ error: 'not_found' });
+        const issuer = await issuers.get(issuers.originOf(request), target.slug);
+        const answer = await serviceAccountGrant(ctx, issuer, provider, form, request.ip);
+        return reply.code(answer.status).header('cache-control', 'no-store').send(answer.body);
+      }
       return handOver(issuers, request, reply, target.slug, target.path);
     });
   };
