@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { queryOne } from '../db/database.ts';
-import { buildListSql, type ListOptions, type ListShape } from '../db/list-query.ts';
+import { type ListOptions, type ListShape, queryPage } from '../db/list-query.ts';
 
 export const POLICY_ENGINE_MODES = ['all', 'any'] as const;
 export type PolicyEngineMode = (typeof POLICY_ENGINE_MODES)[number];
@@ -109,17 +109,16 @@ export async function listApplications(
   db: Queryable,
   options: ListOptions & { filter?: ApplicationFilters },
 ): Promise<{ applications: Application[]; count: number }> {
-  const sql = buildListSql(LIST_SHAPE, { ...options, conditions: conditions(options.filter ?? {}) });
-  const rows = await db.query<ApplicationRow>(
-    `SELECT ${COLUMNS} FROM applications a ${sql.where} ${sql.orderBy} ${sql.limitOffset}`,
-    sql.params,
-  );
-  const count = await queryOne<{ count: number }>(
+  const { rows, count } = await queryPage<ApplicationRow>(
     db,
-    `SELECT count(*)::int AS count FROM applications a ${sql.where}`,
-    sql.params.slice(0, -2),
+    LIST_SHAPE,
+    { ...options, conditions: conditions(options.filter ?? {}) },
+    {
+      columns: COLUMNS,
+      from: 'FROM applications a',
+    },
   );
-  return { applications: rows.map(toApplication), count: count?.count ?? 0 };
+  return { applications: rows.map(toApplication), count };
 }
 
 /** Every application, for a user's list filtered by access (small: one row per application). */

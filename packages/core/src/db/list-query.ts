@@ -1,3 +1,5 @@
+import type { Queryable } from './database.ts';
+
 /**
  * Builds the WHERE / ORDER BY / LIMIT part of a list query from API filters, so every list endpoint shares
  * one implementation of search, ordering and pagination, and no user input ever reaches the SQL text.
@@ -76,4 +78,27 @@ export function buildListSql(shape: ListShape, options: ListOptions, firstParam 
 
 function escapeLike(term: string): string {
   return term.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Runs a list query: one page of `SELECT <columns> <from>` filtered, searched and ordered per `options`, and
+ * the total count of matching rows (for the pagination envelope).
+ */
+export async function queryPage<Row>(
+  db: Queryable,
+  shape: ListShape,
+  options: ListOptions,
+  select: { columns: string; from: string },
+): Promise<{ rows: Row[]; count: number }> {
+  const sql = buildListSql(shape, options);
+  const rows = await db.query<Row>(
+    `SELECT ${select.columns} ${select.from} ${sql.where} ${sql.orderBy} ${sql.limitOffset}`,
+    sql.params,
+  );
+  // The last two parameters are the page window, which the count does not use.
+  const count = await db.query<{ count: number }>(
+    `SELECT count(*)::int AS count ${select.from} ${sql.where}`,
+    sql.params.slice(0, -2),
+  );
+  return { rows, count: count[0]?.count ?? 0 };
 }

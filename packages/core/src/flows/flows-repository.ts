@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { queryOne } from '../db/database.ts';
-import { buildListSql, type ListOptions, type ListShape } from '../db/list-query.ts';
+import { type ListOptions, type ListShape, queryPage } from '../db/list-query.ts';
 
 /** A flow as providers refer to it (the flows themselves are the built-in pages). */
 export interface FlowRecord {
@@ -28,23 +28,20 @@ export async function listFlows(
   options: ListOptions & { filter?: { designation?: string; slug?: string; name?: string; uuid?: string } },
 ): Promise<{ flows: FlowRecord[]; count: number }> {
   const f = options.filter ?? {};
-  const sql = buildListSql(LIST_SHAPE, {
-    ...options,
-    conditions: [
-      { sql: 'f.designation = $?', value: f.designation },
-      { sql: 'f.slug = $?', value: f.slug },
-      { sql: 'f.name = $?', value: f.name },
-      { sql: 'f.uuid = $?::uuid', value: f.uuid },
-    ],
-  });
-  const flows = await db.query<FlowRecord>(
-    `SELECT f.uuid, f.slug, f.name, f.title, f.designation FROM flows f ${sql.where} ${sql.orderBy} ${sql.limitOffset}`,
-    sql.params,
-  );
-  const count = await queryOne<{ count: number }>(
+  const conditions = [
+    { sql: 'f.designation = $?', value: f.designation },
+    { sql: 'f.slug = $?', value: f.slug },
+    { sql: 'f.name = $?', value: f.name },
+    { sql: 'f.uuid = $?::uuid', value: f.uuid },
+  ];
+  const { rows, count } = await queryPage<FlowRecord>(
     db,
-    `SELECT count(*)::int AS count FROM flows f ${sql.where}`,
-    sql.params.slice(0, -2),
+    LIST_SHAPE,
+    { ...options, conditions },
+    {
+      columns: 'f.uuid, f.slug, f.name, f.title, f.designation',
+      from: 'FROM flows f',
+    },
   );
-  return { flows, count: count?.count ?? 0 };
+  return { flows: rows, count };
 }

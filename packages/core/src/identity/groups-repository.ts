@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { queryOne } from '../db/database.ts';
-import { buildListSql, type ListOptions, type ListShape } from '../db/list-query.ts';
+import { type ListOptions, type ListShape, queryPage } from '../db/list-query.ts';
 
 /** A group as stored, with its parent and member references. */
 export interface Group {
@@ -119,20 +119,19 @@ export async function listGroups(
   db: Queryable,
   options: ListOptions & { filter?: GroupFilters },
 ): Promise<{ groups: Group[]; count: number }> {
-  const sql = buildListSql(GROUP_LIST_SHAPE, {
-    ...options,
-    conditions: [...(options.conditions ?? []), ...groupConditions(options.filter ?? {})],
-  });
-  const rows = await db.query<GroupRow>(
-    `SELECT ${GROUP_COLUMNS} FROM groups g ${sql.where} ${sql.orderBy} ${sql.limitOffset}`,
-    sql.params,
-  );
-  const count = await queryOne<{ count: number }>(
+  const { rows, count } = await queryPage<GroupRow>(
     db,
-    `SELECT count(*)::int AS count FROM groups g ${sql.where}`,
-    sql.params.slice(0, -2),
+    GROUP_LIST_SHAPE,
+    {
+      ...options,
+      conditions: [...(options.conditions ?? []), ...groupConditions(options.filter ?? {})],
+    },
+    {
+      columns: GROUP_COLUMNS,
+      from: 'FROM groups g',
+    },
   );
-  return { groups: rows.map(toGroup), count: count?.count ?? 0 };
+  return { groups: rows.map(toGroup), count };
 }
 
 /** Inserts a group with its parents and members; callers run it in a transaction. */

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { queryOne } from '../db/database.ts';
-import { buildListSql, type ListOptions, type ListShape } from '../db/list-query.ts';
+import { type ListOptions, type ListShape, queryPage } from '../db/list-query.ts';
 import type { SecretBox } from './secret-box.ts';
 
 /** What a token is for, as the API names it. */
@@ -125,20 +125,19 @@ export async function listTokens(
   db: Queryable,
   options: ListOptions & { filter?: TokenFilters },
 ): Promise<{ tokens: Token[]; count: number }> {
-  const sql = buildListSql(TOKEN_LIST_SHAPE, {
-    ...options,
-    conditions: [...(options.conditions ?? []), ...tokenConditions(options.filter ?? {})],
-  });
-  const rows = await db.query<TokenRow>(
-    `SELECT ${TOKEN_COLUMNS} FROM tokens t ${sql.where} ${sql.orderBy} ${sql.limitOffset}`,
-    sql.params,
-  );
-  const count = await queryOne<{ count: number }>(
+  const { rows, count } = await queryPage<TokenRow>(
     db,
-    `SELECT count(*)::int AS count FROM tokens t ${sql.where}`,
-    sql.params.slice(0, -2),
+    TOKEN_LIST_SHAPE,
+    {
+      ...options,
+      conditions: [...(options.conditions ?? []), ...tokenConditions(options.filter ?? {})],
+    },
+    {
+      columns: TOKEN_COLUMNS,
+      from: 'FROM tokens t',
+    },
   );
-  return { tokens: rows.map(toToken), count: count?.count ?? 0 };
+  return { tokens: rows.map(toToken), count };
 }
 
 /** Inserts a token; duplicate identifiers or keys surface as unique violations (code 23505). */

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { queryOne } from '../db/database.ts';
-import { buildListSql, type ListOptions, type ListShape } from '../db/list-query.ts';
+import { type ListOptions, type ListShape, queryPage } from '../db/list-query.ts';
 
 /** The kinds of account, as the API names them. */
 export const USER_TYPES = ['internal', 'external', 'service_account', 'internal_service_account'] as const;
@@ -202,20 +202,19 @@ export async function listUsers(
   db: Queryable,
   options: ListOptions & { filter?: UserFilters },
 ): Promise<{ users: User[]; count: number }> {
-  const sql = buildListSql(USER_LIST_SHAPE, {
-    ...options,
-    conditions: [...(options.conditions ?? []), ...userConditions(options.filter ?? {})],
-  });
-  const rows = await db.query<UserRow>(
-    `SELECT ${USER_COLUMNS} FROM users u ${sql.where} ${sql.orderBy} ${sql.limitOffset}`,
-    sql.params,
-  );
-  const count = await queryOne<{ count: number }>(
+  const { rows, count } = await queryPage<UserRow>(
     db,
-    `SELECT count(*)::int AS count FROM users u ${sql.where}`,
-    sql.params.slice(0, -2),
+    USER_LIST_SHAPE,
+    {
+      ...options,
+      conditions: [...(options.conditions ?? []), ...userConditions(options.filter ?? {})],
+    },
+    {
+      columns: USER_COLUMNS,
+      from: 'FROM users u',
+    },
   );
-  return { users: rows.map(toUser), count: count?.count ?? 0 };
+  return { users: rows.map(toUser), count };
 }
 
 /** Inserts a user; a duplicate username surfaces as the database's unique violation (code 23505). */

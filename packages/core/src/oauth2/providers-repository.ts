@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { queryOne } from '../db/database.ts';
-import { buildListSql, type ListOptions, type ListShape } from '../db/list-query.ts';
+import { type ListOptions, type ListShape, queryPage } from '../db/list-query.ts';
 import type { SecretBox } from '../identity/secret-box.ts';
 
 export interface RedirectUri {
@@ -59,12 +59,13 @@ interface Row {
   application_name: string | null;
 }
 
-const SELECT = `SELECT p.id, p.name, p.authentication_flow, p.authorization_flow, p.invalidation_flow, o.client_type,
+const COLUMNS = `p.id, p.name, p.authentication_flow, p.authorization_flow, p.invalidation_flow, o.client_type,
   o.client_id, o.redirect_uris, o.access_code_validity, o.access_token_validity, o.refresh_token_validity,
   o.refresh_token_threshold, o.include_claims_in_id_token, o.sub_mode, o.issuer_mode, o.logout_uri,
-  o.logout_method, a.slug AS application_slug, a.name AS application_name
-  FROM oauth2_providers o JOIN providers p ON p.id = o.provider_id
+  o.logout_method, a.slug AS application_slug, a.name AS application_name`;
+const FROM = `FROM oauth2_providers o JOIN providers p ON p.id = o.provider_id
   LEFT JOIN applications a ON a.provider_id = p.id`;
+const SELECT = `SELECT ${COLUMNS} ${FROM}`;
 
 const PROVIDER_COLUMNS = {
   name: 'name',
@@ -153,23 +154,19 @@ export async function listOAuth2Providers(
   options: ListOptions & { filter?: OAuth2ProviderFilters },
 ): Promise<{ providers: OAuth2Provider[]; count: number }> {
   const f = options.filter ?? {};
-  const sql = buildListSql(LIST_SHAPE, {
-    ...options,
-    conditions: [
-      { sql: 'p.name = $?', value: f.name },
-      { sql: 'o.client_id = $?', value: f.clientId },
-      { sql: 'o.client_type = $?', value: f.clientType },
-      { sql: 'a.slug = $?', value: f.applicationSlug },
-    ],
-  });
-  const rows = await db.query<Row>(`${SELECT} ${sql.where} ${sql.orderBy} ${sql.limitOffset}`, sql.params);
-  const count = await queryOne<{ count: number }>(
+  const conditions = [
+    { sql: 'p.name = $?', value: f.name },
+    { sql: 'o.client_id = $?', value: f.clientId },
+    { sql: 'o.client_type = $?', value: f.clientType },
+    { sql: 'a.slug = $?', value: f.applicationSlug },
+  ];
+  const { rows, count } = await queryPage<Row>(
     db,
-    `SELECT count(*)::int AS count FROM oauth2_providers o JOIN providers p ON p.id = o.provider_id
-     LEFT JOIN applications a ON a.provider_id = p.id ${sql.where}`,
-    sql.params.slice(0, -2),
+    LIST_SHAPE,
+    { ...options, conditions },
+    { columns: COLUMNS, from: FROM },
   );
-  return { providers: rows.map(toProvider), count: count?.count ?? 0 };
+  return { providers: rows.map(toProvider), count };
 }
 
 /** The client secret in clear, for client authentication and the admin API. */

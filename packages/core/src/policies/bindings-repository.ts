@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { queryOne } from '../db/database.ts';
-import { buildListSql, type ListOptions, type ListShape } from '../db/list-query.ts';
+import { type ListOptions, type ListShape, queryPage } from '../db/list-query.ts';
 
 /** A binding of a user, a group (or, later, a policy) to a target such as an application. */
 export interface PolicyBinding {
@@ -97,27 +97,26 @@ export async function listBindings(
   options: ListOptions & { filter?: BindingFilters },
 ): Promise<{ bindings: PolicyBinding[]; count: number }> {
   const f = options.filter ?? {};
-  const sql = buildListSql(LIST_SHAPE, {
-    ...options,
-    conditions: [
-      { sql: 'b.target = $?::uuid', value: f.target },
-      { sql: 'b.target = ANY($?::uuid[])', value: f.targets },
-      { sql: 'b.enabled = $?', value: f.enabled },
-      { sql: 'b."order" = $?', value: f.order },
-      { sql: 'b.timeout = $?', value: f.timeout },
-      { sql: '(b.policy_uuid IS NULL) = $?', value: f.policyIsNull },
-    ],
-  });
-  const rows = await db.query<BindingRow>(
-    `SELECT ${COLUMNS} FROM policy_bindings b ${sql.where} ${sql.orderBy} ${sql.limitOffset}`,
-    sql.params,
-  );
-  const count = await queryOne<{ count: number }>(
+  const { rows, count } = await queryPage<BindingRow>(
     db,
-    `SELECT count(*)::int AS count FROM policy_bindings b ${sql.where}`,
-    sql.params.slice(0, -2),
+    LIST_SHAPE,
+    {
+      ...options,
+      conditions: [
+        { sql: 'b.target = $?::uuid', value: f.target },
+        { sql: 'b.target = ANY($?::uuid[])', value: f.targets },
+        { sql: 'b.enabled = $?', value: f.enabled },
+        { sql: 'b."order" = $?', value: f.order },
+        { sql: 'b.timeout = $?', value: f.timeout },
+        { sql: '(b.policy_uuid IS NULL) = $?', value: f.policyIsNull },
+      ],
+    },
+    {
+      columns: COLUMNS,
+      from: 'FROM policy_bindings b',
+    },
   );
-  return { bindings: rows.map(toBinding), count: count?.count ?? 0 };
+  return { bindings: rows.map(toBinding), count };
 }
 
 function assignments(fields: BindingFields, params: unknown[]): { columns: string[]; values: string[] } {
