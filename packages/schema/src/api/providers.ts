@@ -21,8 +21,8 @@ const LogoutMethod = Type.Union([Type.Literal('backchannel'), Type.Literal('fron
 /** `hours=1;minutes=2;seconds=3` */
 const Validity = Type.String({ minLength: 1, maxLength: 100 });
 
-/** The contract's OAuth2Provider. */
-export const OAuth2Provider = Type.Object({
+/** The contract's Provider (any kind, as /providers/all/ lists them). */
+export const Provider = Type.Object({
   pk: Type.Integer(),
   name: Type.String(),
   authentication_flow: Nullable(Type.String({ format: 'uuid' })),
@@ -37,24 +37,31 @@ export const OAuth2Provider = Type.Object({
   verbose_name: Type.String(),
   verbose_name_plural: Type.String(),
   meta_model_name: Type.String(),
-  client_type: ClientType,
-  client_id: Type.String(),
-  client_secret: Type.String(),
-  access_code_validity: Type.String(),
-  access_token_validity: Type.String(),
-  refresh_token_validity: Type.String(),
-  refresh_token_threshold: Type.String(),
-  include_claims_in_id_token: Type.Boolean(),
-  signing_key: Nullable(Type.String({ format: 'uuid' })),
-  encryption_key: Nullable(Type.String({ format: 'uuid' })),
-  redirect_uris: Type.Array(RedirectURI),
-  logout_uri: Type.String(),
-  logout_method: LogoutMethod,
-  sub_mode: SubMode,
-  issuer_mode: IssuerMode,
-  jwt_federation_sources: Type.Array(Type.String({ format: 'uuid' })),
-  jwt_federation_providers: Type.Array(Type.Integer()),
 });
+
+/** The contract's OAuth2Provider: a Provider plus the OAuth2 client's settings. */
+export const OAuth2Provider = Type.Composite([
+  Provider,
+  Type.Object({
+    client_type: ClientType,
+    client_id: Type.String(),
+    client_secret: Type.String(),
+    access_code_validity: Type.String(),
+    access_token_validity: Type.String(),
+    refresh_token_validity: Type.String(),
+    refresh_token_threshold: Type.String(),
+    include_claims_in_id_token: Type.Boolean(),
+    signing_key: Nullable(Type.String({ format: 'uuid' })),
+    encryption_key: Nullable(Type.String({ format: 'uuid' })),
+    redirect_uris: Type.Array(RedirectURI),
+    logout_uri: Type.String(),
+    logout_method: LogoutMethod,
+    sub_mode: SubMode,
+    issuer_mode: IssuerMode,
+    jwt_federation_sources: Type.Array(Type.String({ format: 'uuid' })),
+    jwt_federation_providers: Type.Array(Type.Integer()),
+  }),
+]);
 
 const providerWritable = {
   name: Type.String({ minLength: 1, maxLength: 250 }),
@@ -146,24 +153,6 @@ export const Flow = Type.Object({
   layout: Type.String(),
   denied_action: Type.String(),
   authentication: Type.String(),
-});
-
-/** The contract's Provider (any kind, as /providers/all/ lists them). */
-export const Provider = Type.Object({
-  pk: Type.Integer(),
-  name: Type.String(),
-  authentication_flow: Nullable(Type.String({ format: 'uuid' })),
-  authorization_flow: Type.String({ format: 'uuid' }),
-  invalidation_flow: Type.String({ format: 'uuid' }),
-  property_mappings: Type.Array(Type.String({ format: 'uuid' })),
-  component: Type.String(),
-  assigned_application_slug: Nullable(Type.String()),
-  assigned_application_name: Nullable(Type.String()),
-  assigned_backchannel_application_slug: Nullable(Type.String()),
-  assigned_backchannel_application_name: Nullable(Type.String()),
-  verbose_name: Type.String(),
-  verbose_name_plural: Type.String(),
-  meta_model_name: Type.String(),
 });
 
 /** The contract's ScopeMapping. */
