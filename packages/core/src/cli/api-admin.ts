@@ -23,7 +23,13 @@ export function apiAdmin(baseUrl: string, token: string): IdentityAdmin {
       throw new CommandFailed(`cannot reach ${base}: ${(error as Error).message}`);
     }
     const text = await res.text();
-    if (!res.ok) throw new CommandFailed(`${method} ${path}: ${res.status} ${describeError(text)}`);
+    if (!res.ok) {
+      const hint =
+        res.status === 401 || res.status === 403
+          ? ' (PALISADE_TOKEN must be an api token of a superuser)'
+          : '';
+      throw new CommandFailed(`the server refused (${res.status}): ${describeError(text)}${hint}`);
+    }
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
@@ -89,6 +95,7 @@ function describeError(text: string): string {
     const body = JSON.parse(text) as Record<string, unknown>;
     if (typeof body.detail === 'string') return body.detail;
     return Object.entries(body)
+      .filter(([field]) => field !== 'code')
       .map(
         ([field, messages]) => `${field}: ${Array.isArray(messages) ? messages.join(' ') : String(messages)}`,
       )

@@ -21,6 +21,16 @@ export async function chooseAdmin(io: Io): Promise<IdentityAdmin> {
   return directAdmin(loadConfig({ env: io.env }));
 }
 
+/** Runs `work` against the chosen admin and always releases it (the embedded database's lock with it). */
+export async function withAdmin<T>(io: Io, work: (admin: IdentityAdmin) => Promise<T>): Promise<T> {
+  const admin = await chooseAdmin(io);
+  try {
+    return await work(admin);
+  } finally {
+    await admin.close();
+  }
+}
+
 async function isServerUp(url: string): Promise<boolean> {
   try {
     const res = await fetch(`${url.replace(/\/+$/, '')}/-/health/live/`, {

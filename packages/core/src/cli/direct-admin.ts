@@ -8,7 +8,7 @@ import { openConfiguredDatabase } from '../db/open.ts';
 import { uniqueViolation } from '../http/api-error.ts';
 import { addGroupMember } from '../identity/groups-repository.ts';
 import { hashPassword } from '../identity/passwords.ts';
-import { findTokenByIdentifier, insertToken } from '../identity/tokens-repository.ts';
+import { insertToken } from '../identity/tokens-repository.ts';
 import { findUserByUsername, insertUser, updatePasswordHash } from '../identity/users-repository.ts';
 import { randomSecret } from '../identity/secret-box.ts';
 import { createLogger } from '../logging.ts';
@@ -66,19 +66,22 @@ export async function directAdmin(config: Readonly<PalisadeConfig>): Promise<Ide
       },
       async createToken(input) {
         const user = await requireUser(input.username);
-        if (await findTokenByIdentifier(db, input.identifier)) {
-          throw new CommandFailed(`a token named ${input.identifier} already exists`);
-        }
         const key = randomSecret();
-        await insertToken(db, ctx.box, {
-          identifier: input.identifier,
-          intent: input.intent,
-          userId: user.id,
-          key,
-          description: input.description ?? '',
-          expiring: input.expires !== undefined,
-          expires: input.expires ?? null,
-        });
+        try {
+          await insertToken(db, ctx.box, {
+            identifier: input.identifier,
+            intent: input.intent,
+            userId: user.id,
+            key,
+            description: input.description ?? '',
+            expiring: input.expires !== undefined,
+            expires: input.expires ?? null,
+          });
+        } catch (error) {
+          if (uniqueViolation(error))
+            throw new CommandFailed(`a token named ${input.identifier} already exists`);
+          throw error;
+        }
         return { key };
       },
       close: () => db.close(),

@@ -1,4 +1,3 @@
-import { ConfigError } from '../config/load.ts';
 import { DataDirInUseError } from '../db/data-dir-lock.ts';
 import { type Command, CommandFailed, EXIT, type Io, parseCommandArgs, UsageError } from './command.ts';
 import { migrateCommand } from './migrate-command.ts';
@@ -14,18 +13,31 @@ const COMMANDS: Command[] = [
   tokenCreateCommand,
 ];
 
+function list(commands: Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
+}
+
 function overview(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return `Usage: palisade <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+${list(COMMANDS)}
 
 Run \`palisade <command> --help\` for a command's options. Settings: docs/configuration.md.
 User and token commands use the running server's API when PALISADE_URL and PALISADE_TOKEN are set,
 and the database directly otherwise (only while no server holds the embedded database).
 `;
 }
+
+function groupUsage(group: string, commands: Command[]): string {
+  return `Usage: palisade ${group} <${commands.map((c) => c.name.slice(group.length + 1)).join('|')}> [options]
+
+${list(commands)}
+`;
+}
+
+const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h';
 
 const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
@@ -36,25 +48,35 @@ const processIo: Io = {
 
 /** Runs the command line; returns the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    (argv.length === 0 ? io.stderr : io.stdout)(overview());
-    return argv.length === 0 ? EXIT.usage : EXIT.ok;
+  const [first, second] = argv;
+  if (first === undefined) {
+    io.stderr(overview());
+    return EXIT.usage;
+  }
+  if (isHelp(first) || first === 'help') {
+    io.stdout(overview());
+    return EXIT.ok;
   }
   // Commands are one or two words ("server", "user create"): take the longest name that matches.
   const command =
-    COMMANDS.find((c) => c.name === `${argv[0]} ${argv[1]}`) ?? COMMANDS.find((c) => c.name === argv[0]);
+    COMMANDS.find((c) => c.name === `${first} ${second}`) ?? COMMANDS.find((c) => c.name === first);
   if (!command) {
-    const group = COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `));
+    const group = COMMANDS.filter((c) => c.name.startsWith(`${first} `));
+    if (group.length === 0) {
+      io.stderr(`palisade: unknown command "${first}"\n\n${overview()}`);
+      return EXIT.usage;
+    }
+    if (isHelp(second)) {
+      io.stdout(groupUsage(first, group));
+      return EXIT.ok;
+    }
     io.stderr(
-      group.length > 0
-        ? `palisade ${argv[0]}: expected one of: ${group.map((c) => c.name).join(', ')}\n\n${overview()}`
-        : `palisade: unknown command "${argv[0]}"\n\n${overview()}`,
+      `palisade ${first}: expected one of: ${group.map((c) => c.name).join(', ')}\n\n${groupUsage(first, group)}`,
     );
     return EXIT.usage;
   }
-  const rest = argv.slice(command.name.split(' ').length);
   try {
-    const args = parseCommandArgs(command, rest);
+    const args = parseCommandArgs(command, argv.slice(command.name.split(' ').length));
     if (args.values.help) {
       io.stdout(`${command.usage}\n`);
       return EXIT.ok;
@@ -65,15 +87,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.stderr(`palisade ${command.name}: ${error.message}\n\n${command.usage}\n`);
       return EXIT.usage;
     }
-    if (error instanceof ConfigError) {
-      io.stderr(`palisade: ${error.message}\n`);
+    if (error instanceof Error && error.name === 'ConfigError') {
+      // The message lists every problem, one a line.
+      io.stderr(`palisade ${command.name}: ${error.message}\n`);
       return EXIT.usage;
     }
     if (error instanceof CommandFailed || error instanceof DataDirInUseError) {
       io.stderr(`palisade ${command.name}: ${error.message}\n`);
       return EXIT.failed;
     }
-    io.stderr(`palisade ${command.name}: ${(error as Error).message ?? String(error)}\n`);
+    // Unexpected (a database down, a migration failing): its message alone.
+    io.stderr(`palisade ${command.name}: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.failed;
   }
 }

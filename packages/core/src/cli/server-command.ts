@@ -1,7 +1,5 @@
-import type { Command } from './command.ts';
-import { EXIT } from './command.ts';
-import { loadConfig } from '../config/load.ts';
-import { startServer } from '../server.ts';
+import type { RunningServer } from '../server.ts';
+import { type Command, EXIT } from './command.ts';
 
 export const serverCommand: Command = {
   name: 'server',
@@ -10,22 +8,45 @@ export const serverCommand: Command = {
 
 Runs the Palisade core. Settings come from PALISADE_* variables and the file named by PALISADE_CONFIG_FILE
 (see docs/configuration.md). With no settings it listens on 0.0.0.0:9000 with the embedded database in ./data.
-Stops gracefully on SIGINT or SIGTERM: in-flight requests finish, then the database is closed.`,
+Logs are JSON lines on stdout. On SIGINT or SIGTERM it stops gracefully: in-flight requests finish, then the
+database is closed (and the data folder's lock released). A second signal stops it at once.`,
+  argumentNames: [],
   options: {},
   async run(_args, io) {
+    // Loaded here, not at the top: --help and usage errors stay instant.
+    const { loadConfig } = await import('../config/load.ts');
+    const { startServer } = await import('../server.ts');
     const config = loadConfig({ env: io.env });
-    const server = await startServer(config);
-    await new Promise<void>((resolve) => {
-      const stop = (signal: NodeJS.Signals) => {
-        server.app.log.info({ signal }, 'shutting down');
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    // Signals are handled from the first moment: one arriving during start-up (migrations can take a while)
+    // lets the start finish, then closes cleanly instead of killing the process mid-way.
+    let signalled: NodeJS.Signals | undefined;
+    let onSignal = (signal: NodeJS.Signals) => {
+      signalled = signal;
+    };
+    const stopOnce = (signal: NodeJS.Signals) => {
+      // The default handlers come back, so a second signal ends the process without waiting.
+      process.off('SIGINT', stopOnce);
+      process.off('SIGTERM', stopOnce);
+      onSignal(signal);
+    };
+    process.on('SIGINT', stopOnce);
+    process.on('SIGTERM', stopOnce);
+    let server: RunningServer;
+    try {
+      server = await startServer(config);
+    } catch (error) {
+      process.off('SIGINT', stopOnce);
+      process.off('SIGTERM', stopOnce);
+      throw error;
+    }
+    const signal =
+      signalled ??
+      (await new Promise<NodeJS.Signals>((resolve) => {
+        onSignal = resolve;
+      }));
+    server.app.log.info({ signal }, 'shutting down');
     await server.close();
+    server.app.log.info('stopped');
     return EXIT.ok;
   },
 };

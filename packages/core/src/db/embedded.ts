@@ -16,7 +16,7 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
   let release = () => {};
   if (!dataDir.startsWith('memory://')) {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    release = lockDataDir(dataDir);
+    release = await lockDataDir(dataDir);
   }
   let pg: PGlite;
   try {
