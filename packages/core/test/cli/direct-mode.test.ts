@@ -213,14 +213,18 @@ for (const backend of backends) {
       assert.match(orphan.stderr, /no user named nobody/);
     });
 
-    it('takes over a lock left by a process that no longer exists', { skip: !backend.hasLock }, async () => {
-      const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
-        encoding: 'utf8',
-      });
-      await writeFile(join(dataDir, 'palisade.lock'), `${dead.stdout}\n`);
-      const res = await runPalisade(['user', 'create', 'after-crash'], { env });
-      assert.equal(res.code, 0, res.stderr);
-      assert.equal(existsSync(join(dataDir, 'palisade.lock')), false, 'released on exit');
-    });
+    it(
+      'takes over a lock left by a process that no longer exists',
+      { skip: !backend.hasLock && 'a PostgreSQL server needs no lock file' },
+      async () => {
+        const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+          encoding: 'utf8',
+        });
+        await writeFile(join(dataDir, 'palisade.lock'), `${dead.stdout}\n`);
+        const res = await runPalisade(['user', 'create', 'after-crash'], { env });
+        assert.equal(res.code, 0, res.stderr);
+        assert.equal(existsSync(join(dataDir, 'palisade.lock')), false, 'released on exit');
+      },
+    );
   });
 }
