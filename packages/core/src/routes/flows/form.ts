@@ -14,15 +14,18 @@ const FORM_BODY_LIMIT = 16 * 1024;
 export const CSRF_FIELD = 'csrf_token';
 
 /**
- * Parses `application/x-www-form-urlencoded` bodies into string fields. A field given twice is refused
- * (a 400), so no code has to guess which of two values counts.
+ * Makes `application/x-www-form-urlencoded` the only body this plugin scope accepts (JSON and anything else
+ * answer 415), parsed into string fields. A field given twice is refused with a 400, so no code has to
+ * guess which of two values counts; the fields live in a prototype-less object, so `__proto__` is a name
+ * like any other.
  */
 export function installFormParser(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
     (_request, body, done) => {
-      const fields: Record<string, string> = {};
+      const fields: Record<string, string> = Object.create(null) as Record<string, string>;
       for (const [name, value] of new URLSearchParams(String(body))) {
         if (Object.hasOwn(fields, name)) {
           done(new ApiError('invalid', `The form field ${name} was sent more than once.`), undefined);

@@ -56,7 +56,12 @@ const SETUP_DONE = page(
     <p><a href="${SIGN_IN_PATH}">Sign in</a></p>`,
 );
 
-/** The initial-setup flow: open only while akadmin has no usable password. */
+/**
+ * The initial-setup flow: open only while akadmin has no usable password. Once closed, GET shows a 200 page
+ * saying so with a link to sign in, and POST answers that page with 403 Forbidden (not 409: the submission
+ * does not conflict with a state the client could fix, it is simply no longer allowed). Two racing
+ * submissions are settled by the conditional UPDATE in flows/initial-setup.ts: the loser gets the 403 too.
+ */
 export function initialSetupRoutes(ctx: AppContext): FastifyPluginAsync {
   const render = (request: FastifyRequest, reply: FastifyReply, status: number, options = {}) =>
     sendPage(reply, status, setupForm(ctx.csrf.ensureToken(request, reply), options));

@@ -11,6 +11,9 @@ export const SIGN_IN_PATH = '/if/flow/default-authentication-flow/';
 /** The one message for every failed sign-in: it never tells whether the username exists. */
 export const SIGN_IN_FAILED = 'Invalid username or password.';
 
+/** The message while attempts are refused (the wait itself is in the Retry-After header). */
+export const SIGN_IN_THROTTLED = `${SIGN_IN_FAILED} Too many attempts: try again later.`;
+
 type Query = { Querystring: { next?: unknown } };
 
 function signInPage(csrf: string, next: string, options: { error?: string; username?: string } = {}): string {
@@ -34,7 +37,11 @@ function signInPage(csrf: string, next: string, options: { error?: string; usern
   return page('Sign in', body);
 }
 
-/** The default authentication flow: username or email plus password. */
+/**
+ * The default authentication flow: username or email plus password. A failed attempt re-renders the form
+ * (200) with the one generic message; a refused attempt (too many failures for the username or the client
+ * address) answers 429 with Retry-After. Success goes to `next` when it is a path on this origin, else `/`.
+ */
 export function signInRoutes(ctx: AppContext): FastifyPluginAsync {
   const render = (request: FastifyRequest, reply: FastifyReply, status: number, next: string, options = {}) =>
     sendPage(reply, status, signInPage(ctx.csrf.ensureToken(request, reply), next, options));
@@ -59,14 +66,12 @@ export function signInRoutes(ctx: AppContext): FastifyPluginAsync {
         address: request.ip,
       });
       if (!result.ok) {
-        request.log.info({ reason: result.reason }, 'sign-in failed');
         if (result.reason === 'throttled') {
+          request.log.info({ reason: 'throttled', retryAfter: result.retryAfterSeconds }, 'sign-in refused');
           reply.header('retry-after', String(result.retryAfterSeconds));
-          return render(request, reply, 429, next, {
-            error: `${SIGN_IN_FAILED} Too many attempts: try again in ${result.retryAfterSeconds} seconds.`,
-            username,
-          });
+          return render(request, reply, 429, next, { error: SIGN_IN_THROTTLED, username });
         }
+        request.log.info({ reason: result.detail, user: result.user?.username }, 'sign-in failed');
         return render(request, reply, 200, next, { error: SIGN_IN_FAILED, username });
       }
       await startSession(ctx, request, reply, result.user);
