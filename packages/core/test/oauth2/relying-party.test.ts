@@ -238,6 +238,8 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
       }),
     });
     assert.equal(step.res.status, 403);
+    assert.match(step.res.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+    assert.equal(step.res.headers.get('cache-control'), 'no-store');
     assert.match(await step.res.text(), /You are not allowed to use <strong>Wiki<\/strong>/);
     assert.ok(!step.url.startsWith(REDIRECT));
     const codes = await db.query(

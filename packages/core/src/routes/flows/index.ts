@@ -13,7 +13,7 @@ import { signOutRoutes } from './sign-out.ts';
  * no caching of personal pages. No `form-action`: browsers apply it to the redirects after a submission,
  * and signing in must be able to end at an application's OAuth2 redirect URI on another origin.
  */
-const PAGE_HEADERS = {
+export const PAGE_HEADERS = {
   'content-security-policy': "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',

@@ -14,6 +14,7 @@ import { findOAuth2ProviderByClientId, type OAuth2Provider } from '../../oauth2/
 import { linkGrantToSession } from '../../oauth2/session-grants.ts';
 import { evaluateAccess } from '../../policies/engine.ts';
 import { CSRF_FIELD, currentSession, sendPage } from '../flows/form.ts';
+import { PAGE_HEADERS } from '../flows/index.ts';
 import { SIGN_IN_PATH } from '../flows/sign-in.ts';
 import type { IssuerCache } from './issuers.ts';
 
@@ -86,6 +87,10 @@ export function interactionRoutes(ctx: AppContext, issuers: IssuerCache): Fastif
   }
 
   return async (app) => {
+    // The consent and access-denied pages are flow pages too: the same protections, never cached.
+    app.addHook('onSend', async (_request, reply) => {
+      reply.headers({ ...PAGE_HEADERS, 'cache-control': 'no-store' });
+    });
     app.get<{ Params: { uid: string } }>(`${OAUTH2_BASE}/interaction/:uid/`, async (request, reply) => {
       const target = await pending(request);
       if (!target) return sendPage(reply, 400, EXPIRED);
