@@ -3,7 +3,7 @@ import type { Database } from '../db/database.ts';
 import { queryOne } from '../db/database.ts';
 import type { SecretBox } from '../identity/secret-box.ts';
 import { findOAuth2ProviderByClientId, revealClientSecret } from './providers-repository.ts';
-import { REGEX_ONLY_PLACEHOLDER } from './redirect-uris.ts';
+import { UNREACHABLE_REDIRECT_URI } from './redirect-uris.ts';
 import { parseValidity } from './validity.ts';
 
 /**
@@ -91,9 +91,9 @@ async function clientMetadata(
   return {
     client_id: provider.clientId,
     ...(confidential ? { client_secret: await revealClientSecret(db, box, provider.id) } : {}),
-    // oidc-provider needs at least one literal URI; with regex entries only, a placeholder no browser can
+    // oidc-provider needs at least one literal URI; with regex entries only, an unreachable URI no browser can
     // reach stands in, and the patterns are matched by the issuer (see redirect-uris.ts).
-    redirect_uris: strict.length > 0 ? strict : [REGEX_ONLY_PLACEHOLDER],
+    redirect_uris: strict.length > 0 ? strict : [UNREACHABLE_REDIRECT_URI],
     'urn:palisade:redirect_regexes': provider.redirectUris
       .filter((r) => r.matching_mode === 'regex')
       .map((r) => r.url),

@@ -1,7 +1,7 @@
 import type Provider from 'oidc-provider';
 
 /** Stands in for a client's literal redirect URIs when it has regex ones only (`.invalid` never resolves). */
-export const REGEX_ONLY_PLACEHOLDER = 'https://regex-redirect-uris-only.invalid/';
+export const UNREACHABLE_REDIRECT_URI = 'https://regex-redirect-uris-only.invalid/';
 
 /** Longest redirect URI tested against a pattern, so a crafted value cannot make matching slow. */
 const MAX_REDIRECT_URI_LENGTH = 2048;
@@ -36,7 +36,7 @@ export function allowRegexRedirectUris(issuer: Provider): void {
   };
   const literal = prototype.redirectUriAllowed;
   prototype.redirectUriAllowed = function redirectUriAllowed(value: string): boolean {
-    if (value !== REGEX_ONLY_PLACEHOLDER && literal.call(this, value)) return true;
+    if (value !== UNREACHABLE_REDIRECT_URI && literal.call(this, value)) return true;
     const patterns = (this['urn:palisade:redirect_regexes'] as string[] | undefined) ?? [];
     return patterns.some((pattern) => fullMatch(pattern, value));
   };
