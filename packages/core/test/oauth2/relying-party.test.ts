@@ -286,6 +286,30 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
     assert.equal(meta.pushed_authorization_request_endpoint, undefined);
   });
 
+  it('answers an unknown scope with invalid_scope, and issues nothing', async () => {
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT,
+      scope: 'openid frobnicate',
+      state: 'keep-me',
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    });
+    const res = await fetch(url, { redirect: 'manual' });
+    assert.equal(res.status, 303);
+    const location = new URL(res.headers.get('location') ?? '');
+    assert.equal(`${location.origin}${location.pathname}`, REDIRECT);
+    assert.equal(location.searchParams.get('error'), 'invalid_scope');
+    assert.equal(location.searchParams.get('state'), 'keep-me');
+    assert.equal(location.searchParams.get('code'), null);
+    assert.equal(location.searchParams.get('iss'), config.serverMetadata().issuer);
+    // With a redirect URI the client does not own, the error is never sent there.
+    const foreign = new URL(url);
+    foreign.searchParams.set('redirect_uri', 'https://evil.example/callback');
+    const refused = await fetch(foreign, { redirect: 'manual' });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.headers.get('location'), null);
+  });
+
   it('matches regex redirect URIs as a whole', async () => {
     const tenants = await client.discovery(
       new URL(config.serverMetadata().issuer.replace('/wiki/', '/tenants/')),

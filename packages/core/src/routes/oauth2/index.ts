@@ -7,6 +7,7 @@ import { serviceAccountGrant } from '../../oauth2/service-account-grant.ts';
 import { findOAuth2ProviderByClientId, findOAuth2ProviderBySlug } from '../../oauth2/providers-repository.ts';
 import { createIssuerCache, type IssuerCache } from './issuers.ts';
 import { interactionRoutes } from './interaction.ts';
+import { unknownScopeRedirect } from './unknown-scopes.ts';
 
 const SHARED_ENDPOINTS = new Set(['authorize', 'token', 'userinfo', 'introspect', 'revoke']);
 
@@ -44,6 +45,14 @@ export function oauth2Routes(ctx: AppContext): FastifyPluginAsync {
         const issuer = await issuers.get(issuers.originOf(request), target.slug);
         const answer = await serviceAccountGrant(ctx, issuer, provider, form, request.ip);
         return reply.code(answer.status).header('cache-control', 'no-store').send(answer.body);
+      }
+      if (target.path.startsWith('/authorize/?') || target.path === '/authorize/') {
+        const params = new URLSearchParams(
+          request.method === 'POST' && form ? form : (target.path.split('?')[1] ?? ''),
+        );
+        const issuer = await issuers.get(issuers.originOf(request), target.slug);
+        const redirect = await unknownScopeRedirect(issuer, params);
+        if (redirect) return reply.redirect(redirect, 303);
       }
       return handOver(issuers, request, reply, target.slug, target.path);
     });
