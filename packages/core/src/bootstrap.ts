@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from './context.ts';
+import { ensureSelfSignedKeypair } from './crypto/default-keypair.ts';
 import { queryOne } from './db/database.ts';
 import { hashPassword } from './identity/passwords.ts';
 import { findTokenByIdentifier, insertToken } from './identity/tokens-repository.ts';
@@ -64,6 +65,7 @@ export async function ensureInitialObjects(ctx: AppContext, log: FastifyBaseLogg
       log.info({ token: BOOTSTRAP_TOKEN_IDENTIFIER }, 'created the bootstrap api token');
     }
   });
+  await ensureSelfSignedKeypair(ctx, log);
 }
 
 /** Answers whether the initial-setup flow is still open (akadmin exists and has no usable password). */

@@ -1,6 +1,7 @@
 /** Palisade's shared wire shapes: API bodies and error codes, defined once for the core, outposts and tests. */
 export * from './api/applications.ts';
 export * from './api/common.ts';
+export * from './api/crypto.ts';
 export * from './api/groups.ts';
 export * from './api/providers.ts';
 export * from './api/root.ts';

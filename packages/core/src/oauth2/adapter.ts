@@ -102,6 +102,11 @@ async function clientMetadata(
       : ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     token_endpoint_auth_method: confidential ? 'client_secret_basic' : 'none',
+    // "Pairwise" is how oidc-provider lets the issuer choose each client's subject: the provider's sub_mode
+    // decides it (issuer.ts, pairwiseIdentifier), everywhere sub appears (ID token, userinfo, introspection).
+    subject_type: 'pairwise',
+    'urn:palisade:sub_mode': provider.subMode,
+    'urn:palisade:access_token_format': provider.accessTokenFormat,
     // Which application (issuer) and provider the client belongs to, for the dispatcher and the claims.
     'urn:palisade:application': provider.applicationSlug,
     'urn:palisade:provider': provider.id,

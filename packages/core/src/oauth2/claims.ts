@@ -1,10 +1,13 @@
 import type { AppContext } from '../context.ts';
 import { findGroupsByUuids, groupUuidsOfUsers } from '../identity/groups-repository.ts';
+import type { Queryable } from '../db/database.ts';
+import { queryOne } from '../db/database.ts';
+import { userUid } from '../identity/user-uid.ts';
 import type { User } from '../identity/users-repository.ts';
 
 /** The scopes the server knows and the claims each one releases. */
 export const SCOPE_CLAIMS = {
-  openid: ['sub'],
+  openid: ['sub', 'sid'],
   profile: ['name', 'given_name', 'preferred_username', 'nickname', 'groups'],
   email: ['email', 'email_verified'],
   // What proxy outposts read (see the proxy outpost spec, claims structure).
@@ -30,13 +33,43 @@ export async function mergedAttributes(ctx: AppContext, user: User): Promise<Rec
   return Object.assign({}, ...rows.map((r) => r.attributes), user.attributes);
 }
 
+/** How a provider names users in `sub` (the contract's SubModeEnum). */
+export type SubMode = 'hashed_user_id' | 'user_id' | 'user_uuid' | 'user_username' | 'user_email' | 'user_upn';
+
 /**
- * The `sub` of a user. oidc-provider always answers with the account id it signed the user in with, so the
- * subject is the user's pk for every provider (the reference's `user_id` sub mode); a provider's `sub_mode`
- * is stored but not applied yet.
+ * The `sub` a provider with `mode` gives a user. A mode whose value the user lacks (no email, say) falls back
+ * to the hashed id rather than an empty subject, which OpenID Connect forbids.
  */
-export function subjectOf(user: Pick<User, 'id'>): string {
-  return String(user.id);
+export function subjectFor(
+  installId: string,
+  user: Pick<User, 'id' | 'uuid' | 'username' | 'email' | 'attributes'>,
+  mode: string,
+): string {
+  const hashed = userUid(installId, user.id);
+  const upn = user.attributes.upn;
+  const value: Record<SubMode, string> = {
+    hashed_user_id: hashed,
+    user_id: String(user.id),
+    user_uuid: user.uuid,
+    user_username: user.username,
+    user_email: user.email,
+    user_upn: typeof upn === 'string' && upn ? upn : user.uuid.replaceAll('-', ''),
+  };
+  return value[mode as SubMode] || hashed;
+}
+
+/**
+ * The `sid` of tokens issued under a grant: the SHA-256 of the core login session's key (as the reference's
+ * is), which is also what SESSION_END names, so outposts can drop exactly that session.
+ */
+export async function sessionIdOfGrant(db: Queryable, grantId: string | undefined): Promise<string | undefined> {
+  if (!grantId) return undefined;
+  const row = await queryOne<{ key_digest: string }>(
+    db,
+    'SELECT s.key_digest FROM session_grants g JOIN sessions s ON s.uuid = g.session_uuid WHERE g.grant_id = $1',
+    [grantId],
+  );
+  return row?.key_digest;
 }
 
 /** Every claim a user can release; the server filters them by the granted scopes. */
@@ -44,7 +77,8 @@ export async function userClaims(ctx: AppContext, user: User): Promise<Record<st
   const uuids = (await groupUuidsOfUsers(ctx.db, [user.id])).get(user.id) ?? [];
   const groups = (await findGroupsByUuids(ctx.db, uuids)).map((g) => g.name).sort();
   return {
-    sub: subjectOf(user),
+    // The account id: oidc-provider maps it to the provider's subject (pairwiseIdentifier in issuer.ts).
+    sub: String(user.id),
     name: user.name || user.username,
     given_name: user.name || user.username,
     preferred_username: user.username,

@@ -2,9 +2,11 @@ import Provider, { type Configuration } from 'oidc-provider';
 import type { AppContext } from '../context.ts';
 import { findUserById } from '../identity/users-repository.ts';
 import { createAdapterClass } from './adapter.ts';
-import { SCOPE_CLAIMS, userClaims } from './claims.ts';
+import { SCOPE_CLAIMS, sessionIdOfGrant, subjectFor, userClaims } from './claims.ts';
+import { findOAuth2ProviderBySlug } from './providers-repository.ts';
 import { allowRegexRedirectUris } from './redirect-uris.ts';
-import { ensureSigningJwk } from './signing-key.ts';
+import { signingKeyOf, signingMaterialOf } from './signing-keys.ts';
+import { accessTokenClaims, jwtAccessTokens, KNOWN_SCOPES } from './token-claims.ts';
 
 /** Where the authorization server lives; every application's issuer is `<base>/<slug>/`. */
 export const OAUTH2_BASE = '/application/o';
@@ -23,13 +25,26 @@ type TtlKind = 'AccessToken' | 'AuthorizationCode' | 'RefreshToken';
  * and token lifetimes taken from the client's provider.
  */
 export async function createIssuer(ctx: AppContext, origin: string, slug: string): Promise<Provider> {
-  const jwk = await ensureSigningJwk(ctx);
+  const client = await findOAuth2ProviderBySlug(ctx.db, slug);
+  // Tokens are signed with the provider's keypair, or HS256 with the client secret when it has none.
+  const material = await signingMaterialOf(ctx, client ? await signingKeyOf(ctx.db, client) : null);
+  const ttlOf = (client: unknown, kind: TtlKind) =>
+    (client as { 'urn:palisade:ttl'?: Record<TtlKind, number> } | undefined)?.['urn:palisade:ttl']?.[kind];
   const ttl = (kind: TtlKind, fallback: number) => (_koa: unknown, _token: unknown, client?: unknown) =>
-    (client as { 'urn:palisade:ttl'?: Record<TtlKind, number> } | undefined)?.['urn:palisade:ttl']?.[kind] ??
-    fallback;
+    ttlOf(client, kind) ?? fallback;
   const configuration: Configuration = {
     adapter: createAdapterClass(ctx.db, ctx.box),
-    jwks: { keys: [jwk as never] },
+    jwks: { keys: material.alg === 'HS256' ? [] : [material.privateJwk as never] },
+    enabledJWA: { idTokenSigningAlgValues: [material.alg] },
+    clientDefaults: { id_token_signed_response_alg: material.alg },
+    subjectTypes: ['public', 'pairwise'],
+    // The provider's sub_mode, applied wherever oidc-provider writes sub (see the client's subject_type).
+    pairwiseIdentifier: async (_koa, accountId, client) => {
+      const user = await findUserById(ctx.db, Number(accountId));
+      const mode = (client as unknown as { 'urn:palisade:sub_mode'?: string })['urn:palisade:sub_mode'];
+      return user ? subjectFor(ctx.installId, user, mode ?? 'hashed_user_id') : accountId;
+    },
+    extraTokenClaims: accessTokenClaims(ctx),
     cookies: { keys: [ctx.box.digest('oidc-cookies')] },
     extraClientMetadata: {
       properties: [
@@ -37,19 +52,24 @@ export async function createIssuer(ctx: AppContext, origin: string, slug: string
         'urn:palisade:provider',
         'urn:palisade:ttl',
         'urn:palisade:redirect_regexes',
+        'urn:palisade:sub_mode',
+        'urn:palisade:access_token_format',
       ],
     },
-    findAccount: async (_koa, id) => {
+    findAccount: async (_koa, id, token) => {
       const user = await findUserById(ctx.db, Number(id));
       if (!user?.isActive) return undefined;
       return {
         accountId: id,
-        claims: async () => userClaims(ctx, user) as never,
+        claims: async () => {
+          const sid = await sessionIdOfGrant(ctx.db, (token as { grantId?: string } | undefined)?.grantId);
+          return { ...(await userClaims(ctx, user)), ...(sid ? { sid } : {}) } as never;
+        },
       };
     },
     claims: Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
     responseTypes: ['code'],
-    scopes: ['openid', 'profile', 'email', 'ak_proxy', 'entitlements', 'offline_access'],
+    scopes: KNOWN_SCOPES,
     features: {
       devInteractions: { enabled: false },
       // A client may introspect or revoke its own tokens; a confidential client (an outpost) also others'
@@ -67,6 +87,7 @@ export async function createIssuer(ctx: AppContext, origin: string, slug: string
       rpInitiatedLogout: { enabled: true },
       // Not routed under /application/o/ (the reference has no such endpoint).
       pushedAuthorizationRequests: { enabled: false },
+      resourceIndicators: jwtAccessTokens(material, (client) => ttlOf(client, 'AccessToken') ?? 3600),
     },
     pkce: { required: (_koa, client) => client.tokenEndpointAuthMethod === 'none' },
     routes: {

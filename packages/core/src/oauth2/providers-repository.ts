@@ -27,6 +27,10 @@ export interface OAuth2Provider {
   issuerMode: string;
   logoutUri: string;
   logoutMethod: string;
+  /** The keypair that signs its tokens; null signs them HS256 with the client secret. */
+  signingKey: string | null;
+  /** Opaque access tokens (usable at userinfo), or JWTs for the client itself, which outposts verify. */
+  accessTokenFormat: 'opaque' | 'jwt';
   /** The application it serves, if any: its issuer is /application/o/<slug>/. */
   applicationSlug: string | null;
   applicationName: string | null;
@@ -55,6 +59,8 @@ interface Row {
   issuer_mode: string;
   logout_uri: string;
   logout_method: string;
+  signing_key: string | null;
+  access_token_format: 'opaque' | 'jwt';
   application_slug: string | null;
   application_name: string | null;
 }
@@ -62,7 +68,7 @@ interface Row {
 const COLUMNS = `p.id, p.name, p.authentication_flow, p.authorization_flow, p.invalidation_flow, o.client_type,
   o.client_id, o.redirect_uris, o.access_code_validity, o.access_token_validity, o.refresh_token_validity,
   o.refresh_token_threshold, o.include_claims_in_id_token, o.sub_mode, o.issuer_mode, o.logout_uri,
-  o.logout_method, a.slug AS application_slug, a.name AS application_name`;
+  o.logout_method, o.signing_key, o.access_token_format, a.slug AS application_slug, a.name AS application_name`;
 const FROM = `FROM oauth2_providers o JOIN providers p ON p.id = o.provider_id
   LEFT JOIN applications a ON a.provider_id = p.id`;
 const SELECT = `SELECT ${COLUMNS} ${FROM}`;
@@ -87,6 +93,8 @@ const OAUTH2_COLUMNS = {
   issuerMode: 'issuer_mode',
   logoutUri: 'logout_uri',
   logoutMethod: 'logout_method',
+  signingKey: 'signing_key',
+  accessTokenFormat: 'access_token_format',
 } as const;
 
 const LIST_SHAPE: ListShape = {
@@ -114,6 +122,8 @@ function toProvider(row: Row): OAuth2Provider {
     issuerMode: row.issuer_mode,
     logoutUri: row.logout_uri,
     logoutMethod: row.logout_method,
+    signingKey: row.signing_key,
+    accessTokenFormat: row.access_token_format,
     applicationSlug: row.application_slug,
     applicationName: row.application_name,
   };

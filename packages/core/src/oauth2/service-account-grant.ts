@@ -5,9 +5,9 @@ import type { AppContext } from '../context.ts';
 import { findTokenByKey, isTokenExpired } from '../identity/tokens-repository.ts';
 import { findUserByUsername, type User } from '../identity/users-repository.ts';
 import { evaluateAccess } from '../policies/engine.ts';
-import { SCOPE_CLAIMS, userClaims } from './claims.ts';
-import type { OAuth2Provider } from './providers-repository.ts';
-import { ensureSigningJwk } from './signing-key.ts';
+import { SCOPE_CLAIMS, subjectFor, userClaims } from './claims.ts';
+import { type OAuth2Provider, revealClientSecret } from './providers-repository.ts';
+import { signingKeyOf, signingMaterialOf } from './signing-keys.ts';
 
 export type GrantAnswer = { status: number; body: Record<string, unknown> };
 
@@ -89,20 +89,29 @@ async function issueTokens(
   const released = new Set<string>(
     scopes.flatMap((s) => [...(SCOPE_CLAIMS[s as keyof typeof SCOPE_CLAIMS] ?? [])]),
   );
-  const jwk = await ensureSigningJwk(ctx);
+  // Signed as the provider's ID tokens are: its keypair, or HS256 with the client secret.
+  const material = await signingMaterialOf(ctx, await signingKeyOf(ctx.db, provider));
+  const key =
+    material.alg === 'HS256'
+      ? new TextEncoder().encode((await revealClientSecret(ctx.db, ctx.box, provider.id)) ?? '')
+      : await importJWK(material.privateJwk as Parameters<typeof importJWK>[0], material.alg);
   const now = Math.floor(Date.now() / 1000);
   const idToken = await new SignJWT({
     ...Object.fromEntries(Object.entries(claims).filter(([name]) => released.has(name))),
     auth_time: now,
     azp: provider.clientId,
   })
-    .setProtectedHeader({ alg: 'RS256', kid: jwk.kid, typ: 'JWT' })
+    .setProtectedHeader({
+      alg: material.alg,
+      typ: 'JWT',
+      ...(material.alg === 'HS256' ? {} : { kid: material.privateJwk.kid }),
+    })
     .setIssuer(issuer.issuer)
-    .setSubject(String(claims.sub))
+    .setSubject(subjectFor(ctx.installId, user, provider.subMode))
     .setAudience(provider.clientId)
     .setIssuedAt(now)
     .setExpirationTime(now + expiresIn)
-    .sign(await importJWK(jwk as Parameters<typeof importJWK>[0], 'RS256'));
+    .sign(key);
   return {
     status: 200,
     body: {

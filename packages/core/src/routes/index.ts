@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { assertSuperuser, authenticateApiRequest } from '../http/authenticate.ts';
 import { applicationRoutes } from './api/applications.ts';
+import { certificateKeypairRoutes } from './api/certificate-keypairs.ts';
 import { flowInstanceRoutes } from './api/flows.ts';
 import { oauth2ProviderRoutes } from './api/oauth2-providers.ts';
 import { groupRoutes } from './api/groups.ts';
@@ -51,6 +52,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(oauth2ProviderRoutes(ctx));
         await admin.register(flowInstanceRoutes(ctx));
         await admin.register(scopeMappingRoutes());
+        await admin.register(certificateKeypairRoutes(ctx));
       });
     },
     { prefix: '/api/v3' },

@@ -8,6 +8,9 @@ import { hashPassword } from '../../src/identity/passwords.ts';
 import { insertGroup } from '../../src/identity/groups-repository.ts';
 import { insertToken } from '../../src/identity/tokens-repository.ts';
 import { findUserByUsername, insertUser } from '../../src/identity/users-repository.ts';
+import { SELF_SIGNED_MANAGED } from '../../src/crypto/default-keypair.ts';
+import { findManagedKeypair } from '../../src/crypto/keypairs-repository.ts';
+import { userUid } from '../../src/identity/user-uid.ts';
 import { insertOAuth2Provider } from '../../src/oauth2/providers-repository.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
 import { testConfig } from '../support/app.ts';
@@ -40,8 +43,11 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
       memberIds: [alice.id],
       attributes: { tier: 'team', additionalHeaders: { 'X-Team': 'wiki' } },
     });
+    // The wiki signs with the built-in keypair (RS256, published at jwks/); providers without one sign HS256.
+    const builtIn = await findManagedKeypair(db, SELF_SIGNED_MANAGED);
     await db.transaction(async (tx) => {
       const provider = await insertOAuth2Provider(tx, box, {
+        signingKey: builtIn?.uuid ?? null,
         name: 'Wiki provider',
         clientId: 'wiki-client',
         clientSecret: 'wiki-secret-0123456789',
@@ -464,7 +470,9 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
     assert.equal((await client.tokenIntrospection(config, body.access_token)).active, true);
     const info = await client.fetchUserInfo(config, body.access_token, String(payload.sub));
     assert.equal(info.preferred_username, 'robot');
-    assert.equal(info.sub, String(robot.id));
+    // The provider's default sub mode (hashed_user_id), the same in the ID token and at userinfo.
+    assert.equal(info.sub, userUid(server.ctx.installId, robot.id));
+    assert.equal(payload.sub, info.sub);
     for (const [username, password] of [
       ['robot', 'wrong-password-0123456789'],
       ['robot', 'robot-api-token-0123456789'],

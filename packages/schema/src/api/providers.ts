@@ -77,7 +77,7 @@ const providerWritable = {
   refresh_token_validity: Validity,
   refresh_token_threshold: Validity,
   include_claims_in_id_token: Type.Boolean(),
-  signing_key: Type.Null(),
+  signing_key: Nullable(Type.String({ format: 'uuid' })),
   encryption_key: Type.Null(),
   redirect_uris: Type.Array(RedirectURI, { maxItems: 100 }),
   logout_uri: Type.Union([Type.Literal(''), Type.String({ format: 'uri', maxLength: 2000 })]),

@@ -32,6 +32,7 @@ import {
   updateOAuth2Provider,
 } from '../../oauth2/providers-repository.ts';
 import { redirectPatternProblem } from '../../oauth2/redirect-uris.ts';
+import { signingKeyProblem } from '../../oauth2/signing-keys.ts';
 import { parseValidity } from '../../oauth2/validity.ts';
 
 const errors = { 400: ValidationError, 403: GenericError, 404: GenericError };
@@ -75,12 +76,15 @@ function providerFields(body: ProviderInput): OAuth2ProviderFields {
     issuerMode: body.issuer_mode,
     logoutUri: body.logout_uri,
     logoutMethod: body.logout_method,
+    signingKey: body.signing_key,
   };
 }
 
 /** Checks what JSON Schema cannot: durations, flows of the right kind, redirect URIs, secrets. */
-async function assertValidProvider(db: Queryable, body: ProviderInput): Promise<void> {
+async function assertValidProvider(ctx: AppContext, db: Queryable, body: ProviderInput): Promise<void> {
   const problems: Record<string, string[]> = {};
+  const signingProblem = body.signing_key ? await signingKeyProblem(ctx, db, body.signing_key) : undefined;
+  if (signingProblem) problems.signing_key = [signingProblem];
   for (const field of ['access_code_validity', 'access_token_validity', 'refresh_token_validity'] as const) {
     const value = body[field];
     if (value === undefined) continue;
@@ -165,7 +169,7 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
       refresh_token_validity: provider.refreshTokenValidity,
       refresh_token_threshold: provider.refreshTokenThreshold,
       include_claims_in_id_token: provider.includeClaimsInIdToken,
-      signing_key: null,
+      signing_key: provider.signingKey,
       encryption_key: null,
       redirect_uris: provider.redirectUris,
       logout_uri: provider.logoutUri,
@@ -216,7 +220,7 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
         const body = request.body;
         const provider = await ctx.db
           .transaction(async (tx) => {
-            await assertValidProvider(tx, body);
+            await assertValidProvider(ctx, tx, body);
             return insertOAuth2Provider(tx, ctx.box, {
               ...providerFields(body),
               name: body.name,
@@ -255,7 +259,7 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
         handler: async (request) => {
           const provider = await ctx.db
             .transaction(async (tx) => {
-              await assertValidProvider(tx, request.body);
+              await assertValidProvider(ctx, tx, request.body);
               const fields = providerFields(request.body);
               // An empty id or secret means "keep": the admin form sends the field back unchanged or empty.
               if (!fields.clientId) delete fields.clientId;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Static } from '@sinclair/typebox';
 import type { Group as GroupBody, Token as TokenBody, User as UserBody } from '@palisade/schema';
 import type { AppContext } from '../../context.ts';
@@ -6,10 +5,11 @@ import { findGroupsByUuids, type Group, groupUuidsOfUsers } from '../../identity
 import type { Token } from '../../identity/tokens-repository.ts';
 import { findUserById, type User } from '../../identity/users-repository.ts';
 import type { Queryable } from '../../db/database.ts';
+import { userUid as uidOf } from '../../identity/user-uid.ts';
 
-/** A user's stable public id: SHA-256 of the install id and the user's pk, as outposts expose it. */
+/** A user's stable public id (see identity/user-uid.ts). */
 export function userUid(ctx: AppContext, userId: number): string {
-  return createHash('sha256').update(`${ctx.installId}-${userId}`).digest('hex');
+  return uidOf(ctx.installId, userId);
 }
 
 /** A user's avatar: an SVG with their initials, as a data URI (no third-party avatar service is contacted). */

@@ -64,9 +64,16 @@ export function interactionRoutes(ctx: AppContext, issuers: IssuerCache): Fastif
         ? await issuer.Grant.find(details.grantId)
         : new issuer.Grant({ accountId: String(user.id), clientId: provider.clientId });
       if (!grant) throw new Error('grant vanished');
-      const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+      const missing = details.prompt.details as {
+        missingOIDCScope?: string[];
+        missingOIDCClaims?: string[];
+        missingResourceScopes?: Record<string, string[]>;
+      };
       if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
       if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+      // A client with JWT access tokens asks for its own audience (oauth2/token-claims.ts).
+      for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+        grant.addResourceScope(resource, scopes.join(' '));
       const grantId = await grant.save();
       await linkGrantToSession(ctx.db, sessionUuid, grantId);
       result = { consent: { grantId } };

@@ -1,7 +1,10 @@
 import type Provider from 'oidc-provider';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
+import type { Queryable } from '../../db/database.ts';
+import { queryOne } from '../../db/database.ts';
 import { createIssuer } from '../../oauth2/issuer.ts';
+import { SIGNING_KEY_SQL } from '../../oauth2/signing-keys.ts';
 
 /** Most issuers kept built at once (one per application and origin); the oldest is dropped beyond it. */
 const MAX_ISSUERS = 64;
@@ -19,8 +22,9 @@ export function createIssuerCache(ctx: AppContext) {
         ? new URL(ctx.config.external_url).origin
         : `${request.protocol}://${request.host}`;
     },
-    get(origin: string, slug: string): Promise<Provider> {
-      const key = `${origin}|${slug}`;
+    async get(origin: string, slug: string): Promise<Provider> {
+      // A new signing key (or a changed one) builds a new issuer, so JWKS and signatures follow a rotation.
+      const key = `${origin}|${slug}|${await signingKeyVersion(ctx.db, slug)}`;
       let issuer = issuers.get(key);
       if (!issuer) {
         issuer = createIssuer(ctx, origin, slug);
@@ -34,6 +38,19 @@ export function createIssuerCache(ctx: AppContext) {
       return issuer;
     },
   };
+}
+
+/** What identifies the signing key an application's provider uses right now. */
+async function signingKeyVersion(db: Queryable, slug: string): Promise<string> {
+  const row = await queryOne<{ version: string | null }>(
+    db,
+    `SELECT k.kp_uuid::text || '@' || k.last_updated::text AS version
+       FROM applications a JOIN oauth2_providers o ON o.provider_id = a.provider_id
+       LEFT JOIN certificate_keypairs k ON k.kp_uuid = ${SIGNING_KEY_SQL}
+      WHERE a.slug = $1`,
+    [slug],
+  );
+  return row?.version ?? 'HS256';
 }
 
 export type IssuerCache = ReturnType<typeof createIssuerCache>;
