@@ -47,7 +47,7 @@ export function objectIdentifier(dotted: string): Buffer {
   const bytes = [40 * first + second];
   for (const arc of rest) {
     const chunk = [arc % 128];
-    for (let v = Math.floor(arc / 128); v > 0; v = Math.floor(v / 128)) chunk.unshift(0x80 | v % 128);
+    for (let v = Math.floor(arc / 128); v > 0; v = Math.floor(v / 128)) chunk.unshift(0x80 | (v % 128));
     bytes.push(...chunk);
   }
   return element(0x06, Buffer.from(bytes));
@@ -60,7 +60,8 @@ export const utf8String = (text: string): Buffer => element(0x0c, Buffer.from(te
 export const octetString = (content: Buffer): Buffer => element(0x04, content);
 
 /** BIT STRING with no unused bits. */
-export const bitString = (content: Buffer): Buffer => element(0x03, Buffer.concat([Buffer.from([0]), content]));
+export const bitString = (content: Buffer): Buffer =>
+  element(0x03, Buffer.concat([Buffer.from([0]), content]));
 
 /**
  * A certificate validity time: UTCTime through 2049, GeneralizedTime from 2050 on (RFC 5280 §4.1.2.5), always

@@ -154,8 +154,10 @@ export async function updateKeypair(
 
 /** Deletes a keypair; providers that used it lose their signing key or certificate. */
 export async function deleteKeypair(db: Queryable, uuid: string): Promise<boolean> {
-  return (await db.query('DELETE FROM certificate_keypairs WHERE kp_uuid = $1 RETURNING kp_uuid', [uuid]))
-    .length === 1;
+  return (
+    (await db.query('DELETE FROM certificate_keypairs WHERE kp_uuid = $1 RETURNING kp_uuid', [uuid]))
+      .length === 1
+  );
 }
 
 /** The private key in clear (PEM), for signing and for the admin's view_private_key. */

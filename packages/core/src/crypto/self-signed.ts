@@ -70,7 +70,10 @@ function newKeyPair(alg: KeyAlgorithm): { privateKey: KeyObject; publicKey: KeyO
   }
 }
 
-function signatureAlgorithm(alg: KeyAlgorithm): { identifier: Buffer; sign: (data: Buffer, key: KeyObject) => Buffer } {
+function signatureAlgorithm(alg: KeyAlgorithm): {
+  identifier: Buffer;
+  sign: (data: Buffer, key: KeyObject) => Buffer;
+} {
   switch (alg) {
     case 'rsa':
       return {

@@ -34,7 +34,8 @@ export async function mergedAttributes(ctx: AppContext, user: User): Promise<Rec
 }
 
 /** How a provider names users in `sub` (the contract's SubModeEnum). */
-export type SubMode = 'hashed_user_id' | 'user_id' | 'user_uuid' | 'user_username' | 'user_email' | 'user_upn';
+export type SubMode =
+  'hashed_user_id' | 'user_id' | 'user_uuid' | 'user_username' | 'user_email' | 'user_upn';
 
 /**
  * The `sub` a provider with `mode` gives a user. A mode whose value the user lacks (no email, say) falls back
@@ -62,7 +63,10 @@ export function subjectFor(
  * The `sid` of tokens issued under a grant: the SHA-256 of the core login session's key (as the reference's
  * is), which is also what SESSION_END names, so outposts can drop exactly that session.
  */
-export async function sessionIdOfGrant(db: Queryable, grantId: string | undefined): Promise<string | undefined> {
+export async function sessionIdOfGrant(
+  db: Queryable,
+  grantId: string | undefined,
+): Promise<string | undefined> {
   if (!grantId) return undefined;
   const row = await queryOne<{ key_digest: string }>(
     db,

@@ -37,6 +37,8 @@ export async function createIssuer(ctx: AppContext, origin: string, slug: string
     jwks: { keys: material.alg === 'HS256' ? [] : [material.privateJwk as never] },
     enabledJWA: { idTokenSigningAlgValues: [material.alg] },
     clientDefaults: { id_token_signed_response_alg: material.alg },
+    // The reference puts the scopes' claims in the ID token too unless the provider says not to.
+    conformIdTokenClaims: !(client?.includeClaimsInIdToken ?? true),
     subjectTypes: ['public', 'pairwise'],
     // The provider's sub_mode, applied wherever oidc-provider writes sub (see the client's subject_type).
     pairwiseIdentifier: async (_koa, accountId, client) => {

@@ -32,12 +32,17 @@ export function signingAlgorithmOf(key: KeyObject): AsymmetricAlgorithm | undefi
 }
 
 /** Why a keypair cannot sign tokens, or undefined when it can. */
-export async function signingKeyProblem(ctx: AppContext, db: Queryable, uuid: string): Promise<string | undefined> {
+export async function signingKeyProblem(
+  ctx: AppContext,
+  db: Queryable,
+  uuid: string,
+): Promise<string | undefined> {
   const keypair = await findKeypair(db, uuid);
   if (!keypair) return `Invalid pk "${uuid}" - object does not exist.`;
   const key = parsePrivateKey((await revealPrivateKey(db, ctx.box, uuid)) ?? '');
   if (!key) return 'This certificate-key pair has no private key to sign with.';
-  if (!signingAlgorithmOf(key)) return 'Tokens cannot be signed with this key type (use RSA, EC P-256/384/521 or Ed25519).';
+  if (!signingAlgorithmOf(key))
+    return 'Tokens cannot be signed with this key type (use RSA, EC P-256/384/521 or Ed25519).';
   return undefined;
 }
 
@@ -50,10 +55,7 @@ export const SIGNING_KEY_SQL = `coalesce(o.signing_key, CASE WHEN o.client_type 
   (SELECT kp_uuid FROM certificate_keypairs WHERE managed = '${SELF_SIGNED_MANAGED}') END)`;
 
 /** The uuid of the keypair that signs a provider's tokens (see SIGNING_KEY_SQL), or null for HS256. */
-export async function signingKeyOf(
-  db: Queryable,
-  provider: { id: number },
-): Promise<string | null> {
+export async function signingKeyOf(db: Queryable, provider: { id: number }): Promise<string | null> {
   const row = await queryOne<{ key: string | null }>(
     db,
     `SELECT ${SIGNING_KEY_SQL} AS key FROM oauth2_providers o WHERE o.provider_id = $1`,
@@ -73,6 +75,8 @@ export async function signingMaterialOf(ctx: AppContext, uuid: string | null): P
   if (!key || !alg) return { alg: 'HS256' };
   const jwk = key.export({ format: 'jwk' });
   // The kid is the key's own thumbprint-like digest, so a rotated key gets a new kid.
-  const kid = createHash('sha256').update(JSON.stringify([jwk.kty, jwk.crv, jwk.n, jwk.x])).digest('base64url');
+  const kid = createHash('sha256')
+    .update(JSON.stringify([jwk.kty, jwk.crv, jwk.n, jwk.x]))
+    .digest('base64url');
   return { alg, privateJwk: { ...jwk, kid, alg, use: 'sig' } };
 }

@@ -15,6 +15,7 @@ import { insertOAuth2Provider } from '../../src/oauth2/providers-repository.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
 import { testConfig } from '../support/app.ts';
 import { cookieFetch } from '../support/cookie-fetch.ts';
+import { signInAndAuthorize } from '../support/oidc-sign-in.ts';
 
 const REDIRECT = 'https://rp.example.com/callback';
 
@@ -83,33 +84,15 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
   });
   after(() => server?.close());
 
-  /** Walks the browser part: authorize → sign in at the core → back to the redirect_uri with a code. */
-  async function authorize(
-    scope: string,
-    extra: Record<string, string> = {},
-  ): Promise<{ callback: URL; verifier: string; state: string; browser: ReturnType<typeof cookieFetch> }> {
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT,
+  /** Signs alice in through the real sign-in page and comes back with a code. */
+  const authorize = (scope: string, extra: Record<string, string> = {}) =>
+    signInAndAuthorize(config, {
+      redirectUri: REDIRECT,
       scope,
-      state,
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      ...extra,
+      username: 'alice',
+      password: 'alice-password',
+      extra,
     });
-    const browser = cookieFetch(url.origin);
-    let step = await browser.follow(url.href);
-    assert.match(step.url, /\/if\/flow\/default-authentication-flow\/\?next=/);
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(await step.res.text())?.[1] ?? '';
-    step = await browser.follow(step.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ csrf_token: csrf, uid_field: 'alice', password: 'alice-password' }),
-    });
-    assert.ok(step.url.startsWith(REDIRECT), `ended at ${step.url} (${step.res.status})`);
-    return { callback: new URL(step.url), verifier, state, browser };
-  }
 
   it('publishes discovery per application with the reference endpoint layout', () => {
     const meta = config.serverMetadata();

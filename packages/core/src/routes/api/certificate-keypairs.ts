@@ -192,9 +192,14 @@ export function certificateKeypairRoutes(ctx: AppContext): FastifyPluginAsync {
           assertThat(existing, notFound);
           const fields = keypairFields(request.body, existing.certificatePem);
           // A new certificate without a key would leave the old key beside a certificate it doesn't match.
-          if (fields.certificatePem !== undefined && fields.privateKeyPem === undefined && existing.hasPrivateKey) {
+          if (
+            fields.certificatePem !== undefined &&
+            fields.privateKeyPem === undefined &&
+            existing.hasPrivateKey
+          ) {
             const key = parsePrivateKey((await revealPrivateKey(ctx.db, ctx.box, existing.uuid)) ?? '');
-            if (!key || !parseCertificate(fields.certificatePem)?.checkPrivateKey(key)) fields.privateKeyPem = null;
+            if (!key || !parseCertificate(fields.certificatePem)?.checkPrivateKey(key))
+              fields.privateKeyPem = null;
           }
           const keypair = await updateKeypair(ctx.db, ctx.box, existing.uuid, fields).catch(duplicate);
           assertThat(keypair, notFound);
@@ -220,29 +225,47 @@ export function certificateKeypairRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get<{ Params: Static<typeof KeypairId>; Querystring: Static<typeof DownloadQuery> }>(
       `${BASE}:kp_uuid/view_certificate/`,
       {
-        schema: { params: KeypairId, querystring: DownloadQuery, response: { 200: CertificateData, ...errors } },
+        schema: {
+          params: KeypairId,
+          querystring: DownloadQuery,
+          response: { 200: CertificateData, ...errors },
+        },
         config: { operationId: 'crypto_certificatekeypairs_view_certificate_retrieve' },
       },
       async (request, reply) => {
         const keypair = await findKeypair(ctx.db, request.params.kp_uuid);
         assertThat(keypair, notFound);
-        return sendPem(reply, keypair.certificatePem, `${keypair.name}_certificate.pem`, request.query.download);
+        return sendPem(
+          reply,
+          keypair.certificatePem,
+          `${keypair.name}_certificate.pem`,
+          request.query.download,
+        );
       },
     );
 
     app.get<{ Params: Static<typeof KeypairId>; Querystring: Static<typeof DownloadQuery> }>(
       `${BASE}:kp_uuid/view_private_key/`,
       {
-        schema: { params: KeypairId, querystring: DownloadQuery, response: { 200: CertificateData, ...errors } },
+        schema: {
+          params: KeypairId,
+          querystring: DownloadQuery,
+          response: { 200: CertificateData, ...errors },
+        },
         config: { operationId: 'crypto_certificatekeypairs_view_private_key_retrieve' },
       },
       async (request, reply) => {
         const keypair = await findKeypair(ctx.db, request.params.kp_uuid);
         assertThat(keypair, notFound);
         const key = await revealPrivateKey(ctx.db, ctx.box, keypair.uuid);
-        assertThat(key, () => validationFailed({ key_data: ['This certificate-key pair has no private key.'] }));
+        assertThat(key, () =>
+          validationFailed({ key_data: ['This certificate-key pair has no private key.'] }),
+        );
         // Who read a private key is worth an audit line; the key itself never reaches the log.
-        request.log.info({ keypair: keypair.uuid, user: request.principal?.user.username }, 'private key viewed');
+        request.log.info(
+          { keypair: keypair.uuid, user: request.principal?.user.username },
+          'private key viewed',
+        );
         return sendPem(reply, key, `${keypair.name}_private_key.pem`, request.query.download);
       },
     );

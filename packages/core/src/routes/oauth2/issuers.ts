@@ -23,8 +23,9 @@ export function createIssuerCache(ctx: AppContext) {
         : `${request.protocol}://${request.host}`;
     },
     async get(origin: string, slug: string): Promise<Provider> {
-      // A new signing key (or a changed one) builds a new issuer, so JWKS and signatures follow a rotation.
-      const key = `${origin}|${slug}|${await signingKeyVersion(ctx.db, slug)}`;
+      // A new signing key (or a changed one) builds a new issuer, so JWKS and signatures follow a rotation;
+      // so does any other provider setting that the issuer's configuration holds.
+      const key = `${origin}|${slug}|${await issuerVersion(ctx.db, slug)}`;
       let issuer = issuers.get(key);
       if (!issuer) {
         issuer = createIssuer(ctx, origin, slug);
@@ -40,11 +41,11 @@ export function createIssuerCache(ctx: AppContext) {
   };
 }
 
-/** What identifies the signing key an application's provider uses right now. */
-async function signingKeyVersion(db: Queryable, slug: string): Promise<string> {
+/** What identifies the provider settings an application's issuer is built from (signing key, claims). */
+async function issuerVersion(db: Queryable, slug: string): Promise<string> {
   const row = await queryOne<{ version: string | null }>(
     db,
-    `SELECT k.kp_uuid::text || '@' || k.last_updated::text AS version
+    `SELECT o.include_claims_in_id_token::text || coalesce('|' || k.kp_uuid::text || '@' || k.last_updated::text, '') AS version
        FROM applications a JOIN oauth2_providers o ON o.provider_id = a.provider_id
        LEFT JOIN certificate_keypairs k ON k.kp_uuid = ${SIGNING_KEY_SQL}
       WHERE a.slug = $1`,
