@@ -188,6 +188,15 @@ describe('token signing, subjects, sid and JWT access tokens (real server, openi
     });
   }
 
+  it('leaves the scopes claims to userinfo when the provider does not include them in the ID token', async () => {
+    await admin('PATCH', `/providers/oauth2/${provider.id}/`, { include_claims_in_id_token: false });
+    const { config, tokens } = await tokensFor('openid profile email');
+    assert.equal(tokens.claims()?.preferred_username, undefined);
+    const info = await client.fetchUserInfo(config, tokens.access_token, tokens.claims()?.sub ?? '');
+    assert.equal(info.preferred_username, 'alice');
+    await admin('PATCH', `/providers/oauth2/${provider.id}/`, { include_claims_in_id_token: true });
+  });
+
   it('carries the core session in sid, the SHA-256 of its key', async () => {
     const { tokens } = await tokensFor('openid');
     const sid = tokens.claims()?.sid;

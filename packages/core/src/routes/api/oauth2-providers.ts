@@ -19,7 +19,7 @@ import { findFlow } from '../../flows/flows-repository.ts';
 import { assertThat, notFound, uniqueViolation, validationFailed } from '../../http/api-error.ts';
 import { paginated, pageWindow } from '../../http/pagination.ts';
 import { findUserById } from '../../identity/users-repository.ts';
-import { userClaims } from '../../oauth2/claims.ts';
+import { subjectFor, userClaims } from '../../oauth2/claims.ts';
 import { OAUTH2_BASE } from '../../oauth2/issuer.ts';
 import {
   deleteOAuth2Provider,
@@ -327,7 +327,12 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
         const user = userId === undefined ? undefined : await findUserById(ctx.db, userId);
         assertThat(user, () => validationFailed({ for_user: ['User does not exist.'] }));
         // What every scope would release for this user, as the token endpoint computes it.
-        return { preview: await userClaims(ctx, user) };
+        return {
+          preview: {
+            ...(await userClaims(ctx, user)),
+            sub: subjectFor(ctx.installId, user, provider.subMode),
+          },
+        };
       },
     );
 
