@@ -76,6 +76,18 @@ export async function sessionIdOfGrant(
   return row?.key_digest;
 }
 
+/**
+ * The `ak_proxy` claim. The reference sets `backend_override` and `host_header` through custom scope mappings;
+ * Palisade takes them from the user's (or their groups') attributes of those names, when they are strings.
+ */
+function proxyClaim(attributes: Record<string, unknown>, isSuperuser: boolean): Record<string, unknown> {
+  const claim: Record<string, unknown> = { user_attributes: attributes, is_superuser: isSuperuser };
+  for (const name of ['backend_override', 'host_header']) {
+    if (typeof attributes[name] === 'string' && attributes[name]) claim[name] = attributes[name];
+  }
+  return claim;
+}
+
 /** Every claim a user can release; the server filters them by the granted scopes. */
 export async function userClaims(ctx: AppContext, user: User): Promise<Record<string, unknown>> {
   const uuids = (await groupUuidsOfUsers(ctx.db, [user.id])).get(user.id) ?? [];
@@ -91,7 +103,7 @@ export async function userClaims(ctx: AppContext, user: User): Promise<Record<st
     email: user.email,
     // Palisade does not verify addresses; saying so lets relying parties decide.
     email_verified: false,
-    ak_proxy: { user_attributes: await mergedAttributes(ctx, user), is_superuser: user.isSuperuser },
+    ak_proxy: proxyClaim(await mergedAttributes(ctx, user), user.isSuperuser),
     // Application entitlements are not modelled yet: the claim is present and empty.
     entitlements: [],
   };

@@ -32,7 +32,7 @@ describe('token signing, subjects, sid and JWT access tokens (real server, openi
       username: 'alice',
       email: 'alice@example.com',
       name: 'Alice',
-      attributes: { upn: 'alice@corp.example.com' },
+      attributes: { upn: 'alice@corp.example.com', host_header: 'wiki.internal' },
       passwordHash: await hashPassword('alice-password'),
     });
     await insertGroup(db, { name: 'staff', memberIds: [alice.id], attributes: { floor: 3 } });
@@ -225,8 +225,9 @@ describe('token signing, subjects, sid and JWT access tokens (real server, openi
     assert.equal(payload.email, 'alice@example.com');
     assert.deepEqual(payload.groups, ['staff']);
     assert.deepEqual(payload.ak_proxy, {
-      user_attributes: { floor: 3, upn: 'alice@corp.example.com' },
+      user_attributes: { floor: 3, upn: 'alice@corp.example.com', host_header: 'wiki.internal' },
       is_superuser: false,
+      host_header: 'wiki.internal',
     });
     assert.equal(payload.sid, tokens.claims()?.sid);
     assert.ok((payload.exp ?? 0) > Date.now() / 1000);
