@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { findManagedKeypair, insertKeypair } from './keypairs-repository.ts';
-import { generateSelfSigned } from './self-signed.ts';
+import { generateSelfSigned } from '@palisade/x509';
 
 /** The built-in keypair's managed name and display name (the reference's, so its docs still apply). */
 export const SELF_SIGNED_MANAGED = 'goauthentik.io/crypto/self-signed';

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { generateSelfSigned } from '../../src/crypto/self-signed.ts';
+import { generateSelfSigned } from '@palisade/x509';
 import { SELF_SIGNED_MANAGED, SELF_SIGNED_NAME } from '../../src/crypto/default-keypair.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { assertContract } from '../support/contract.ts';

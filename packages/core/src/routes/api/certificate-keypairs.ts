@@ -23,7 +23,7 @@ import {
   revealPrivateKey,
   updateKeypair,
 } from '../../crypto/keypairs-repository.ts';
-import { generateSelfSigned, type KeyAlgorithm, MAX_VALIDITY_DAYS } from '../../crypto/self-signed.ts';
+import { generateSelfSigned, type KeyAlgorithm, MAX_VALIDITY_DAYS } from '@palisade/x509';
 import { assertThat, notFound, uniqueViolation, validationFailed } from '../../http/api-error.ts';
 import { paginated, pageWindow } from '../../http/pagination.ts';
 
