@@ -5,6 +5,7 @@ import type { ListOptions } from '../db/list-query.ts';
 import { applicationEndpoints } from '../oauth2/endpoints.ts';
 import { parseValidity } from '../oauth2/validity.ts';
 import { scopeMappingsByUuid } from '../providers/property-mappings-repository.ts';
+import { presentProxySettings } from '../proxy/present-settings.ts';
 import { listProxyProviders, type ProxyProvider, revealProxySecrets } from '../proxy/providers-repository.ts';
 
 /**
@@ -41,22 +42,12 @@ function outpostConfig(
   return {
     pk: provider.id,
     name: provider.name,
-    internal_host: provider.internalHost,
-    external_host: provider.externalHost,
-    internal_host_ssl_validation: provider.internalHostSslValidation,
+    ...presentProxySettings(provider),
     client_id: provider.clientId,
     client_secret: secrets.clientSecret,
     oidc_configuration: outpostOidcConfiguration(origin, provider.applicationSlug),
     cookie_secret: secrets.cookieSecret,
-    certificate: provider.certificate,
-    skip_path_regex: provider.skipPathRegex,
-    basic_auth_enabled: provider.basicAuthEnabled,
-    basic_auth_password_attribute: provider.basicAuthPasswordAttribute,
-    basic_auth_user_attribute: provider.basicAuthUserAttribute,
-    mode: provider.mode,
-    cookie_domain: provider.cookieDomain,
     access_token_validity: parseValidity(provider.accessTokenValidity),
-    intercept_header_auth: provider.interceptHeaderAuth,
     scopes_to_request: scopeMappingsByUuid(provider.propertyMappings).map((m) => m.scopeName),
     assigned_application_slug: provider.applicationSlug,
     assigned_application_name: provider.applicationName,

@@ -211,6 +211,18 @@ export async function revealProxySecrets(
   );
 }
 
+/** The fields of a proxy provider that live on its provider and OAuth2 rows. */
+function clientFields(fields: ProxyProviderFields) {
+  return {
+    name: fields.name,
+    authenticationFlow: fields.authenticationFlow,
+    authorizationFlow: fields.authorizationFlow,
+    invalidationFlow: fields.invalidationFlow,
+    accessTokenValidity: fields.accessTokenValidity,
+    refreshTokenValidity: fields.refreshTokenValidity,
+  };
+}
+
 function proxyAssignments(fields: ProxyOnlyFields): Array<[column: string, value: unknown]> {
   return Object.entries(PROXY_COLUMNS).flatMap(([key, column]) => {
     const value = fields[key as keyof ProxyOnlyFields];
@@ -228,12 +240,8 @@ export async function insertProxyProvider(
   fields: ProxyProviderFields & { name: string; externalHost: string },
 ): Promise<ProxyProvider> {
   const client = await insertOAuth2Provider(db, box, {
+    ...clientFields(fields),
     name: fields.name,
-    authenticationFlow: fields.authenticationFlow,
-    authorizationFlow: fields.authorizationFlow,
-    invalidationFlow: fields.invalidationFlow,
-    accessTokenValidity: fields.accessTokenValidity,
-    refreshTokenValidity: fields.refreshTokenValidity,
     clientType: 'confidential',
     clientId: newClientId(),
     clientSecret: newClientSecret(),
@@ -261,14 +269,7 @@ export async function updateProxyProvider(
   fields: ProxyProviderFields,
 ): Promise<ProxyProvider | undefined> {
   if (!(await findProxyProvider(db, id))) return undefined;
-  await updateOAuth2Provider(db, box, id, {
-    name: fields.name,
-    authenticationFlow: fields.authenticationFlow,
-    authorizationFlow: fields.authorizationFlow,
-    invalidationFlow: fields.invalidationFlow,
-    accessTokenValidity: fields.accessTokenValidity,
-    refreshTokenValidity: fields.refreshTokenValidity,
-  });
+  await updateOAuth2Provider(db, box, id, clientFields(fields));
   const assignments = proxyAssignments(fields);
   if (assignments.length) {
     await db.query(

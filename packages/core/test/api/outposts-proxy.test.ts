@@ -4,6 +4,7 @@ import { queryOne } from '../../src/db/database.ts';
 import { apiClient } from '../support/api-client.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { testBackends } from '../support/databases.ts';
+import { flowPks } from '../support/flows.ts';
 
 interface OutpostConfig {
   pk: number;
@@ -68,11 +69,7 @@ for (const backend of testBackends()) {
     before(async () => {
       t = await createTestApp(backend);
       api = apiClient(t.app, t.adminHeaders);
-      const list = (await api.get('/api/v3/flows/instances/?page_size=100')).json() as Page<{
-        slug: string;
-        pk: string;
-      }>;
-      for (const flow of list.results) flows[flow.slug] = flow.pk;
+      Object.assign(flows, await flowPks(api));
       const scopes = (
         await api.get('/api/v3/propertymappings/provider/scope/?scope_name=entitlements')
       ).json() as Page<{ pk: string }>;

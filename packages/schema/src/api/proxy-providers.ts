@@ -37,23 +37,28 @@ const proxyWritable = {
   refresh_token_validity: Validity,
 };
 
+/** The settings that both the admin's ProxyProvider and the outposts' ProxyOutpostConfig show. */
+const proxySettings = {
+  internal_host: Type.String(),
+  external_host: Type.String(),
+  internal_host_ssl_validation: Type.Boolean(),
+  certificate: Nullable(Type.String({ format: 'uuid' })),
+  skip_path_regex: Type.String(),
+  basic_auth_enabled: Type.Boolean(),
+  basic_auth_password_attribute: Type.String(),
+  basic_auth_user_attribute: Type.String(),
+  mode: ProxyMode,
+  cookie_domain: Type.String(),
+  intercept_header_auth: Type.Boolean(),
+};
+
 /** The contract's ProxyProvider: a Provider plus what the outpost in front of the application needs. */
 export const ProxyProvider = Type.Composite([
   Provider,
   Type.Object({
     client_id: Type.String(),
-    internal_host: Type.String(),
-    external_host: Type.String(),
-    internal_host_ssl_validation: Type.Boolean(),
-    certificate: Nullable(Type.String({ format: 'uuid' })),
-    skip_path_regex: Type.String(),
-    basic_auth_enabled: Type.Boolean(),
-    basic_auth_password_attribute: Type.String(),
-    basic_auth_user_attribute: Type.String(),
-    mode: ProxyMode,
-    intercept_header_auth: Type.Boolean(),
+    ...proxySettings,
     redirect_uris: Type.Array(RedirectURI),
-    cookie_domain: Type.String(),
     jwt_federation_sources: Type.Array(Type.String({ format: 'uuid' })),
     jwt_federation_providers: Type.Array(Type.Integer()),
     access_token_validity: Type.String(),
@@ -113,23 +118,13 @@ export const OpenIDConnectConfiguration = Type.Object({
 export const ProxyOutpostConfig = Type.Object({
   pk: Type.Integer(),
   name: Type.String(),
-  internal_host: Type.String(),
-  external_host: Type.String(),
-  internal_host_ssl_validation: Type.Boolean(),
+  ...proxySettings,
   client_id: Type.String(),
   client_secret: Type.String(),
   oidc_configuration: OpenIDConnectConfiguration,
   cookie_secret: Type.String(),
-  certificate: Nullable(Type.String({ format: 'uuid' })),
-  skip_path_regex: Type.String(),
-  basic_auth_enabled: Type.Boolean(),
-  basic_auth_password_attribute: Type.String(),
-  basic_auth_user_attribute: Type.String(),
-  mode: ProxyMode,
-  cookie_domain: Type.String(),
   /** The session lifetime, in seconds. */
   access_token_validity: Nullable(Type.Number()),
-  intercept_header_auth: Type.Boolean(),
   scopes_to_request: Type.Array(Type.String()),
   assigned_application_slug: Type.String(),
   assigned_application_name: Type.String(),

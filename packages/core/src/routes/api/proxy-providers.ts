@@ -23,6 +23,7 @@ import {
   type ProxyProviderFields,
   updateProxyProvider,
 } from '../../proxy/providers-repository.ts';
+import { presentProxySettings } from '../../proxy/present-settings.ts';
 import { assertValidProxyProvider } from '../../proxy/validate.ts';
 import { presentProvider } from './provider-kinds.ts';
 
@@ -92,18 +93,8 @@ export function presentProxyProvider(provider: ProxyProvider): Static<typeof Pro
   return {
     ...presentProvider(provider, 'proxy'),
     client_id: provider.clientId,
-    internal_host: provider.internalHost,
-    external_host: provider.externalHost,
-    internal_host_ssl_validation: provider.internalHostSslValidation,
-    certificate: provider.certificate,
-    skip_path_regex: provider.skipPathRegex,
-    basic_auth_enabled: provider.basicAuthEnabled,
-    basic_auth_password_attribute: provider.basicAuthPasswordAttribute,
-    basic_auth_user_attribute: provider.basicAuthUserAttribute,
-    mode: provider.mode,
-    intercept_header_auth: provider.interceptHeaderAuth,
+    ...presentProxySettings(provider),
     redirect_uris: provider.redirectUris,
-    cookie_domain: provider.cookieDomain,
     jwt_federation_sources: [],
     jwt_federation_providers: [],
     access_token_validity: provider.accessTokenValidity,
