@@ -220,6 +220,8 @@ for (const backend of testBackends()) {
 
     it('follows a change of external_host at the authorization endpoint', async () => {
       const { pk, client_id: clientId } = providers.grafana ?? { pk: 0, client_id: '' };
+      const events: Array<{ providerId: number; outpostUuids: string[] }> = [];
+      const off = t.ctx.events.on('proxy_provider.changed', (event) => events.push(event));
       const moved = await api.patch(`/api/v3/providers/proxy/${pk}/`, {
         external_host: 'https://dash.example.org',
       });
@@ -230,6 +232,26 @@ for (const backend of testBackends()) {
         await api.get(`/api/v3/outposts/proxy/?outpost=${outposts.first}`)
       ).json() as Page<OutpostConfig>;
       assert.equal(page.results[0]?.external_host, 'https://dash.example.org');
+      off();
+      assert.deepEqual(events, [
+        { providerId: pk, outpostUuids: [outposts.first ?? '', outposts.second ?? ''].sort() },
+      ]);
+    });
+
+    it('tells the outposts that served a deleted provider to reload, and stops listing it', async () => {
+      const events: Array<{ providerId: number; outpostUuids: string[] }> = [];
+      const off = t.ctx.events.on('proxy_provider.changed', (event) => events.push(event));
+      const wiki = providers.wiki?.pk ?? 0;
+      assert.equal((await api.delete(`/api/v3/providers/proxy/${wiki}/`)).statusCode, 204);
+      off();
+      assert.deepEqual(events, [{ providerId: wiki, outpostUuids: [outposts.second] }]);
+      const page = (
+        await api.get(`/api/v3/outposts/proxy/?outpost=${outposts.second}`)
+      ).json() as Page<OutpostConfig>;
+      assert.deepEqual(
+        page.results.map((p) => p.name),
+        ['grafana'],
+      );
     });
   });
 }

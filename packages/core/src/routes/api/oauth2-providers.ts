@@ -39,6 +39,7 @@ import {
   validityProblems,
 } from '../../providers/validate.ts';
 import { keepProxyClientInStep } from '../../proxy/oauth2-client.ts';
+import { outpostsServing } from '../../proxy/providers-repository.ts';
 import { presentProvider } from './provider-kinds.ts';
 
 const errors = { 400: ValidationError, 403: GenericError, 404: GenericError };
@@ -203,6 +204,7 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
         schema: { params: ProviderId, body, response: { 200: ProviderBody, ...errors } },
         config: { operationId },
         handler: async (request) => {
+          let isProxy = false;
           const provider = await ctx.db
             .transaction(async (tx) => {
               await assertValidProvider(tx, request.body);
@@ -212,6 +214,7 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
               if (!fields.clientSecret) delete fields.clientSecret;
               const updated = await updateOAuth2Provider(tx, ctx.box, request.params.id, fields);
               if (updated && (await keepProxyClientInStep(tx, updated.id))) {
+                isProxy = true;
                 return findOAuth2Provider(tx, updated.id);
               }
               return updated;
@@ -219,6 +222,10 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
             .catch(rethrowDuplicate);
           assertThat(provider, notFound);
           request.log.info({ provider: provider.id }, 'oauth2 provider updated');
+          if (isProxy) {
+            const outpostUuids = await outpostsServing(ctx.db, provider.id);
+            ctx.events.emit('proxy_provider.changed', { providerId: provider.id, outpostUuids });
+          }
           return present(provider);
         },
       });
@@ -231,8 +238,16 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
         config: { operationId: 'providers_oauth2_destroy' },
       },
       async (request, reply) => {
-        assertThat(await deleteOAuth2Provider(ctx.db, request.params.id), notFound);
+        // A proxy provider deleted here leaves its outposts to reload; the links go with it, so read them first.
+        const outpostUuids = await ctx.db.transaction(async (tx) => {
+          const serving = await outpostsServing(tx, request.params.id);
+          assertThat(await deleteOAuth2Provider(tx, request.params.id), notFound);
+          return serving;
+        });
         request.log.info({ provider: request.params.id }, 'oauth2 provider deleted');
+        if (outpostUuids.length) {
+          ctx.events.emit('proxy_provider.changed', { providerId: request.params.id, outpostUuids });
+        }
         return reply.code(204).send();
       },
     );

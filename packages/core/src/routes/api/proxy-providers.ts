@@ -19,6 +19,7 @@ import {
   findProxyProvider,
   insertProxyProvider,
   listProxyProviders,
+  outpostsServing,
   type ProxyProvider,
   type ProxyProviderFields,
   updateProxyProvider,
@@ -105,6 +106,10 @@ export function presentProxyProvider(provider: ProxyProvider): Static<typeof Pro
 
 /** /providers/proxy/: the admin API for proxy providers (each with its OAuth2 client kept in step). */
 export function proxyProviderRoutes(ctx: AppContext): FastifyPluginAsync {
+  /** Tells the outposts serving a provider to reload, once the change is committed. */
+  const changed = (providerId: number, outpostUuids: string[]) =>
+    ctx.events.emit('proxy_provider.changed', { providerId, outpostUuids });
+
   return async (app) => {
     app.get<{ Querystring: ProviderListQuery }>(
       '/providers/proxy/',
@@ -151,6 +156,7 @@ export function proxyProviderRoutes(ctx: AppContext): FastifyPluginAsync {
           })
           .catch(rethrowDuplicate);
         request.log.info({ provider: provider.id, client: provider.clientId }, 'proxy provider created');
+        changed(provider.id, []);
         return reply.code(201).send(presentProxyProvider(provider));
       },
     );
@@ -188,6 +194,7 @@ export function proxyProviderRoutes(ctx: AppContext): FastifyPluginAsync {
             .catch(rethrowDuplicate);
           assertThat(provider, notFound);
           request.log.info({ provider: provider.id }, 'proxy provider updated');
+          changed(provider.id, await outpostsServing(ctx.db, provider.id));
           return presentProxyProvider(provider);
         },
       });
@@ -200,8 +207,13 @@ export function proxyProviderRoutes(ctx: AppContext): FastifyPluginAsync {
         config: { operationId: 'providers_proxy_destroy' },
       },
       async (request, reply) => {
-        assertThat(await deleteProxyProvider(ctx.db, request.params.id), notFound);
+        const outposts = await ctx.db.transaction(async (tx) => {
+          const serving = await outpostsServing(tx, request.params.id);
+          assertThat(await deleteProxyProvider(tx, request.params.id), notFound);
+          return serving;
+        });
         request.log.info({ provider: request.params.id }, 'proxy provider deleted');
+        changed(request.params.id, outposts);
         return reply.code(204).send();
       },
     );
