@@ -4,6 +4,7 @@ export * from './api/common.ts';
 export * from './api/crypto.ts';
 export * from './api/groups.ts';
 export * from './api/providers.ts';
+export * from './api/proxy-providers.ts';
 export * from './api/root.ts';
 export * from './api/tokens.ts';
 export * from './api/users.ts';

@@ -4,6 +4,8 @@ import { EventEmitter } from 'node:events';
 export interface DomainEvents {
   /** A core login session ended (sign-out, revocation, deactivation): outposts drop what they cached for it. */
   'session.end': { sessionUuid: string; userId: number };
+  /** A proxy provider was created, changed or deleted: the outposts that serve(d) it reload their configuration. */
+  'proxy_provider.changed': { providerId: number; outpostUuids: string[] };
 }
 
 /**

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import { queryOne } from '../db/database.ts';
 import { type ListOptions, type ListShape, queryPage } from '../db/list-query.ts';
 import type { SecretBox } from '../identity/secret-box.ts';
+import { PROPERTY_MAPPINGS_COLUMN } from '../providers/property-mappings-repository.ts';
 
 export interface RedirectUri {
   matching_mode: 'strict' | 'regex';
@@ -31,6 +33,8 @@ export interface OAuth2Provider {
   signingKey: string | null;
   /** Opaque access tokens (usable at userinfo), or JWTs for the client itself, which outposts verify. */
   accessTokenFormat: 'opaque' | 'jwt';
+  /** The uuids of the scope mappings it releases. */
+  propertyMappings: string[];
   /** The application it serves, if any: its issuer is /application/o/<slug>/. */
   applicationSlug: string | null;
   applicationName: string | null;
@@ -38,10 +42,18 @@ export interface OAuth2Provider {
 
 /** Fields of the provider row and of its OAuth2 row that a caller may set. */
 export type OAuth2ProviderFields = Partial<
-  Omit<OAuth2Provider, 'id' | 'applicationSlug' | 'applicationName'> & { clientSecret: string }
+  Omit<OAuth2Provider, 'id' | 'applicationSlug' | 'applicationName' | 'propertyMappings'> & {
+    clientSecret: string;
+  }
 >;
 
-interface Row {
+/** A client id Palisade makes when the admin gives none (as long as the reference's). */
+export const newClientId = (): string => randomBytes(30).toString('base64url');
+/** A client secret Palisade makes when the admin gives none (as long as the reference's). */
+export const newClientSecret = (): string => randomBytes(96).toString('base64url');
+
+/** A provider row as OAUTH2_PROVIDER_SELECT reads it. */
+export interface OAuth2ProviderRow {
   id: number;
   name: string;
   authentication_flow: string | null;
@@ -61,6 +73,7 @@ interface Row {
   logout_method: string;
   signing_key: string | null;
   access_token_format: 'opaque' | 'jwt';
+  property_mappings: string[];
   application_slug: string | null;
   application_name: string | null;
 }
@@ -68,10 +81,14 @@ interface Row {
 const COLUMNS = `p.id, p.name, p.authentication_flow, p.authorization_flow, p.invalidation_flow, o.client_type,
   o.client_id, o.redirect_uris, o.access_code_validity, o.access_token_validity, o.refresh_token_validity,
   o.refresh_token_threshold, o.include_claims_in_id_token, o.sub_mode, o.issuer_mode, o.logout_uri,
-  o.logout_method, o.signing_key, o.access_token_format, a.slug AS application_slug, a.name AS application_name`;
+  o.logout_method, o.signing_key, o.access_token_format, ${PROPERTY_MAPPINGS_COLUMN} AS property_mappings,
+  a.slug AS application_slug, a.name AS application_name`;
 const FROM = `FROM oauth2_providers o JOIN providers p ON p.id = o.provider_id
   LEFT JOIN applications a ON a.provider_id = p.id`;
 const SELECT = `SELECT ${COLUMNS} ${FROM}`;
+
+/** The columns and joins that read OAuth2 providers (aliases p, o, a), for kinds built on them. */
+export const OAUTH2_PROVIDER_SELECT = { columns: COLUMNS, from: FROM } as const;
 
 const PROVIDER_COLUMNS = {
   name: 'name',
@@ -103,7 +120,8 @@ const LIST_SHAPE: ListShape = {
   defaultOrder: 'p.name ASC, p.id ASC',
 };
 
-function toProvider(row: Row): OAuth2Provider {
+/** Turns a row read with OAUTH2_PROVIDER_SELECT into the provider. */
+export function toOAuth2Provider(row: OAuth2ProviderRow): OAuth2Provider {
   return {
     id: row.id,
     name: row.name,
@@ -124,22 +142,23 @@ function toProvider(row: Row): OAuth2Provider {
     logoutMethod: row.logout_method,
     signingKey: row.signing_key,
     accessTokenFormat: row.access_token_format,
+    propertyMappings: row.property_mappings,
     applicationSlug: row.application_slug,
     applicationName: row.application_name,
   };
 }
 
 export async function findOAuth2Provider(db: Queryable, id: number): Promise<OAuth2Provider | undefined> {
-  const row = await queryOne<Row>(db, `${SELECT} WHERE p.id = $1`, [id]);
-  return row && toProvider(row);
+  const row = await queryOne<OAuth2ProviderRow>(db, `${SELECT} WHERE p.id = $1`, [id]);
+  return row && toOAuth2Provider(row);
 }
 
 export async function findOAuth2ProviderByClientId(
   db: Queryable,
   clientId: string,
 ): Promise<OAuth2Provider | undefined> {
-  const row = await queryOne<Row>(db, `${SELECT} WHERE o.client_id = $1`, [clientId]);
-  return row && toProvider(row);
+  const row = await queryOne<OAuth2ProviderRow>(db, `${SELECT} WHERE o.client_id = $1`, [clientId]);
+  return row && toOAuth2Provider(row);
 }
 
 /** The OAuth2 provider of the application with this slug, if it has one. */
@@ -147,8 +166,8 @@ export async function findOAuth2ProviderBySlug(
   db: Queryable,
   slug: string,
 ): Promise<OAuth2Provider | undefined> {
-  const row = await queryOne<Row>(db, `${SELECT} WHERE a.slug = $1`, [slug]);
-  return row && toProvider(row);
+  const row = await queryOne<OAuth2ProviderRow>(db, `${SELECT} WHERE a.slug = $1`, [slug]);
+  return row && toOAuth2Provider(row);
 }
 
 /** The list filters the API offers on OAuth2 providers. */
@@ -170,13 +189,13 @@ export async function listOAuth2Providers(
     { sql: 'o.client_type = $?', value: f.clientType },
     { sql: 'a.slug = $?', value: f.applicationSlug },
   ];
-  const { rows, count } = await queryPage<Row>(
+  const { rows, count } = await queryPage<OAuth2ProviderRow>(
     db,
     LIST_SHAPE,
     { ...options, conditions },
     { columns: COLUMNS, from: FROM },
   );
-  return { providers: rows.map(toProvider), count };
+  return { providers: rows.map(toOAuth2Provider), count };
 }
 
 /** The client secret in clear, for client authentication and the admin API. */

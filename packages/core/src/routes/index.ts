@@ -5,6 +5,9 @@ import { applicationRoutes } from './api/applications.ts';
 import { certificateKeypairRoutes } from './api/certificate-keypairs.ts';
 import { flowInstanceRoutes } from './api/flows.ts';
 import { oauth2ProviderRoutes } from './api/oauth2-providers.ts';
+import { outpostProxyRoutes } from './api/outposts-proxy.ts';
+import { allProvidersRoutes } from './api/providers-all.ts';
+import { proxyProviderRoutes } from './api/proxy-providers.ts';
 import { groupRoutes } from './api/groups.ts';
 import { policyBindingRoutes } from './api/policy-bindings.ts';
 import { scopeMappingRoutes } from './api/scope-mappings.ts';
@@ -50,6 +53,10 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(applicationRoutes(ctx));
         await admin.register(policyBindingRoutes(ctx));
         await admin.register(oauth2ProviderRoutes(ctx));
+        await admin.register(proxyProviderRoutes(ctx));
+        await admin.register(allProvidersRoutes(ctx));
+        // Until the outpost group exists: a superuser may read any outpost's configuration (?outpost=).
+        await admin.register(outpostProxyRoutes(ctx));
         await admin.register(flowInstanceRoutes(ctx));
         await admin.register(scopeMappingRoutes());
         await admin.register(certificateKeypairRoutes(ctx));

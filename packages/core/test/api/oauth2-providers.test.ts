@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { apiClient } from '../support/api-client.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { testBackends } from '../support/databases.ts';
+import { flowPks } from '../support/flows.ts';
 
 interface ProviderBody {
   pk: number;
@@ -23,10 +24,7 @@ for (const backend of testBackends()) {
     before(async () => {
       t = await createTestApp(backend);
       api = apiClient(t.app, t.adminHeaders);
-      const list = (await api.get('/api/v3/flows/instances/?page_size=100')).json() as {
-        results: Array<{ slug: string; pk: string }>;
-      };
-      for (const flow of list.results) flows[flow.slug] = flow.pk;
+      Object.assign(flows, await flowPks(api));
     });
     after(() => t.close());
 

@@ -19,7 +19,7 @@ const SubMode = Type.Union(
 const IssuerMode = Type.Union([Type.Literal('global'), Type.Literal('per_provider')]);
 const LogoutMethod = Type.Union([Type.Literal('backchannel'), Type.Literal('frontchannel')]);
 /** `hours=1;minutes=2;seconds=3` */
-const Validity = Type.String({ minLength: 1, maxLength: 100 });
+export const Validity = Type.String({ minLength: 1, maxLength: 100 });
 
 /** The contract's Provider (any kind, as /providers/all/ lists them). */
 export const Provider = Type.Object({
@@ -63,11 +63,16 @@ export const OAuth2Provider = Type.Composite([
   }),
 ]);
 
-const providerWritable = {
+/** The writable fields every kind of provider has. */
+export const ProviderWritable = {
   name: Type.String({ minLength: 1, maxLength: 250 }),
   authentication_flow: Nullable(Type.String({ format: 'uuid' })),
   authorization_flow: Type.String({ format: 'uuid' }),
   invalidation_flow: Type.String({ format: 'uuid' }),
+};
+
+const providerWritable = {
+  ...ProviderWritable,
   property_mappings: Type.Array(Type.String({ format: 'uuid' }), { maxItems: 0 }),
   client_type: ClientType,
   client_id: Type.String({ minLength: 1, maxLength: 255 }),

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import {
@@ -9,23 +8,24 @@ import {
   OAuth2ProviderSetupURLs,
   Paginated,
   PatchedOAuth2ProviderRequest,
-  Provider,
   ValidationError,
 } from '@palisade/schema';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import type { Queryable } from '../../db/database.ts';
-import { findFlow } from '../../flows/flows-repository.ts';
-import { assertThat, notFound, uniqueViolation, validationFailed } from '../../http/api-error.ts';
+import { assertThat, notFound, validationFailed } from '../../http/api-error.ts';
+import { publicOrigin } from '../../http/origin.ts';
 import { paginated, pageWindow } from '../../http/pagination.ts';
 import { findUserById } from '../../identity/users-repository.ts';
 import { subjectFor, userClaims } from '../../oauth2/claims.ts';
-import { OAUTH2_BASE } from '../../oauth2/issuer.ts';
+import { applicationEndpoints } from '../../oauth2/endpoints.ts';
 import {
   deleteOAuth2Provider,
   findOAuth2Provider,
   insertOAuth2Provider,
   listOAuth2Providers,
+  newClientId,
+  newClientSecret,
   type OAuth2Provider,
   type OAuth2ProviderFields,
   revealClientSecret,
@@ -33,7 +33,15 @@ import {
 } from '../../oauth2/providers-repository.ts';
 import { redirectPatternProblem } from '../../oauth2/redirect-uris.ts';
 import { signingKeyProblem } from '../../oauth2/signing-keys.ts';
-import { parseValidity } from '../../oauth2/validity.ts';
+import {
+  addProblem,
+  commonProviderProblems,
+  rethrowDuplicate,
+  validityProblems,
+} from '../../providers/validate.ts';
+import { keepProxyClientInStep } from '../../proxy/oauth2-client.ts';
+import { outpostsServing } from '../../proxy/providers-repository.ts';
+import { presentProvider } from './provider-kinds.ts';
 
 const errors = { 400: ValidationError, 403: GenericError, 404: GenericError };
 
@@ -44,18 +52,9 @@ const ProviderListQuery = Type.Object({
   client_type: Type.Optional(Type.String()),
   application: Type.Optional(Type.String()),
 });
-const AllProvidersQuery = Type.Object({
-  ...ListQuery,
-  application__isnull: Type.Optional(Type.Boolean()),
-  backchannel: Type.Optional(Type.Boolean()),
-});
 const ProviderId = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
 
 type ProviderInput = Static<typeof PatchedOAuth2ProviderRequest>;
-
-/** Client ids and secrets Palisade makes when the admin gives none (as long as the reference's). */
-const newClientId = () => randomBytes(30).toString('base64url');
-const newClientSecret = () => randomBytes(96).toString('base64url');
 
 function providerFields(body: ProviderInput): OAuth2ProviderFields {
   return {
@@ -82,85 +81,42 @@ function providerFields(body: ProviderInput): OAuth2ProviderFields {
 
 /** Checks what JSON Schema cannot: durations, flows of the right kind, redirect URIs, secrets. */
 async function assertValidProvider(ctx: AppContext, db: Queryable, body: ProviderInput): Promise<void> {
-  const problems: Record<string, string[]> = {};
+  const problems = await commonProviderProblems(db, body);
   const signingProblem = body.signing_key ? await signingKeyProblem(ctx, db, body.signing_key) : undefined;
   if (signingProblem) problems.signing_key = [signingProblem];
-  for (const field of ['access_code_validity', 'access_token_validity', 'refresh_token_validity'] as const) {
-    const value = body[field];
-    if (value === undefined) continue;
-    try {
-      parseValidity(value);
-    } catch (error) {
-      problems[field] = [(error as Error).message];
-    }
-  }
+  validityProblems(
+    body,
+    ['access_code_validity', 'access_token_validity', 'refresh_token_validity'],
+    problems,
+  );
   if (
     body.refresh_token_threshold !== undefined &&
     !/^(\s*\w+=\d+(\.\d+)?\s*;?)+$/.test(body.refresh_token_threshold)
   ) {
-    problems.refresh_token_threshold = ['Use the format hours=1;minutes=2;seconds=3.'];
-  }
-  for (const [field, designation] of [
-    ['authorization_flow', 'authorization'],
-    ['invalidation_flow', 'invalidation'],
-    ['authentication_flow', 'authentication'],
-  ] as const) {
-    const uuid = body[field];
-    if (!uuid) continue;
-    const flow = await findFlow(db, uuid);
-    if (!flow) problems[field] = [`Invalid pk "${uuid}" - object does not exist.`];
-    else if (flow.designation !== designation)
-      problems[field] = [`Flow ${flow.slug} is not an ${designation} flow.`];
+    addProblem(problems, 'refresh_token_threshold', 'Use the format hours=1;minutes=2;seconds=3.');
   }
   for (const [i, uri] of (body.redirect_uris ?? []).entries()) {
     if (uri.matching_mode === 'strict' && !URL.canParse(uri.url)) {
-      problems.redirect_uris = [...(problems.redirect_uris ?? []), `Entry ${i}: ${uri.url} is not a URL.`];
+      addProblem(problems, 'redirect_uris', `Entry ${i}: ${uri.url} is not a URL.`);
     }
     const patternProblem = uri.matching_mode === 'regex' ? redirectPatternProblem(uri.url) : undefined;
-    if (patternProblem) {
-      problems.redirect_uris = [...(problems.redirect_uris ?? []), `Entry ${i}: ${patternProblem}`];
-    }
+    if (patternProblem) addProblem(problems, 'redirect_uris', `Entry ${i}: ${patternProblem}`);
   }
   if (body.client_secret !== undefined && body.client_secret !== '' && body.client_secret.length < 16) {
-    problems.client_secret = ['A client secret needs at least 16 characters.'];
+    addProblem(problems, 'client_secret', 'A client secret needs at least 16 characters.');
   }
   assertThat(Object.keys(problems).length === 0, () => validationFailed(problems));
 }
 
-function duplicate(error: unknown): never {
-  const constraint = uniqueViolation(error);
-  if (constraint) {
-    const field = constraint.includes('client_id') ? 'client_id' : 'name';
-    throw validationFailed({ [field]: [`A provider with this ${field} already exists.`] }, 'unique');
-  }
-  throw error;
-}
-
-/** The fields every kind of provider shows (the contract's Provider). */
-export function presentProvider(provider: OAuth2Provider): Static<typeof Provider> {
-  return {
-    pk: provider.id,
-    name: provider.name,
-    authentication_flow: provider.authenticationFlow,
-    authorization_flow: provider.authorizationFlow,
-    invalidation_flow: provider.invalidationFlow,
-    property_mappings: [],
-    component: 'ak-provider-oauth2-form',
-    assigned_application_slug: provider.applicationSlug,
-    assigned_application_name: provider.applicationName,
-    assigned_backchannel_application_slug: null,
-    assigned_backchannel_application_name: null,
-    verbose_name: 'OAuth2/OpenID Provider',
-    verbose_name_plural: 'OAuth2/OpenID Providers',
-    meta_model_name: 'authentik_providers_oauth2.oauth2provider',
-  };
-}
-
-/** /providers/oauth2/ and /providers/all/: the admin API for OAuth2/OpenID providers. */
+/**
+ * /providers/oauth2/: the admin API for OAuth2/OpenID providers. Proxy providers are OAuth2 providers too
+ * (their outposts' clients) and are listed here as the reference lists them; a change made to one here is
+ * followed by putting its client back in step with its proxy settings.
+ */
 export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
   async function present(provider: OAuth2Provider): Promise<Static<typeof ProviderBody>> {
     return {
-      ...presentProvider(provider),
+      ...presentProvider(provider, 'oauth2'),
       client_type: provider.clientType,
       client_id: provider.clientId,
       client_secret: (await revealClientSecret(ctx.db, ctx.box, provider.id)) ?? '',
@@ -180,11 +136,6 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
       jwt_federation_providers: [],
     };
   }
-
-  const origin = (request: FastifyRequest) =>
-    ctx.config.external_url
-      ? new URL(ctx.config.external_url).origin
-      : `${request.protocol}://${request.host}`;
 
   return async (app) => {
     app.get<{ Querystring: Static<typeof ProviderListQuery> }>(
@@ -228,7 +179,7 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
               clientSecret: body.client_secret || newClientSecret(),
             });
           })
-          .catch(duplicate);
+          .catch(rethrowDuplicate);
         request.log.info({ provider: provider.id, client: provider.clientId }, 'oauth2 provider created');
         return reply.code(201).send(await present(provider));
       },
@@ -257,6 +208,7 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
         schema: { params: ProviderId, body, response: { 200: ProviderBody, ...errors } },
         config: { operationId },
         handler: async (request) => {
+          let isProxy = false;
           const provider = await ctx.db
             .transaction(async (tx) => {
               await assertValidProvider(ctx, tx, request.body);
@@ -264,11 +216,20 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
               // An empty id or secret means "keep": the admin form sends the field back unchanged or empty.
               if (!fields.clientId) delete fields.clientId;
               if (!fields.clientSecret) delete fields.clientSecret;
-              return updateOAuth2Provider(tx, ctx.box, request.params.id, fields);
+              const updated = await updateOAuth2Provider(tx, ctx.box, request.params.id, fields);
+              if (updated && (await keepProxyClientInStep(tx, updated.id))) {
+                isProxy = true;
+                return findOAuth2Provider(tx, updated.id);
+              }
+              return updated;
             })
-            .catch(duplicate);
+            .catch(rethrowDuplicate);
           assertThat(provider, notFound);
           request.log.info({ provider: provider.id }, 'oauth2 provider updated');
+          if (isProxy) {
+            const outpostUuids = await outpostsServing(ctx.db, provider.id);
+            ctx.events.emit('proxy_provider.changed', { providerId: provider.id, outpostUuids });
+          }
           return present(provider);
         },
       });
@@ -281,30 +242,17 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
         config: { operationId: 'providers_oauth2_destroy' },
       },
       async (request, reply) => {
-        assertThat(await deleteOAuth2Provider(ctx.db, request.params.id), notFound);
-        request.log.info({ provider: request.params.id }, 'oauth2 provider deleted');
-        return reply.code(204).send();
-      },
-    );
-
-    // Every provider, whatever its kind (only OAuth2 providers exist so far).
-    app.get<{ Querystring: Static<typeof AllProvidersQuery> }>(
-      '/providers/all/',
-      {
-        schema: { querystring: AllProvidersQuery, response: { 200: Paginated(Provider), ...errors } },
-        config: { operationId: 'providers_all_list' },
-      },
-      async (request) => {
-        const q = request.query;
-        const { providers } = await listOAuth2Providers(ctx.db, {
-          ...pageWindow({ page_size: 1000, search: q.search, ordering: q.ordering }),
+        // A proxy provider deleted here leaves its outposts to reload; the links go with it, so read them first.
+        const outpostUuids = await ctx.db.transaction(async (tx) => {
+          const serving = await outpostsServing(tx, request.params.id);
+          assertThat(await deleteOAuth2Provider(tx, request.params.id), notFound);
+          return serving;
         });
-        const matching = providers.filter(
-          (p) =>
-            q.application__isnull === undefined || (p.applicationSlug === null) === q.application__isnull,
-        );
-        const { limit, offset } = pageWindow(q);
-        return paginated(q, matching.slice(offset, offset + limit).map(presentProvider), matching.length);
+        request.log.info({ provider: request.params.id }, 'oauth2 provider deleted');
+        if (outpostUuids.length) {
+          ctx.events.emit('proxy_provider.changed', { providerId: request.params.id, outpostUuids });
+        }
+        return reply.code(204).send();
       },
     );
 
@@ -345,17 +293,19 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
       async (request) => {
         const provider = await findOAuth2Provider(ctx.db, request.params.id);
         assertThat(provider, notFound);
-        const base = `${origin(request)}${OAUTH2_BASE}`;
         // Without an application there is no issuer yet; the reference shows the slug placeholder likewise.
-        const slug = provider.applicationSlug ?? '<application slug>';
+        const urls = applicationEndpoints(
+          publicOrigin(ctx, request),
+          provider.applicationSlug ?? '<application slug>',
+        );
         return {
-          issuer: `${base}/${slug}/`,
-          authorize: `${base}/authorize/`,
-          token: `${base}/token/`,
-          user_info: `${base}/userinfo/`,
-          provider_info: `${base}/${slug}/.well-known/openid-configuration`,
-          logout: `${base}/${slug}/end-session/`,
-          jwks: `${base}/${slug}/jwks/`,
+          issuer: urls.issuer,
+          authorize: urls.authorize,
+          token: urls.token,
+          user_info: urls.userinfo,
+          provider_info: urls.discovery,
+          logout: urls.endSession,
+          jwks: urls.jwks,
         };
       },
     );

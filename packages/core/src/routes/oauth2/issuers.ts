@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import type { Queryable } from '../../db/database.ts';
 import { queryOne } from '../../db/database.ts';
+import { publicOrigin } from '../../http/origin.ts';
 import { createIssuer } from '../../oauth2/issuer.ts';
 import { SIGNING_KEY_SQL } from '../../oauth2/signing-keys.ts';
 
@@ -18,9 +19,7 @@ export function createIssuerCache(ctx: AppContext) {
   return {
     /** The origin issuers are named after: the configured external URL, else the request's own. */
     originOf(request: FastifyRequest): string {
-      return ctx.config.external_url
-        ? new URL(ctx.config.external_url).origin
-        : `${request.protocol}://${request.host}`;
+      return publicOrigin(ctx, request);
     },
     async get(origin: string, slug: string): Promise<Provider> {
       // A new signing key (or a changed one) builds a new issuer, so JWKS and signatures follow a rotation;
