@@ -32,6 +32,7 @@ import {
   updateOAuth2Provider,
 } from '../../oauth2/providers-repository.ts';
 import { redirectPatternProblem } from '../../oauth2/redirect-uris.ts';
+import { publishChange } from '../../outposts/hub/changes.ts';
 import { parseValidity } from '../../oauth2/validity.ts';
 
 const errors = { 400: ValidationError, 403: GenericError, 404: GenericError };
@@ -260,7 +261,10 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
               // An empty id or secret means "keep": the admin form sends the field back unchanged or empty.
               if (!fields.clientId) delete fields.clientId;
               if (!fields.clientSecret) delete fields.clientSecret;
-              return updateOAuth2Provider(tx, ctx.box, request.params.id, fields);
+              const updated = await updateOAuth2Provider(tx, ctx.box, request.params.id, fields);
+              // Announced on commit to the outposts that serve the provider.
+              if (updated) await publishChange({ db: tx }, { model: 'provider', pk: updated.id });
+              return updated;
             })
             .catch(duplicate);
           assertThat(provider, notFound);
@@ -277,7 +281,12 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
         config: { operationId: 'providers_oauth2_destroy' },
       },
       async (request, reply) => {
-        assertThat(await deleteOAuth2Provider(ctx.db, request.params.id), notFound);
+        const deleted = await ctx.db.transaction(async (tx) => {
+          // Resolved before the delete cascades away the provider's outpost links; announced on commit.
+          await publishChange({ db: tx }, { model: 'provider', pk: request.params.id });
+          return deleteOAuth2Provider(tx, request.params.id);
+        });
+        assertThat(deleted, notFound);
         request.log.info({ provider: request.params.id }, 'oauth2 provider deleted');
         return reply.code(204).send();
       },
