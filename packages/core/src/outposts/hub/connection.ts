@@ -35,8 +35,6 @@ export interface InstanceConnection {
 export interface ConnectionDeps {
   db: Queryable;
   log: FastifyBaseLogger;
-  /** The clock that stamps last_seen (tests set it back to check staleness). */
-  now: () => Date;
 }
 
 function helloFields(args: OutpostHelloArgs): InstanceHello {
@@ -94,7 +92,7 @@ export function serveInstance(
       hello = helloFields(args);
     }
     const hostname = typeof args.hostname === 'string' ? args.hostname.slice(0, 255) : undefined;
-    await recordInstanceSeen(deps.db, { ...identity, seenAt: deps.now(), hostname, hello });
+    await recordInstanceSeen(deps.db, { ...identity, seenAt: new Date(), hostname, hello });
     connection.send(OutpostInstruction.ACK);
   }
 

@@ -22,8 +22,6 @@ const PRUNE_INTERVAL_MS = 3600_000;
 export interface OutpostHubOptions {
   /** Keepalive ping period (default 20 s). */
   pingIntervalMs?: number;
-  /** The clock that stamps last_seen (default: the system clock). */
-  now?: () => Date;
 }
 
 /** The outpost websocket hub of one core process. */
@@ -49,7 +47,6 @@ export function createOutpostHub(
   options: OutpostHubOptions = {},
 ): OutpostHub {
   const hubLog = log.child({ component: 'outpost-hub' });
-  const now = options.now ?? (() => new Date());
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: false });
   const byOutpost = new Map<string, Set<InstanceConnection>>();
   const stops: (() => Promise<void> | void)[] = [];
@@ -95,7 +92,7 @@ export function createOutpostHub(
     if (socket.destroyed) return;
     if (closing) return refuse(socket, 503, 'unavailable');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      register(serveInstance(ws, decision.accepted, { db: ctx.db, log: hubLog, now }));
+      register(serveInstance(ws, decision.accepted, { db: ctx.db, log: hubLog }));
     });
   }
 
