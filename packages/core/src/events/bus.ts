@@ -8,8 +8,8 @@ export interface DomainEvents {
 
 /**
  * In-process publish/subscribe for domain events. Listeners run synchronously after the change committed; a
- * throwing listener is logged by its owner, never the publisher's problem. (Fan-out to other core replicas
- * comes with the outpost hub.)
+ * throwing listener is logged by its owner, never the publisher's problem. Other core processes hear of
+ * `session.end` through the outpost hub, which relays it over the cluster bus (outposts/hub/session-end.ts).
  */
 export class EventBus {
   readonly #emitter = new EventEmitter();

@@ -219,6 +219,16 @@ for (const backend of testBackends()) {
       );
     });
 
+    it('closes the socket of an outpost deleted while connected', async () => {
+      const doomed = await insertTestOutpost(t.db, t.ctx.box, 'doomed');
+      const instance = await connectInstance(outpostSocketUrl(base, doomed.uuid), bearer(doomed.token));
+      const closed = new Promise<number>((resolve) => instance.ws.once('close', resolve));
+      await t.db.query('DELETE FROM outposts WHERE uuid = $1', [doomed.uuid]);
+      instance.sendJson(HELLO);
+      assert.equal(await closed, 1008);
+      assert.equal(instance.frames.length, 0);
+    });
+
     it('answers 404 to upgrades of other paths', async () => {
       assert.equal(await handshakeStatus(base.replace(/^http/, 'ws') + '/ws/other/', t.adminHeaders), 404);
     });

@@ -125,7 +125,13 @@ export function serveInstance(
     pending++;
     queue = queue
       .then(() => handle(message))
-      .catch((error: unknown) => log.error({ err: error }, 'could not record an outpost message'))
+      .catch((error: unknown) => {
+        // The outpost was deleted while connected (its instances' rows cascade away): nothing to serve.
+        if ((error as { code?: string }).code === '23503') {
+          log.info('outpost no longer exists; closing its socket');
+          socket.close(1008, 'outpost deleted');
+        } else log.error({ err: error }, 'could not record an outpost message');
+      })
       .finally(() => pending--);
   });
   socket.on('pong', () => {
