@@ -99,6 +99,21 @@ describe('outpost hub across two core processes on one PostgreSQL', { skip: POST
     assert.deepEqual(ended.args, { type: 'event.session.end', session_id: sha256Hex(cookieValue) });
   });
 
+  it('asks its instances to refresh when its listening connection came back, since updates may be lost', async () => {
+    const before = instance.count(OutpostInstruction.TRIGGER_UPDATE);
+    await db.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+       WHERE datname = current_database() AND query LIKE 'LISTEN%'`,
+    );
+    await instance.waitFor(() => instance.count(OutpostInstruction.TRIGGER_UPDATE) > before, {
+      timeoutMs: 10_000,
+    });
+    // And the bus works again: a change through A still reaches B.
+    const count = instance.count(OutpostInstruction.TRIGGER_UPDATE);
+    await callA('PATCH', `/providers/oauth2/${providerPk}/`, { name: 'cluster again' });
+    await instance.waitFor(() => instance.count(OutpostInstruction.TRIGGER_UPDATE) > count);
+  });
+
   it('closes the websocket and exits cleanly on SIGTERM', async () => {
     const closed = new Promise<number>((resolve) => instance.ws.once('close', resolve));
     assert.equal(await b.stop(), 0);
