@@ -5,6 +5,9 @@
  * - api token: GET /api/v3/core/users/me/ with a Bearer token (digest lookup, user load, response schema);
  * - session: the same with a session cookie;
  * - login: POST of the sign-in form (argon2id verification dominates, by design).
+ * Then the outpost hub: time from an API change to TRIGGER_UPDATE at each of BENCH_OUTPOST_INSTANCES (default
+ * 50) connected instances, BENCH_OUTPOST_ROUNDS (default 100) changes, on the embedded database and, when
+ * PALISADE_BENCH_POSTGRESQL_URL or PALISADE_TEST_POSTGRESQL_URL names a server, on a new database there.
  * Settings: BENCH_SECONDS (default 5 per case), BENCH_CONCURRENCY (default 16).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,6 +18,7 @@ import { createSession } from '@palisade/core/identity/sessions-repository';
 import { findUserByUsername } from '@palisade/core/identity/users-repository';
 import { startServer } from '@palisade/core/server';
 import { drive, type LoadResult, table } from './load.ts';
+import { measureOutpostUpdates, type UpdateLatency, updateTable } from './outpost-updates.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -97,3 +101,15 @@ try {
   await server.close();
   await rm(dataDir, { recursive: true, force: true });
 }
+
+const hubOptions = {
+  instances: Number(process.env.BENCH_OUTPOST_INSTANCES ?? 50),
+  rounds: Number(process.env.BENCH_OUTPOST_ROUNDS ?? 100),
+};
+const postgresUrl = process.env.PALISADE_BENCH_POSTGRESQL_URL ?? process.env.PALISADE_TEST_POSTGRESQL_URL;
+const hub: UpdateLatency[] = [await measureOutpostUpdates(hubOptions)];
+if (postgresUrl) hub.push(await measureOutpostUpdates({ ...hubOptions, postgresUrl }));
+process.stdout.write(
+  `\nOutpost hub: API change (PATCH of a provider) to TRIGGER_UPDATE at every connected instance\n\n${updateTable(hub)}\n`,
+);
+if (!postgresUrl) process.stdout.write('(no PostgreSQL server named: PALISADE_BENCH_POSTGRESQL_URL)\n');

@@ -9,3 +9,4 @@ export * from './api/root.ts';
 export * from './api/tokens.ts';
 export * from './api/users.ts';
 export * from './errors.ts';
+export * from './outpost-websocket.ts';

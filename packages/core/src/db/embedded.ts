@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { Database, Queryable } from './database.ts';
+import { CHANNEL_NAME, type Database, type Queryable } from './database.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 
 /** The database files' folder inside the data folder (beside the secret key and the lock). */
@@ -34,6 +34,20 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
     kind: 'embedded',
     query: run(pg),
     transaction: (work) => pg.transaction((tx) => work({ query: run(tx) })),
+    // One process owns the database, so its one connection never drops: onResubscribed never runs.
+    async listen(channel, handler) {
+      if (!CHANNEL_NAME.test(channel)) throw new Error(`invalid channel name ${channel}`);
+      const stop = await pg.listen(channel, (payload) => {
+        try {
+          handler(payload);
+        } catch {
+          // A subscriber's failure is its own to log; it must not disturb the database's notification loop.
+        }
+      });
+      return async () => {
+        if (!pg.closed) await stop();
+      };
+    },
     async ping() {
       try {
         await pg.query('SELECT 1');

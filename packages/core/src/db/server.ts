@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Database, Queryable } from './database.ts';
+import { createServerListener } from './server-listener.ts';
 
 /** TLS settings for the server connection, as `pg` takes them. */
 export type PostgresSsl = false | { rejectUnauthorized: boolean };
@@ -21,6 +22,7 @@ export async function openServerDatabase(
   };
   // Fail at start, with the server's own message, rather than on the first request.
   await query('SELECT 1');
+  const listener = createServerListener({ connectionString, ssl, connectionTimeoutMillis: 10_000 });
   return {
     kind: 'postgres',
     query,
@@ -49,6 +51,10 @@ export async function openServerDatabase(
         return false;
       }
     },
-    close: () => pool.end(),
+    listen: listener.listen,
+    async close() {
+      await listener.close();
+      await pool.end();
+    },
   };
 }

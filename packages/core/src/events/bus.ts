@@ -4,14 +4,12 @@ import { EventEmitter } from 'node:events';
 export interface DomainEvents {
   /** A core login session ended (sign-out, revocation, deactivation): outposts drop what they cached for it. */
   'session.end': { sessionUuid: string; userId: number };
-  /** A proxy provider was created, changed or deleted: the outposts that serve(d) it reload their configuration. */
-  'proxy_provider.changed': { providerId: number; outpostUuids: string[] };
 }
 
 /**
  * In-process publish/subscribe for domain events. Listeners run synchronously after the change committed; a
- * throwing listener is logged by its owner, never the publisher's problem. (Fan-out to other core replicas
- * comes with the outpost hub.)
+ * throwing listener is logged by its owner, never the publisher's problem. Other core processes hear of
+ * `session.end` through the outpost hub, which relays it over the cluster bus (outposts/hub/session-end.ts).
  */
 export class EventBus {
   readonly #emitter = new EventEmitter();

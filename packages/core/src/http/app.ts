@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { createLogger } from '../logging.ts';
+import type { OutpostHubOptions } from '../outposts/hub/hub.ts';
+import { installOutpostHub } from '../outposts/hub/install.ts';
 import { registerRoutes } from '../routes/index.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { collectOpenApiRoutes } from './openapi.ts';
@@ -16,12 +18,14 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 export interface HttpAppOptions {
   /** The logger (see logging.ts); false silences logs (tests). Default: a logger at the configured level. */
   logger?: false | FastifyBaseLogger;
+  /** Settings of the outpost websocket hub (tests shorten its keepalive, set its clock). */
+  outpostHub?: OutpostHubOptions;
 }
 
 /**
  * Builds the core's HTTP application: JSON logs with a request id on every line (echoed as X-Request-Id),
  * forwarded headers trusted only from the configured proxies, strict body validation, the contract's error
- * shapes, then the routes grouped by who may call them.
+ * shapes, then the routes grouped by who may call them, and the outpost websocket hub.
  */
 export async function buildHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Promise<FastifyInstance> {
   const trusted = ctx.config.trusted_proxy_cidrs;
@@ -49,5 +53,6 @@ export async function buildHttpApp(ctx: AppContext, options: HttpAppOptions = {}
   installErrorHandlers(app);
   collectOpenApiRoutes(app);
   await registerRoutes(app, ctx);
+  installOutpostHub(app, ctx, options.outpostHub);
   return app;
 }

@@ -31,17 +31,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export async function authenticateApiRequest(ctx: AppContext, request: FastifyRequest): Promise<Principal> {
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!match?.[1]) throw rejected(request, 'authorization header is not a bearer token');
-    const token = await findTokenByKey(ctx.db, ctx.box, match[1]);
-    if (!token) throw rejected(request, 'unknown token');
-    if (token.intent !== 'api')
-      throw rejected(request, `token intent ${token.intent} cannot call the API`, token.identifier);
-    if (isTokenExpired(token)) throw rejected(request, 'token expired', token.identifier);
-    const user = await findUserById(ctx.db, token.userId);
-    if (!user?.isActive) throw rejected(request, 'token owner is inactive', token.identifier);
-    await touchToken(ctx.db, token.uuid);
-    return { user, via: 'token', token };
+    const key = bearerKey(authorization);
+    if (!key) throw rejected(request, 'authorization header is not a bearer token');
+    const result = await verifyApiToken(ctx, key);
+    if ('reason' in result) throw rejected(request, result.reason, result.token);
+    return result.principal;
   }
   const cookie = readCookie(request, SESSION_COOKIE);
   if (!cookie) throw new ApiError('not_authenticated');
@@ -55,6 +49,31 @@ export async function authenticateApiRequest(ctx: AppContext, request: FastifyRe
     }
   }
   return principal;
+}
+
+/** The key of an `Authorization: Bearer <key>` header; undefined when the header is not one. */
+export function bearerKey(authorization: string): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+}
+
+/** A verified api token's principal, or why the key was refused (for the log, never for the caller). */
+export type TokenVerdict =
+  { principal: Extract<Principal, { via: 'token' }> } | { reason: string; token?: string };
+
+/**
+ * Checks an api token key: it must exist, have intent `api`, not be expired, and belong to an active user.
+ * Used by the API and by the outpost websocket, so both refuse exactly the same tokens.
+ */
+export async function verifyApiToken(ctx: AppContext, key: string): Promise<TokenVerdict> {
+  const token = await findTokenByKey(ctx.db, ctx.box, key);
+  if (!token) return { reason: 'unknown token' };
+  if (token.intent !== 'api')
+    return { reason: `token intent ${token.intent} cannot call the API`, token: token.identifier };
+  if (isTokenExpired(token)) return { reason: 'token expired', token: token.identifier };
+  const user = await findUserById(ctx.db, token.userId);
+  if (!user?.isActive) return { reason: 'token owner is inactive', token: token.identifier };
+  await touchToken(ctx.db, token.uuid);
+  return { principal: { user, via: 'token', token } };
 }
 
 /** Resolves the session cookie to its live session and active user, or undefined. */

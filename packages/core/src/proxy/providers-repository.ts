@@ -285,15 +285,6 @@ export async function updateProxyProvider(
   return findProxyProvider(db, id);
 }
 
-/** The outposts that serve a provider (before a deletion removes the links). */
-export async function outpostsServing(db: Queryable, providerId: number): Promise<string[]> {
-  const rows = await db.query<{ uuid: string }>(
-    'SELECT outpost_uuid AS uuid FROM outpost_providers WHERE provider_id = $1 ORDER BY outpost_uuid',
-    [providerId],
-  );
-  return rows.map((r) => r.uuid);
-}
-
 /** Deletes a proxy provider with its client; false when there is no proxy provider with this pk. */
 export async function deleteProxyProvider(db: Queryable, id: number): Promise<boolean> {
   const deleted = await db.query(

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { queryOne } from '../../src/db/database.ts';
 import { apiClient } from '../support/api-client.ts';
+import { CLUSTER_CHANNEL, parseClusterMessage } from '../../src/outposts/hub/cluster-bus.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { testBackends } from '../support/databases.ts';
 import { flowPks } from '../support/flows.ts';
@@ -220,8 +221,7 @@ for (const backend of testBackends()) {
 
     it('follows a change of external_host at the authorization endpoint', async () => {
       const { pk, client_id: clientId } = providers.grafana ?? { pk: 0, client_id: '' };
-      const events: Array<{ providerId: number; outpostUuids: string[] }> = [];
-      const off = t.ctx.events.on('proxy_provider.changed', (event) => events.push(event));
+      const notified = await outpostNotifications(t);
       const moved = await api.patch(`/api/v3/providers/proxy/${pk}/`, {
         external_host: 'https://dash.example.org',
       });
@@ -232,19 +232,14 @@ for (const backend of testBackends()) {
         await api.get(`/api/v3/outposts/proxy/?outpost=${outposts.first}`)
       ).json() as Page<OutpostConfig>;
       assert.equal(page.results[0]?.external_host, 'https://dash.example.org');
-      off();
-      assert.deepEqual(events, [
-        { providerId: pk, outpostUuids: [outposts.first ?? '', outposts.second ?? ''].sort() },
-      ]);
+      assert.deepEqual(await notified(), [outposts.first ?? '', outposts.second ?? ''].sort());
     });
 
     it('tells the outposts that served a deleted provider to reload, and stops listing it', async () => {
-      const events: Array<{ providerId: number; outpostUuids: string[] }> = [];
-      const off = t.ctx.events.on('proxy_provider.changed', (event) => events.push(event));
+      const notified = await outpostNotifications(t);
       const wiki = providers.wiki?.pk ?? 0;
       assert.equal((await api.delete(`/api/v3/providers/proxy/${wiki}/`)).statusCode, 204);
-      off();
-      assert.deepEqual(events, [{ providerId: wiki, outpostUuids: [outposts.second] }]);
+      assert.deepEqual(await notified(), [outposts.second]);
       const page = (
         await api.get(`/api/v3/outposts/proxy/?outpost=${outposts.second}`)
       ).json() as Page<OutpostConfig>;
@@ -254,4 +249,22 @@ for (const backend of testBackends()) {
       );
     });
   });
+}
+
+/**
+ * Listens on the cluster bus (what the websocket hub of every core process hears) and answers, when asked,
+ * which outposts were told to reload meanwhile.
+ */
+async function outpostNotifications(t: TestApp): Promise<() => Promise<string[]>> {
+  const uuids: string[] = [];
+  const stop = await t.ctx.db.listen(CLUSTER_CHANNEL, (payload) => {
+    const message = parseClusterMessage(payload);
+    if (message?.type === 'outposts.update') uuids.push(...message.outpost_uuids);
+  });
+  return async () => {
+    // NOTIFY is delivered after the commit, asynchronously: give it a moment.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await stop();
+    return uuids.sort();
+  };
 }

@@ -1,29 +1,9 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '../../src/logging.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { testBackends } from '../support/databases.ts';
-
-/** Collects the JSON lines a logger writes. */
-function captureLines(): { stream: Writable; lines: () => Record<string, unknown>[]; text: () => string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return {
-    stream,
-    text: () => text,
-    lines: () =>
-      text
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-  };
-}
+import { captureLines } from '../support/log-capture.ts';
 
 // The logger does not depend on the storage backend: one backend is enough.
 const backend = testBackends()[0];

@@ -27,6 +27,7 @@ import { queryOne } from '../../db/database.ts';
 import { assertThat, notFound, uniqueViolation, validationFailed } from '../../http/api-error.ts';
 import { MAX_PAGE_SIZE, paginated, pageWindow } from '../../http/pagination.ts';
 import { findUserById } from '../../identity/users-repository.ts';
+import { outpostsAffectedBy, notifyOutposts, publishChange } from '../../outposts/hub/changes.ts';
 import { evaluateAccess } from '../../policies/engine.ts';
 
 const errors = { 400: ValidationError, 403: GenericError, 404: GenericError };
@@ -166,11 +167,18 @@ export function applicationRoutes(ctx: AppContext): FastifyPluginAsync {
       },
       async (request, reply) => {
         await assertProviderExists(ctx.db, request.body.provider);
-        const created = await insertApplication(ctx.db, {
-          ...applicationFields(request.body),
-          name: request.body.name,
-          slug: request.body.slug,
-        }).catch(duplicateSlug);
+        const created = await ctx.db
+          .transaction(async (tx) => {
+            const inserted = await insertApplication(tx, {
+              ...applicationFields(request.body),
+              name: request.body.name,
+              slug: request.body.slug,
+            });
+            // Outposts list only providers that serve an application: the provider's outposts must refresh.
+            await publishChange({ db: tx }, { model: 'application', pk: inserted.uuid });
+            return inserted;
+          })
+          .catch(duplicateSlug);
         request.log.info({ application: created.slug }, 'application created');
         return reply.code(201).send(presentApplication(created));
       },
@@ -200,11 +208,18 @@ export function applicationRoutes(ctx: AppContext): FastifyPluginAsync {
         config: { operationId },
         handler: async (request) => {
           await assertProviderExists(ctx.db, request.body.provider);
-          const updated = await updateApplication(
-            ctx.db,
-            request.params.slug,
-            applicationFields(request.body),
-          ).catch(duplicateSlug);
+          const updated = await ctx.db
+            .transaction(async (tx) => {
+              const current = await findApplicationBySlug(tx, request.params.slug);
+              if (!current) return undefined;
+              const change = { model: 'application', pk: current.uuid } as const;
+              // A new provider moves the application to other outposts: both the old and the new ones hear.
+              const before = await outpostsAffectedBy(tx, change);
+              const after = await updateApplication(tx, request.params.slug, applicationFields(request.body));
+              await notifyOutposts(tx, [...before, ...(await outpostsAffectedBy(tx, change))]);
+              return after;
+            })
+            .catch(duplicateSlug);
           assertThat(updated, notFound);
           request.log.info({ application: updated.slug }, 'application updated');
           return presentApplication(updated);
@@ -219,7 +234,11 @@ export function applicationRoutes(ctx: AppContext): FastifyPluginAsync {
         config: { operationId: 'core_applications_destroy' },
       },
       async (request, reply) => {
-        const deleted = await ctx.db.transaction((tx) => deleteApplication(tx, request.params.slug));
+        const deleted = await ctx.db.transaction(async (tx) => {
+          const current = await findApplicationBySlug(tx, request.params.slug);
+          if (current) await publishChange({ db: tx }, { model: 'application', pk: current.uuid });
+          return deleteApplication(tx, request.params.slug);
+        });
         assertThat(deleted, notFound);
         request.log.info({ application: request.params.slug }, 'application deleted');
         return reply.code(204).send();

@@ -40,8 +40,8 @@ import {
   validityProblems,
 } from '../../providers/validate.ts';
 import { keepProxyClientInStep } from '../../proxy/oauth2-client.ts';
-import { outpostsServing } from '../../proxy/providers-repository.ts';
 import { presentProvider } from './provider-kinds.ts';
+import { publishChange } from '../../outposts/hub/changes.ts';
 
 const errors = { 400: ValidationError, 403: GenericError, 404: GenericError };
 
@@ -208,7 +208,6 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
         schema: { params: ProviderId, body, response: { 200: ProviderBody, ...errors } },
         config: { operationId },
         handler: async (request) => {
-          let isProxy = false;
           const provider = await ctx.db
             .transaction(async (tx) => {
               await assertValidProvider(ctx, tx, request.body);
@@ -217,19 +216,15 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
               if (!fields.clientId) delete fields.clientId;
               if (!fields.clientSecret) delete fields.clientSecret;
               const updated = await updateOAuth2Provider(tx, ctx.box, request.params.id, fields);
-              if (updated && (await keepProxyClientInStep(tx, updated.id))) {
-                isProxy = true;
+              // Announced on commit to the outposts that serve the provider.
+              if (updated) await publishChange({ db: tx }, { model: 'provider', pk: updated.id });
+              if (updated && (await keepProxyClientInStep(tx, updated.id)))
                 return findOAuth2Provider(tx, updated.id);
-              }
               return updated;
             })
             .catch(rethrowDuplicate);
           assertThat(provider, notFound);
           request.log.info({ provider: provider.id }, 'oauth2 provider updated');
-          if (isProxy) {
-            const outpostUuids = await outpostsServing(ctx.db, provider.id);
-            ctx.events.emit('proxy_provider.changed', { providerId: provider.id, outpostUuids });
-          }
           return present(provider);
         },
       });
@@ -242,16 +237,13 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
         config: { operationId: 'providers_oauth2_destroy' },
       },
       async (request, reply) => {
-        // A proxy provider deleted here leaves its outposts to reload; the links go with it, so read them first.
-        const outpostUuids = await ctx.db.transaction(async (tx) => {
-          const serving = await outpostsServing(tx, request.params.id);
-          assertThat(await deleteOAuth2Provider(tx, request.params.id), notFound);
-          return serving;
+        const deleted = await ctx.db.transaction(async (tx) => {
+          // Resolved before the delete cascades away the provider's outpost links; announced on commit.
+          await publishChange({ db: tx }, { model: 'provider', pk: request.params.id });
+          return deleteOAuth2Provider(tx, request.params.id);
         });
+        assertThat(deleted, notFound);
         request.log.info({ provider: request.params.id }, 'oauth2 provider deleted');
-        if (outpostUuids.length) {
-          ctx.events.emit('proxy_provider.changed', { providerId: request.params.id, outpostUuids });
-        }
         return reply.code(204).send();
       },
     );

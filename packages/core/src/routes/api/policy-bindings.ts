@@ -15,6 +15,7 @@ import type { Queryable } from '../../db/database.ts';
 import { queryOne } from '../../db/database.ts';
 import { assertThat, notFound, validationFailed } from '../../http/api-error.ts';
 import { paginated, pageWindow } from '../../http/pagination.ts';
+import { publishChange } from '../../outposts/hub/changes.ts';
 import { findGroupByUuid } from '../../identity/groups-repository.ts';
 import { findUserById } from '../../identity/users-repository.ts';
 import {
@@ -163,7 +164,13 @@ export function policyBindingRoutes(ctx: AppContext): FastifyPluginAsync {
         const fields = bindingFields(request.body);
         const binding = await ctx.db.transaction(async (tx) => {
           await assertValidBinding(tx, fields);
-          return insertBinding(tx, { ...fields, target: request.body.target, order: request.body.order });
+          const inserted = await insertBinding(tx, {
+            ...fields,
+            target: request.body.target,
+            order: request.body.order,
+          });
+          await publishChange({ db: tx }, { model: 'application', pk: inserted.target });
+          return inserted;
         });
         request.log.info({ binding: binding.uuid, target: binding.target }, 'policy binding created');
         return reply.code(201).send(await present(binding));
@@ -202,7 +209,14 @@ export function policyBindingRoutes(ctx: AppContext): FastifyPluginAsync {
             const subject = method === 'PUT' ? { policyUuid: null, groupUuid: null, userId: null } : {};
             const merged = { ...current, ...subject, ...stripUndefined(changes) };
             await assertValidBinding(tx, merged);
-            return updateBinding(tx, uuid, { ...subject, ...changes });
+            const updated = await updateBinding(tx, uuid, { ...subject, ...changes });
+            // The binding may have moved to another application: both hear.
+            const targets = new Set([current.target, updated?.target ?? current.target]);
+            await publishChange(
+              { db: tx },
+              ...[...targets].map((pk) => ({ model: 'application', pk }) as const),
+            );
+            return updated;
           });
           assertThat(updated, notFound);
           request.log.info({ binding: uuid }, 'policy binding updated');
@@ -218,7 +232,12 @@ export function policyBindingRoutes(ctx: AppContext): FastifyPluginAsync {
         config: { operationId: 'policies_bindings_destroy' },
       },
       async (request, reply) => {
-        assertThat(await deleteBinding(ctx.db, request.params.policy_binding_uuid), notFound);
+        const deleted = await ctx.db.transaction(async (tx) => {
+          const current = await findBinding(tx, request.params.policy_binding_uuid);
+          if (current) await publishChange({ db: tx }, { model: 'application', pk: current.target });
+          return deleteBinding(tx, request.params.policy_binding_uuid);
+        });
+        assertThat(deleted, notFound);
         request.log.info({ binding: request.params.policy_binding_uuid }, 'policy binding deleted');
         return reply.code(204).send();
       },

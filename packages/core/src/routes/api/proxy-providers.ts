@@ -11,6 +11,7 @@ import {
 } from '@palisade/schema';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../context.ts';
+import { publishChange } from '../../outposts/hub/changes.ts';
 import { assertThat, notFound } from '../../http/api-error.ts';
 import { paginated, pageWindow } from '../../http/pagination.ts';
 import { rethrowDuplicate } from '../../providers/validate.ts';
@@ -19,7 +20,6 @@ import {
   findProxyProvider,
   insertProxyProvider,
   listProxyProviders,
-  outpostsServing,
   type ProxyProvider,
   type ProxyProviderFields,
   updateProxyProvider,
@@ -106,10 +106,6 @@ export function presentProxyProvider(provider: ProxyProvider): Static<typeof Pro
 
 /** /providers/proxy/: the admin API for proxy providers (each with its OAuth2 client kept in step). */
 export function proxyProviderRoutes(ctx: AppContext): FastifyPluginAsync {
-  /** Tells the outposts serving a provider to reload, once the change is committed. */
-  const changed = (providerId: number, outpostUuids: string[]) =>
-    ctx.events.emit('proxy_provider.changed', { providerId, outpostUuids });
-
   return async (app) => {
     app.get<{ Querystring: ProviderListQuery }>(
       '/providers/proxy/',
@@ -156,7 +152,6 @@ export function proxyProviderRoutes(ctx: AppContext): FastifyPluginAsync {
           })
           .catch(rethrowDuplicate);
         request.log.info({ provider: provider.id, client: provider.clientId }, 'proxy provider created');
-        changed(provider.id, []);
         return reply.code(201).send(presentProxyProvider(provider));
       },
     );
@@ -189,12 +184,13 @@ export function proxyProviderRoutes(ctx: AppContext): FastifyPluginAsync {
               const current = await findProxyProvider(tx, request.params.id);
               assertThat(current, notFound);
               await assertValidProxyProvider(tx, request.body, current);
+              // Announced on commit to the outposts that serve the provider.
+              await publishChange({ db: tx }, { model: 'provider', pk: current.id });
               return updateProxyProvider(tx, ctx.box, current.id, providerFields(request.body));
             })
             .catch(rethrowDuplicate);
           assertThat(provider, notFound);
           request.log.info({ provider: provider.id }, 'proxy provider updated');
-          changed(provider.id, await outpostsServing(ctx.db, provider.id));
           return presentProxyProvider(provider);
         },
       });
@@ -207,13 +203,13 @@ export function proxyProviderRoutes(ctx: AppContext): FastifyPluginAsync {
         config: { operationId: 'providers_proxy_destroy' },
       },
       async (request, reply) => {
-        const outposts = await ctx.db.transaction(async (tx) => {
-          const serving = await outpostsServing(tx, request.params.id);
-          assertThat(await deleteProxyProvider(tx, request.params.id), notFound);
-          return serving;
+        const deleted = await ctx.db.transaction(async (tx) => {
+          // Resolved before the delete cascades away the provider's outpost links; announced on commit.
+          await publishChange({ db: tx }, { model: 'provider', pk: request.params.id });
+          return deleteProxyProvider(tx, request.params.id);
         });
+        assertThat(deleted, notFound);
         request.log.info({ provider: request.params.id }, 'proxy provider deleted');
-        changed(request.params.id, outposts);
         return reply.code(204).send();
       },
     );
