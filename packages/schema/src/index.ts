@@ -1,7 +1,9 @@
 /** Palisade's shared wire shapes: API bodies and error codes, defined once for the core, outposts and tests. */
 export * from './api/applications.ts';
 export * from './api/common.ts';
+export * from './api/events.ts';
 export * from './api/groups.ts';
+export * from './api/outposts.ts';
 export * from './api/providers.ts';
 export * from './api/root.ts';
 export * from './api/tokens.ts';

@@ -17,6 +17,7 @@ import type { AppContext } from '../../context.ts';
 import type { Queryable } from '../../db/database.ts';
 import { findFlow } from '../../flows/flows-repository.ts';
 import { assertThat, notFound, uniqueViolation, validationFailed } from '../../http/api-error.ts';
+import { requestOrigin } from '../../http/origin.ts';
 import { paginated, pageWindow } from '../../http/pagination.ts';
 import { findUserById } from '../../identity/users-repository.ts';
 import { userClaims } from '../../oauth2/claims.ts';
@@ -177,10 +178,7 @@ export function oauth2ProviderRoutes(ctx: AppContext): FastifyPluginAsync {
     };
   }
 
-  const origin = (request: FastifyRequest) =>
-    ctx.config.external_url
-      ? new URL(ctx.config.external_url).origin
-      : `${request.protocol}://${request.host}`;
+  const origin = (request: FastifyRequest) => requestOrigin(ctx, request);
 
   return async (app) => {
     app.get<{ Querystring: Static<typeof ProviderListQuery> }>(

@@ -1,6 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
+import { requestOrigin } from '../../http/origin.ts';
 import { createIssuer } from '../../oauth2/issuer.ts';
 
 /** Most issuers kept built at once (one per application and origin); the oldest is dropped beyond it. */
@@ -15,9 +16,7 @@ export function createIssuerCache(ctx: AppContext) {
   return {
     /** The origin issuers are named after: the configured external URL, else the request's own. */
     originOf(request: FastifyRequest): string {
-      return ctx.config.external_url
-        ? new URL(ctx.config.external_url).origin
-        : `${request.protocol}://${request.host}`;
+      return requestOrigin(ctx, request);
     },
     get(origin: string, slug: string): Promise<Provider> {
       const key = `${origin}|${slug}`;
