@@ -65,7 +65,10 @@ export function defaultOutpostConfig(core: Pick<PalisadeConfig, 'log_level'>): O
 /** The outcome of reading a config object: the full config, or one message per bad key. */
 export type ConfigResult = { config: OutpostConfig; problems?: undefined } | { problems: string[] };
 
-const KEYS = OutpostConfigSchema.properties as unknown as Record<keyof OutpostConfig, TSchema & { expected: string }>;
+const KEYS = OutpostConfigSchema.properties as unknown as Record<
+  keyof OutpostConfig,
+  TSchema & { expected: string }
+>;
 
 /** Takes every known, well-typed key of `input` over `base`; bad keys keep `base`'s value and are reported. */
 function mergeKeys(input: Record<string, unknown>, base: OutpostConfig) {

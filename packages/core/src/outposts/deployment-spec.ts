@@ -39,7 +39,7 @@ export const OUTPOST_PORTS: Record<OutpostType, DeploymentPort[]> = {
 export function slugify(text: string): string {
   return text
     .normalize('NFKD')
-    .replace(/[^\x00-\x7f]/g, '')
+    .replace(/[^\p{ASCII}]/gu, '')
     .toLowerCase()
     .replace(/[^\w\s-]/g, '')
     .replace(/[-\s]+/g, '-')

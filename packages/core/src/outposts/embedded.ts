@@ -39,15 +39,19 @@ async function ensureEmbeddedOutpost(ctx: AppContext, tx: Queryable, log: Fastif
   }
   const named = await findOutpostByName(tx, EMBEDDED_OUTPOST_NAME);
   if (named && named.managed === null) {
-    await tx.query('UPDATE outposts SET managed = $2 WHERE uuid = $1', [named.uuid, MANAGED_EMBEDDED_OUTPOST]);
+    await tx.query('UPDATE outposts SET managed = $2 WHERE uuid = $1', [
+      named.uuid,
+      MANAGED_EMBEDDED_OUTPOST,
+    ]);
     log.info({ outpost: named.uuid }, 'adopted the embedded outpost');
     return;
   }
   const config = { ...defaultOutpostConfig(ctx.config) };
-  await tx.query(
-    "INSERT INTO outposts (name, type, config, managed) VALUES ($1, 'proxy', $2, $3)",
-    [EMBEDDED_OUTPOST_NAME, JSON.stringify(config), MANAGED_EMBEDDED_OUTPOST],
-  );
+  await tx.query("INSERT INTO outposts (name, type, config, managed) VALUES ($1, 'proxy', $2, $3)", [
+    EMBEDDED_OUTPOST_NAME,
+    JSON.stringify(config),
+    MANAGED_EMBEDDED_OUTPOST,
+  ]);
   log.info({ outpost: EMBEDDED_OUTPOST_NAME }, 'created the embedded outpost');
 }
 

@@ -27,7 +27,10 @@ interface InstanceRow {
  * controllers.md §7.2: not outdated without a version, nor when the instance runs another build than the
  * core (development builds); otherwise outdated when its version differs from the core's.
  */
-export function isVersionOutdated(instance: { version: string; buildHash: string }, core: CoreBuild): boolean {
+export function isVersionOutdated(
+  instance: { version: string; buildHash: string },
+  core: CoreBuild,
+): boolean {
   if (!instance.version) return false;
   if (instance.buildHash !== core.buildHash) return false;
   return instance.version !== core.version;

@@ -54,7 +54,9 @@ async function checkedFields(
     name: input.name ?? existing?.name ?? '',
     type: input.type ?? existing?.type ?? 'proxy',
     serviceConnection:
-      input.service_connection === undefined ? (existing?.serviceConnection ?? null) : input.service_connection,
+      input.service_connection === undefined
+        ? (existing?.serviceConnection ?? null)
+        : input.service_connection,
     config: existing?.config ?? {},
     managed: input.managed === undefined ? (existing?.managed ?? null) : input.managed,
     providers: [...new Set(input.providers ?? existing?.providers ?? [])],

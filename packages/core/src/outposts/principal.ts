@@ -3,7 +3,12 @@ import type { AppContext } from '../context.ts';
 import { ApiError } from '../http/api-error.ts';
 import { authenticateApiRequest, type Principal } from '../http/authenticate.ts';
 import { findOutpostByServiceAccount, type Outpost } from './outposts-repository.ts';
-import { certificatesOfProviders, PROVIDER_KIND_OF_OUTPOST, type ProviderKind, providersOfType } from './provider-types.ts';
+import {
+  certificatesOfProviders,
+  PROVIDER_KIND_OF_OUTPOST,
+  type ProviderKind,
+  providersOfType,
+} from './provider-types.ts';
 import { OUTPOST_USER_PATH } from './service-account.ts';
 
 declare module 'fastify' {
@@ -24,7 +29,10 @@ export async function outpostOfUser(ctx: AppContext, principal: Principal): Prom
  * The outpost-facing group's authentication: a superuser (full view) or an outpost (its own objects only);
  * anyone else is refused with 403. Sets `request.principal`, and `request.outpost` for an outpost.
  */
-export async function authenticateSuperuserOrOutpost(ctx: AppContext, request: FastifyRequest): Promise<void> {
+export async function authenticateSuperuserOrOutpost(
+  ctx: AppContext,
+  request: FastifyRequest,
+): Promise<void> {
   const principal = await authenticateApiRequest(ctx, request);
   request.principal = principal;
   if (principal.user.isSuperuser) return;

@@ -74,7 +74,10 @@ async function presentKinds(db: Queryable): Promise<ProviderKind[]> {
 }
 
 /** The kind of each of `ids` that exists; ids without a provider row are absent from the map. */
-export async function providerTypesOf(db: Queryable, ids: readonly number[]): Promise<Map<number, ProviderKind>> {
+export async function providerTypesOf(
+  db: Queryable,
+  ids: readonly number[],
+): Promise<Map<number, ProviderKind>> {
   const kinds = new Map<number, ProviderKind>();
   if (ids.length === 0) return kinds;
   for (const kind of await presentKinds(db)) {

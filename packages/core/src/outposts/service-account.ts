@@ -119,7 +119,10 @@ export async function outpostTokenKey(
 }
 
 /** Deletes the outpost's service account; its tokens go with it. */
-export async function deleteOutpostServiceAccount(db: Queryable, outpost: Pick<Outpost, 'uuid'>): Promise<void> {
+export async function deleteOutpostServiceAccount(
+  db: Queryable,
+  outpost: Pick<Outpost, 'uuid'>,
+): Promise<void> {
   const user = await findUserByUsername(db, outpostUsername(outpost));
   if (user) await deleteUser(db, user.id);
 }

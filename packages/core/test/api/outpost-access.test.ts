@@ -36,7 +36,12 @@ for (const backend of testBackends()) {
       const ldap = await insertTestProvider(t.db, 'ldap', 'Directory');
       const create = async (name: string) =>
         (
-          await admin.post('/api/v3/outposts/instances/', { name, type: 'ldap', providers: [ldap], config: {} })
+          await admin.post('/api/v3/outposts/instances/', {
+            name,
+            type: 'ldap',
+            providers: [ldap],
+            config: {},
+          })
         ).json() as { pk: string; name: string; token_identifier: string };
       const mine = await create('Mine');
       own = mine;
@@ -98,8 +103,16 @@ for (const backend of testBackends()) {
         [event.pk],
       );
       assert.deepEqual(stored, [{ app: 'authentik.providers.ldap', client_ip: '192.0.2.10' }]);
-      for (const bad of [{ action: 'login' }, { action: 'nope', app: 'x' }, { action: 'login', app: 'x', extra: 1 }]) {
-        assert.equal((await outpost.post('/api/v3/events/events/', bad)).statusCode, 400, JSON.stringify(bad));
+      for (const bad of [
+        { action: 'login' },
+        { action: 'nope', app: 'x' },
+        { action: 'login', app: 'x', extra: 1 },
+      ]) {
+        assert.equal(
+          (await outpost.post('/api/v3/events/events/', bad)).statusCode,
+          400,
+          JSON.stringify(bad),
+        );
       }
     });
 
@@ -118,20 +131,23 @@ for (const backend of testBackends()) {
       const health = res.json() as Array<Record<string, unknown>>;
       assert.deepEqual(health.map((h) => h.uid).sort(), ['dev-build', 'fresh', 'old-version']);
       const fresh = health.find((h) => h.uid === 'fresh');
-      assert.deepEqual({ ...fresh, last_seen: undefined }, {
-        uid: 'fresh',
-        last_seen: undefined,
-        version: t.ctx.version,
-        version_should: t.ctx.version,
-        version_outdated: false,
-        build_hash: '',
-        build_hash_should: '',
-        golang_version: 'go1.24',
-        openssl_enabled: true,
-        openssl_version: 'OpenSSL 3',
-        fips_enabled: null,
-        hostname: 'ldap-7d9f',
-      });
+      assert.deepEqual(
+        { ...fresh, last_seen: undefined },
+        {
+          uid: 'fresh',
+          last_seen: undefined,
+          version: t.ctx.version,
+          version_should: t.ctx.version,
+          version_outdated: false,
+          build_hash: '',
+          build_hash_should: '',
+          golang_version: 'go1.24',
+          openssl_enabled: true,
+          openssl_version: 'OpenSSL 3',
+          fips_enabled: null,
+          hostname: 'ldap-7d9f',
+        },
+      );
       assert.equal(health.find((h) => h.uid === 'old-version')?.version_outdated, true);
       assert.equal(health.find((h) => h.uid === 'dev-build')?.version_outdated, false, 'another build');
     });
@@ -148,7 +164,9 @@ for (const backend of testBackends()) {
         walked.add(key);
         const url = route.url
           .replace(':uuid', own.pk)
-          .replace(/:(\w+)/g, (_, name: string) => (name.includes('uuid') ? '00000000-0000-4000-8000-000000000000' : '1'));
+          .replace(/:(\w+)/g, (_, name: string) =>
+            name.includes('uuid') ? '00000000-0000-4000-8000-000000000000' : '1',
+          );
         const res = await t.app.inject({
           method: route.method as 'GET',
           url,
@@ -164,12 +182,21 @@ for (const backend of testBackends()) {
     it('refuses the outpost-facing routes to a signed-in user who is neither superuser nor outpost', async () => {
       const user = await insertUser(t.db, { username: 'plain' });
       const key = 'plain-user-api-token-0123456789abcdef';
-      await insertToken(t.db, t.ctx.box, { identifier: 'plain', intent: 'api', userId: user.id, key, expiring: false });
+      await insertToken(t.db, t.ctx.box, {
+        identifier: 'plain',
+        intent: 'api',
+        userId: user.id,
+        key,
+        expiring: false,
+      });
       const plain = apiClient(t.app, { authorization: `Bearer ${key}` });
       for (const url of ['/api/v3/outposts/instances/', '/api/v3/outposts/ldap/']) {
         assert.equal((await plain.get(url)).statusCode, 403, url);
       }
-      assert.equal((await plain.post('/api/v3/events/events/', { action: 'login', app: 'x' })).statusCode, 403);
+      assert.equal(
+        (await plain.post('/api/v3/events/events/', { action: 'login', app: 'x' })).statusCode,
+        403,
+      );
     });
 
     it('lets the secret key act as the embedded outpost, and nothing more', async () => {

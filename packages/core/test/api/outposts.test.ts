@@ -52,8 +52,11 @@ for (const backend of testBackends()) {
     after(() => t.close());
 
     const embedded = async () =>
-      ((await api.get(`/api/v3/outposts/instances/?name__iexact=${encodeURIComponent(EMBEDDED)}`)).json() as Page)
-        .results[0] as OutpostBody;
+      (
+        (
+          await api.get(`/api/v3/outposts/instances/?name__iexact=${encodeURIComponent(EMBEDDED)}`)
+        ).json() as Page
+      ).results[0] as OutpostBody;
 
     it('has the embedded outpost from the first start, with every config key at its default', async () => {
       const outpost = await embedded();
@@ -140,14 +143,38 @@ for (const backend of testBackends()) {
       const base = { name: 'Bad', type: 'ldap', providers: [ldap], config: {} };
       const cases: Array<[Record<string, unknown>, string, RegExp]> = [
         [{ config: { kubernetes_replicas: 'two' } }, 'config', /^kubernetes_replicas: must be/],
-        [{ config: { kubernetes_disabled_components: ['deployment', 'pods'] } }, 'config', /^kubernetes_disabled_components: must be a list of: secret, deployment/],
-        [{ config: { refresh_interval: 'minutes=soon' } }, 'config', /^refresh_interval: "minutes=soon" is not a duration/],
-        [{ config: { kubernetes_json_patches: { deployment: [{ op: 'add', path: '/spec' }] } } }, 'config', /^kubernetes_json_patches: must be/],
-        [{ type: 'proxy', providers: [oauth2] }, 'providers', /^Outpost type proxy can't be used with OAuth2Provider providers\.$/],
-        [{ providers: [ldap, oauth2] }, 'providers', /^Outpost type ldap can't be used with OAuth2Provider providers\.$/],
+        [
+          { config: { kubernetes_disabled_components: ['deployment', 'pods'] } },
+          'config',
+          /^kubernetes_disabled_components: must be a list of: secret, deployment/,
+        ],
+        [
+          { config: { refresh_interval: 'minutes=soon' } },
+          'config',
+          /^refresh_interval: "minutes=soon" is not a duration/,
+        ],
+        [
+          { config: { kubernetes_json_patches: { deployment: [{ op: 'add', path: '/spec' }] } } },
+          'config',
+          /^kubernetes_json_patches: must be/,
+        ],
+        [
+          { type: 'proxy', providers: [oauth2] },
+          'providers',
+          /^Outpost type proxy can't be used with OAuth2Provider providers\.$/,
+        ],
+        [
+          { providers: [ldap, oauth2] },
+          'providers',
+          /^Outpost type ldap can't be used with OAuth2Provider providers\.$/,
+        ],
         [{ providers: [] }, 'providers', /^This list may not be empty\.$/],
         [{ providers: [999999] }, 'providers', /^Invalid pk "999999" - object does not exist\.$/],
-        [{ service_connection: '00000000-0000-4000-8000-000000000000' }, 'service_connection', /does not exist/],
+        [
+          { service_connection: '00000000-0000-4000-8000-000000000000' },
+          'service_connection',
+          /does not exist/,
+        ],
         [{ name: 'LDAP edge' }, 'name', /already exists/],
         [{ managed: 'goauthentik.io/outposts/embedded' }, 'managed', /reserved for the embedded outpost/],
       ];
@@ -155,7 +182,10 @@ for (const backend of testBackends()) {
         const res = await api.post('/api/v3/outposts/instances/', { ...base, ...change });
         assert.equal(res.statusCode, 400, `${JSON.stringify(change)}: ${res.body}`);
         const messages = (res.json() as Record<string, string[]>)[field];
-        assert.ok(messages?.some((m) => message.test(m)), `${JSON.stringify(change)}: ${res.body}`);
+        assert.ok(
+          messages?.some((m) => message.test(m)),
+          `${JSON.stringify(change)}: ${res.body}`,
+        );
       }
       const list = (await api.get('/api/v3/outposts/instances/?name__iexact=Bad')).json() as Page;
       assert.equal(list.pagination.count, 0);
@@ -175,7 +205,10 @@ for (const backend of testBackends()) {
       const patched = await api.patch(url, { name: 'Edge 2', providers: [ldap, ldap2] });
       assert.equal(patched.statusCode, 200, patched.body);
       const body = patched.json() as OutpostBody;
-      assert.deepEqual(body.providers, [ldap, ldap2].sort((a, b) => a - b));
+      assert.deepEqual(
+        body.providers,
+        [ldap, ldap2].sort((a, b) => a - b),
+      );
       assert.equal(body.config.kubernetes_namespace, 'edge');
       const user = await findUserByUsername(t.db, `ak-outpost-${hex(created.pk)}`);
       assert.equal(user?.name, 'Outpost Edge 2 Service-Account');
@@ -202,7 +235,9 @@ for (const backend of testBackends()) {
       const url = `/api/v3/outposts/instances/${outpost.pk}/`;
       const rename = await api.patch(url, { name: 'Mine now' });
       assert.equal(rename.statusCode, 400);
-      assert.deepEqual((rename.json() as { name: string[] }).name, ["Embedded outpost's name cannot be changed"]);
+      assert.deepEqual((rename.json() as { name: string[] }).name, [
+        "Embedded outpost's name cannot be changed",
+      ]);
       const removed = await api.delete(url);
       assert.equal(removed.statusCode, 400);
       assert.equal((removed.json() as { code: string }).code, 'protected_object');
@@ -218,7 +253,12 @@ for (const backend of testBackends()) {
 
     it('repairs a deleted token on the next read, and a deleted account at start', async () => {
       const outpost = (
-        await api.post('/api/v3/outposts/instances/', { name: 'Repair', type: 'ldap', providers: [ldap], config: {} })
+        await api.post('/api/v3/outposts/instances/', {
+          name: 'Repair',
+          type: 'ldap',
+          providers: [ldap],
+          config: {},
+        })
       ).json() as OutpostBody;
       const identifier = outpost.token_identifier;
       const before = await revealTokenKey(t.db, t.ctx.box, identifier);
@@ -240,7 +280,12 @@ for (const backend of testBackends()) {
 
     it('deletes an outpost with its service account and token', async () => {
       const outpost = (
-        await api.post('/api/v3/outposts/instances/', { name: 'Gone', type: 'ldap', providers: [ldap], config: {} })
+        await api.post('/api/v3/outposts/instances/', {
+          name: 'Gone',
+          type: 'ldap',
+          providers: [ldap],
+          config: {},
+        })
       ).json() as OutpostBody;
       const res = await api.delete(`/api/v3/outposts/instances/${outpost.pk}/`);
       assert.equal(res.statusCode, 204);

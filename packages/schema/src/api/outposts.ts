@@ -76,7 +76,11 @@ function key<T extends TSchema>(schema: T, expected: string, description: string
  * dropped, as the reference ignores them.
  */
 export const OutpostConfig = Type.Object({
-  log_level: key(literals(OUTPOST_LOG_LEVELS), `one of ${OUTPOST_LOG_LEVELS.join(', ')}`, 'Outpost log level.'),
+  log_level: key(
+    literals(OUTPOST_LOG_LEVELS),
+    `one of ${OUTPOST_LOG_LEVELS.join(', ')}`,
+    'Outpost log level.',
+  ),
   authentik_host: key(
     Type.Union([Type.Literal(''), Type.String({ pattern: '^https?://[^\\s/?#]+' })]),
     'an http(s) URL or empty',
@@ -132,18 +136,28 @@ export const OutpostConfig = Type.Object({
     `a list of: ${KUBERNETES_COMPONENTS.join(', ')}`,
     'Reconcilers to skip.',
   ),
-  kubernetes_image_pull_secrets: key(Type.Array(Type.String({ minLength: 1 })), 'a list of names', 'Pull secrets.'),
+  kubernetes_image_pull_secrets: key(
+    Type.Array(Type.String({ minLength: 1 })),
+    'a list of names',
+    'Pull secrets.',
+  ),
   kubernetes_json_patches: key(
     Nullable(
       Type.Partial(
-        Type.Object(Object.fromEntries(KUBERNETES_COMPONENTS.map((c) => [c, Type.Array(JsonPatchOperation)]))),
+        Type.Object(
+          Object.fromEntries(KUBERNETES_COMPONENTS.map((c) => [c, Type.Array(JsonPatchOperation)])),
+        ),
         { additionalProperties: false },
       ),
     ),
     'null or an object mapping a component name to a list of RFC 6902 operations',
     'RFC 6902 patches applied to generated objects, keyed by component.',
   ),
-  kubernetes_disable_x509_strict: key(Type.Boolean(), 'a boolean', 'Relax strict X.509 checks of old cluster CAs.'),
+  kubernetes_disable_x509_strict: key(
+    Type.Boolean(),
+    'a boolean',
+    'Relax strict X.509 checks of old cluster CAs.',
+  ),
 });
 
 /** The contract's Outpost. */

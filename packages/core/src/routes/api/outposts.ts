@@ -22,7 +22,12 @@ import { defaultOutpostConfig, refreshIntervalSeconds, storedOutpostConfig } fro
 import { listOutpostHealth } from '../../outposts/health.ts';
 import { outpostManifest } from '../../outposts/manifest.ts';
 import { findOutpost, listOutposts, type Outpost } from '../../outposts/outposts-repository.ts';
-import { changeOutpost, createOutpost, type OutpostInput, removeOutpost } from '../../outposts/outposts-service.ts';
+import {
+  changeOutpost,
+  createOutpost,
+  type OutpostInput,
+  removeOutpost,
+} from '../../outposts/outposts-service.ts';
 import { outpostOfPrincipal } from '../../outposts/principal.ts';
 import { presentProvidersById } from '../../outposts/provider-types.ts';
 import {
@@ -97,7 +102,8 @@ export function outpostReadRoutes(ctx: AppContext): FastifyPluginAsync {
         const { outposts, count } = await listOutposts(ctx.db, {
           ...pageWindow(q),
           // A condition that never holds: no outpost has a service connection yet.
-          conditions: noConnections === undefined ? [] : [{ sql: 'false AND $?::text IS NULL', value: noConnections }],
+          conditions:
+            noConnections === undefined ? [] : [{ sql: 'false AND $?::text IS NULL', value: noConnections }],
           filter: {
             nameIexact: q.name__iexact,
             nameIcontains: q.name__icontains,
@@ -226,7 +232,13 @@ export function outpostAdminRoutes(ctx: AppContext): FastifyPluginAsync {
         const tokenKey = await ctx.db.transaction((tx) => outpostTokenKey(tx, ctx.box, outpost));
         request.log.info({ outpost: outpost.uuid }, 'outpost manifest viewed (it carries the token key)');
         return outpostManifest(
-          { outpost, config, tokenKey, version: ctx.version, imageBase: ctx.config.outposts.container_image_base },
+          {
+            outpost,
+            config,
+            tokenKey,
+            version: ctx.version,
+            imageBase: ctx.config.outposts.container_image_base,
+          },
           request.query.format ?? 'compose',
         );
       },
