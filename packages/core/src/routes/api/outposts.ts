@@ -15,7 +15,7 @@ import {
 } from '@palisade/schema';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { assertThat, notFound } from '../../http/api-error.ts';
+import { assertThat, notFound, uniqueViolation } from '../../http/api-error.ts';
 import { requestOrigin } from '../../http/origin.ts';
 import { paginated, pageWindow } from '../../http/pagination.ts';
 import { defaultOutpostConfig, refreshIntervalSeconds, storedOutpostConfig } from '../../outposts/config.ts';
@@ -35,7 +35,6 @@ import {
   outpostTokenIdentifier,
   outpostTokenKey,
 } from '../../outposts/service-account.ts';
-import { uniqueViolation } from '../../http/api-error.ts';
 
 const errors = { 400: ValidationError, 403: GenericError, 404: GenericError };
 
