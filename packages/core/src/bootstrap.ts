@@ -10,6 +10,7 @@ import {
   updatePasswordHash,
   updateUser,
 } from './identity/users-repository.ts';
+import { ensureOutpostObjects } from './outposts/embedded.ts';
 
 /** The administrator account the initial-setup flow configures. */
 export const ADMIN_USERNAME = 'akadmin';
@@ -21,7 +22,8 @@ export const BOOTSTRAP_TOKEN_IDENTIFIER = 'authentik-bootstrap-token';
 /**
  * Makes sure the first-start objects exist: the superuser group and akadmin (without a usable password, so
  * the initial-setup flow is open). With bootstrap settings, akadmin's password, email and an api token are
- * set for automation; they apply at first start only, when akadmin has no password yet.
+ * set for automation; they apply at first start only, when akadmin has no password yet. Then the outposts'
+ * objects: the embedded outpost, and every outpost's service account and token.
  */
 export async function ensureInitialObjects(ctx: AppContext, log: FastifyBaseLogger): Promise<void> {
   await ctx.db.transaction(async (tx) => {
@@ -66,6 +68,7 @@ export async function ensureInitialObjects(ctx: AppContext, log: FastifyBaseLogg
     }
   });
   await ensureSelfSignedKeypair(ctx, log);
+  await ensureOutpostObjects(ctx, log);
 }
 
 /** Answers whether the initial-setup flow is still open (akadmin exists and has no usable password). */

@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   body_too_large: { status: 400, message: 'The request body is too large.' },
   unsupported_media_type: { status: 400, message: 'The request body must be application/json.' },
   unique: { status: 400, message: 'An object with this value already exists.' },
+  protected_object: { status: 400, message: 'This object is managed by Palisade and cannot be deleted.' },
   rate_limited: { status: 429, message: 'Too many attempts. Try again later.' },
   unavailable: { status: 503, message: 'The service is not ready.' },
   internal: { status: 500, message: 'Internal server error.' },

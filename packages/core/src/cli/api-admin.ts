@@ -85,6 +85,19 @@ export function apiAdmin(baseUrl: string, token: string): IdentityAdmin {
       );
       return { key: view.key };
     },
+    async outpostManifest(name, format) {
+      const page = await call<{ results: Array<{ pk: string; name: string }> }>(
+        'GET',
+        `/api/v3/outposts/instances/?name__iexact=${encodeURIComponent(name)}`,
+      );
+      const outpost = page.results.find((o) => o.name === name);
+      if (!outpost) throw new CommandFailed(`no outpost named ${name}`);
+      const view = await call<{ manifest: string }>(
+        'GET',
+        `/api/v3/outposts/instances/${outpost.pk}/manifest/?format=${format}`,
+      );
+      return view.manifest;
+    },
     async close() {},
   };
 }

@@ -12,6 +12,10 @@ import { insertToken } from '../identity/tokens-repository.ts';
 import { findUserByUsername, insertUser, updatePasswordHash } from '../identity/users-repository.ts';
 import { randomSecret } from '../identity/secret-box.ts';
 import { createLogger } from '../logging.ts';
+import { defaultOutpostConfig, storedOutpostConfig } from '../outposts/config.ts';
+import { outpostManifest } from '../outposts/manifest.ts';
+import { findOutpostByName } from '../outposts/outposts-repository.ts';
+import { outpostTokenKey } from '../outposts/service-account.ts';
 import { CommandFailed } from './command.ts';
 import type { IdentityAdmin } from './identity-admin.ts';
 
@@ -83,6 +87,21 @@ export async function directAdmin(config: Readonly<PalisadeConfig>): Promise<Ide
           throw error;
         }
         return { key };
+      },
+      async outpostManifest(name, format) {
+        const outpost = await findOutpostByName(db, name);
+        if (!outpost) throw new CommandFailed(`no outpost named ${name}`);
+        const tokenKey = await db.transaction((tx) => outpostTokenKey(tx, ctx.box, outpost));
+        return outpostManifest(
+          {
+            outpost,
+            config: storedOutpostConfig(outpost.config, defaultOutpostConfig(config)),
+            tokenKey,
+            version: ctx.version,
+            imageBase: config.outposts.container_image_base,
+          },
+          format,
+        ).manifest;
       },
       close: () => db.close(),
     };

@@ -1,5 +1,5 @@
 /**
- * What the user and token commands need, in two implementations: over the running server's API
+ * What the user, token and outpost commands need, in two implementations: over the running server's API
  * (api-admin.ts) or straight on the database when no server is up (direct-admin.ts).
  */
 export interface IdentityAdmin {
@@ -8,6 +8,8 @@ export interface IdentityAdmin {
   createUser(input: NewCliUser): Promise<{ pk: number }>;
   setPassword(username: string, password: string): Promise<void>;
   createToken(input: NewCliToken): Promise<{ key: string }>;
+  /** The manual deployment of the outpost named `name` (a compose file or Kubernetes objects). */
+  outpostManifest(name: string, format: 'compose' | 'kubernetes'): Promise<string>;
   close(): Promise<void>;
 }
 

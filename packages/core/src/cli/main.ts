@@ -1,6 +1,7 @@
 import { DataDirInUseError } from '../db/data-dir-lock.ts';
 import { type Command, CommandFailed, EXIT, type Io, parseCommandArgs, UsageError } from './command.ts';
 import { migrateCommand } from './migrate-command.ts';
+import { outpostManifestCommand } from './outpost-command.ts';
 import { serverCommand } from './server-command.ts';
 import { tokenCreateCommand } from './token-command.ts';
 import { userCreateCommand, userSetPasswordCommand } from './user-commands.ts';
@@ -11,6 +12,7 @@ const COMMANDS: Command[] = [
   userCreateCommand,
   userSetPasswordCommand,
   tokenCreateCommand,
+  outpostManifestCommand,
 ];
 
 function list(commands: Command[]): string {
@@ -25,7 +27,7 @@ Commands:
 ${list(COMMANDS)}
 
 Run \`palisade <command> --help\` for a command's options. Settings: docs/configuration.md.
-User and token commands use the running server's API when PALISADE_URL and PALISADE_TOKEN are set,
+User, token and outpost commands use the running server's API when PALISADE_URL and PALISADE_TOKEN are set,
 and the database directly otherwise (only while no server holds the embedded database).
 `;
 }

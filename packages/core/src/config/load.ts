@@ -31,6 +31,7 @@ const ALIASES: Record<string, string> = {
   AUTHENTIK_BOOTSTRAP_PASSWORD: 'bootstrap_password',
   AUTHENTIK_BOOTSTRAP_TOKEN: 'bootstrap_token',
   AUTHENTIK_BOOTSTRAP_EMAIL: 'bootstrap_email',
+  AUTHENTIK_OUTPOSTS__CONTAINER_IMAGE_BASE: 'outposts.container_image_base',
 };
 
 type Json = Record<string, unknown>;

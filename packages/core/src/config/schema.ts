@@ -111,6 +111,17 @@ export const ConfigSchema = Type.Object(
         description: "akadmin's email, set at first start. Also read from `AUTHENTIK_BOOTSTRAP_EMAIL`.",
       }),
     ),
+    outposts: Type.Object(
+      {
+        container_image_base: Type.String({
+          minLength: 1,
+          default: 'ghcr.io/goauthentik/%(type)s:%(version)s',
+          description:
+            "Image of an outpost that sets no `container_image` (manual deployment manifests and the integrations): `%(type)s` is the outpost's type (proxy, ldap, radius, rac), `%(version)s` the core's version. Also read from `AUTHENTIK_OUTPOSTS__CONTAINER_IMAGE_BASE`.",
+        }),
+      },
+      { default: {}, additionalProperties: false, description: 'Outposts.' },
+    ),
     login: Type.Object(
       {
         max_failures_per_username: Type.Integer({

@@ -7,6 +7,7 @@ import { installOutpostHub } from '../outposts/hub/install.ts';
 import { registerRoutes } from '../routes/index.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { collectOpenApiRoutes } from './openapi.ts';
+import { collectRegisteredRoutes } from './route-list.ts';
 import { installValidators } from './validation.ts';
 
 /** Largest request body the core accepts; API objects are small, and a bound keeps memory predictable. */
@@ -52,6 +53,7 @@ export async function buildHttpApp(ctx: AppContext, options: HttpAppOptions = {}
   installValidators(app);
   installErrorHandlers(app);
   collectOpenApiRoutes(app);
+  collectRegisteredRoutes(app);
   await registerRoutes(app, ctx);
   installOutpostHub(app, ctx, options.outpostHub);
   return app;

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.ts';
 import { findLiveSession, type Session } from '../identity/sessions-repository.ts';
 import { findTokenByKey, isTokenExpired, type Token, touchToken } from '../identity/tokens-repository.ts';
 import { findUserById, type User } from '../identity/users-repository.ts';
+import { embeddedOutpostUser } from '../outposts/embedded.ts';
 import { ApiError } from './api-error.ts';
 import { readCookie } from './cookies.ts';
 import { CSRF_HEADER } from './csrf.ts';
@@ -12,7 +13,9 @@ export const SESSION_COOKIE = 'palisade_session';
 
 /** Who is calling, and how they proved it. */
 export type Principal =
-  { user: User; via: 'token'; token: Token } | { user: User; via: 'session'; session: Session };
+  | { user: User; via: 'token'; token: Token }
+  | { user: User; via: 'session'; session: Session }
+  | { user: User; via: 'secret_key' };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,6 +36,12 @@ export async function authenticateApiRequest(ctx: AppContext, request: FastifyRe
   if (authorization !== undefined) {
     const key = bearerKey(authorization);
     if (!key) throw rejected(request, 'authorization header is not a bearer token');
+    if (ctx.box.isSecretKey(key)) {
+      // The embedded outpost's credential (controllers.md §2): it acts as that outpost's service account.
+      const user = await embeddedOutpostUser(ctx.db);
+      if (!user?.isActive) throw rejected(request, 'the embedded outpost has no active service account');
+      return { user, via: 'secret_key' };
+    }
     const result = await verifyApiToken(ctx, key);
     if ('reason' in result) throw rejected(request, result.reason, result.token);
     return result.principal;

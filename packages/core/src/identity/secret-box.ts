@@ -16,6 +16,11 @@ export interface SecretBox {
   seal(plain: string): string;
   /** Decrypts what `seal` produced; throws if it was tampered with or sealed under another key. */
   open(sealed: string): string;
+  /**
+   * DANGER: answers whether `candidate` is the secret key itself, which authenticates as the embedded outpost
+   * (controllers.md §2). Compared as keyed digests in constant time, whatever the candidate's length.
+   */
+  isSecretKey(candidate: string): boolean;
 }
 
 /** Derives independent sub-keys for digests and encryption from the secret key (HKDF-SHA256). */
@@ -23,8 +28,11 @@ export function createSecretBox(secretKey: string): SecretBox {
   const ikm = Buffer.from(secretKey, 'utf8');
   const macKey = Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), 'palisade token digest', 32));
   const encKey = Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), 'palisade token seal', 32));
+  const digest = (secret: string) => createHmac('sha256', macKey).update(secret, 'utf8').digest();
+  const keyDigest = digest(secretKey);
   return {
-    digest: (secret) => createHmac('sha256', macKey).update(secret, 'utf8').digest('hex'),
+    digest: (secret) => digest(secret).toString('hex'),
+    isSecretKey: (candidate) => timingSafeEqual(digest(candidate), keyDigest),
     seal(plain) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', encKey, iv);

@@ -2,12 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { assertSuperuser, authenticateApiRequest } from '../http/authenticate.ts';
 import { applicationRoutes } from './api/applications.ts';
-import { certificateKeypairRoutes } from './api/certificate-keypairs.ts';
+import { certificateKeypairReadRoutes, certificateKeypairRoutes } from './api/certificate-keypairs.ts';
 import { flowInstanceRoutes } from './api/flows.ts';
+import { eventRoutes } from './api/events.ts';
 import { oauth2ProviderRoutes } from './api/oauth2-providers.ts';
-import { outpostProxyRoutes } from './api/outposts-proxy.ts';
+import { outpostFromQuery, outpostProxyRoutes } from './api/outposts-proxy.ts';
 import { allProvidersRoutes } from './api/providers-all.ts';
 import { proxyProviderRoutes } from './api/proxy-providers.ts';
+import { outpostConfigRoutes } from './api/outpost-configs.ts';
+import { outpostAdminRoutes, outpostReadRoutes } from './api/outposts.ts';
 import { groupRoutes } from './api/groups.ts';
 import { policyBindingRoutes } from './api/policy-bindings.ts';
 import { scopeMappingRoutes } from './api/scope-mappings.ts';
@@ -19,12 +22,15 @@ import { userSelfRoutes } from './api/users-self.ts';
 import { flowRoutes } from './flows/index.ts';
 import { healthRoutes } from './health.ts';
 import { oauth2Routes } from './oauth2/index.ts';
+import { authenticateSuperuserOrOutpost, outpostOfPrincipal } from '../outposts/principal.ts';
 
 /**
  * Registers every route, grouped by who may call it; authentication is attached once per group, never
  * inside a handler:
  * - public: health checks, root config, the OpenAPI document, flow pages (which do their own sign-in);
  * - signed-in users (api token or session): their own account;
+ * - outposts (an outpost's api token, the secret key for the embedded outpost) or superusers: what an
+ *   outpost reads and posts, each handler scoping an outpost to its own objects (outposts/principal.ts);
  * - admins (a superuser's api token or session): the admin API.
  */
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -41,6 +47,20 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         });
         await signedIn.register(userSelfRoutes(ctx));
       });
+      await api.register(async (outpost) => {
+        outpost.addHook('onRequest', async (request) => {
+          await authenticateSuperuserOrOutpost(ctx, request);
+        });
+        await outpost.register(outpostReadRoutes(ctx));
+        await outpost.register(outpostConfigRoutes(ctx));
+        await outpost.register(eventRoutes(ctx));
+        // An outpost reads its own providers' configuration; a superuser any outpost's (?outpost=).
+        const fromQuery = outpostFromQuery(ctx);
+        await outpost.register(
+          outpostProxyRoutes(ctx, async (request) => outpostOfPrincipal(request)?.uuid ?? fromQuery(request)),
+        );
+        await outpost.register(certificateKeypairReadRoutes(ctx));
+      });
       await api.register(async (admin) => {
         admin.addHook('onRequest', async (request) => {
           const principal = await authenticateApiRequest(ctx, request);
@@ -55,11 +75,10 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(oauth2ProviderRoutes(ctx));
         await admin.register(proxyProviderRoutes(ctx));
         await admin.register(allProvidersRoutes(ctx));
-        // Until the outpost group exists: a superuser may read any outpost's configuration (?outpost=).
-        await admin.register(outpostProxyRoutes(ctx));
         await admin.register(flowInstanceRoutes(ctx));
         await admin.register(scopeMappingRoutes());
         await admin.register(certificateKeypairRoutes(ctx));
+        await admin.register(outpostAdminRoutes(ctx));
       });
     },
     { prefix: '/api/v3' },

@@ -72,13 +72,15 @@ for (const backend of testBackends()) {
     });
 
     it('pages with the contract envelope', async () => {
-      const first = await list('ordering=username&page_size=2');
+      // Without the embedded outpost's internal service account, which exists from the first start.
+      const people = 'type=internal&type=external&type=service_account';
+      const first = await list(`${people}&ordering=username&page_size=2`);
       assert.deepEqual(names(first), ['akadmin', 'alice']);
       assert.deepEqual(
         { ...first.pagination },
         { next: 2, previous: 0, count: 5, current: 1, total_pages: 3, start_index: 1, end_index: 2 },
       );
-      const last = await list('ordering=username&page_size=2&page=3');
+      const last = await list(`${people}&ordering=username&page_size=2&page=3`);
       assert.deepEqual(names(last), ['robot']);
       assert.equal(last.pagination.next, 0);
       assert.equal(last.pagination.start_index, 5);

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runPalisade } from './palisade-process.ts';
 
-const COMMANDS = ['server', 'migrate', 'user create', 'user set-password', 'token create'];
+const COMMANDS = [
+  'server',
+  'migrate',
+  'user create',
+  'user set-password',
+  'token create',
+  'outpost manifest',
+];
 
 describe('palisade usage', () => {
   it('lists every command under --help and exits 0', async () => {

@@ -1,3 +1,5 @@
+import { embeddedOutpostUser } from '../embedded.ts';
+import { outpostUsername } from '../service-account.ts';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ErrorCode } from '@palisade/schema';
@@ -10,11 +12,6 @@ const OUTPOST_PATH = /^\/ws\/outpost\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 
 /** Longest instance uid kept from `?instance_uuid=` (outposts send a UUID). */
 const MAX_INSTANCE_UID = 255;
-
-/** The service account of an outpost: `ak-outpost-<uuid without dashes>` (controllers spec §1.1). */
-export function outpostServiceAccountUsername(outpostUuid: string): string {
-  return `ak-outpost-${outpostUuid.toLowerCase().replaceAll('-', '')}`;
-}
 
 /** Answers whether an upgrade request is for the outpost websocket at all (other paths are not the hub's). */
 export function isOutpostSocketPath(url: string | undefined): boolean {
@@ -63,11 +60,15 @@ export async function decideHandshake(
       },
     };
   }
-  const verdict = await verifyApiToken(ctx, key);
+  // The secret key is the embedded outpost's credential (controllers.md §2), as it is at the API.
+  const embedded = ctx.box.isSecretKey(key) ? await embeddedOutpostUser(ctx.db) : undefined;
+  const verdict = embedded?.isActive
+    ? { principal: { user: embedded, token: { identifier: 'secret key' } } }
+    : await verifyApiToken(ctx, key);
   if ('reason' in verdict) return { refused: { status: 401, code: 'authentication_failed', ...verdict } };
   const { user, token } = verdict.principal;
   // Permission before existence: a token of another outpost learns nothing about which outposts exist.
-  if (!user.isSuperuser && user.username !== outpostServiceAccountUsername(outpostUuid)) {
+  if (!user.isSuperuser && user.username !== outpostUsername({ uuid: outpostUuid })) {
     return {
       refused: {
         status: 403,

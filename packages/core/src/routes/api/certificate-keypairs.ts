@@ -10,7 +10,7 @@ import {
   PatchedCertificateKeyPairRequest,
   ValidationError,
 } from '@palisade/schema';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { parseCertificate, parsePrivateKey } from '../../crypto/certificate-info.ts';
 import {
@@ -26,6 +26,7 @@ import {
 import { generateSelfSigned, type KeyAlgorithm, MAX_VALIDITY_DAYS } from '@palisade/x509';
 import { assertThat, notFound, uniqueViolation, validationFailed } from '../../http/api-error.ts';
 import { paginated, pageWindow } from '../../http/pagination.ts';
+import { certificateIdsVisibleTo } from '../../outposts/principal.ts';
 
 const errors = { 400: ValidationError, 403: GenericError, 404: GenericError };
 const BASE = '/crypto/certificatekeypairs/';
@@ -96,7 +97,7 @@ function sendPem(reply: FastifyReply, data: string, filename: string, download: 
     .send(data);
 }
 
-/** /crypto/certificatekeypairs/: certificates with optional private keys, for token signing and TLS. */
+/** /crypto/certificatekeypairs/ for admins: certificates with optional private keys, for token signing and TLS. */
 export function certificateKeypairRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     app.get<{ Querystring: Static<typeof KeypairListQuery> }>(
@@ -165,19 +166,6 @@ export function certificateKeypairRoutes(ctx: AppContext): FastifyPluginAsync {
       },
     );
 
-    app.get<{ Params: Static<typeof KeypairId> }>(
-      `${BASE}:kp_uuid/`,
-      {
-        schema: { params: KeypairId, response: { 200: KeypairBody, ...errors } },
-        config: { operationId: 'crypto_certificatekeypairs_retrieve' },
-      },
-      async (request) => {
-        const keypair = await findKeypair(ctx.db, request.params.kp_uuid);
-        assertThat(keypair, notFound);
-        return presentKeypair(keypair);
-      },
-    );
-
     for (const [method, body, operationId] of [
       ['PUT', CertificateKeyPairRequest, 'crypto_certificatekeypairs_update'],
       ['PATCH', PatchedCertificateKeyPairRequest, 'crypto_certificatekeypairs_partial_update'],
@@ -221,6 +209,33 @@ export function certificateKeypairRoutes(ctx: AppContext): FastifyPluginAsync {
         return reply.code(204).send();
       },
     );
+  };
+}
+
+/**
+ * The reads an outpost needs of the certificates its providers use (TLS by SNI): one keypair, its certificate
+ * and its private key. A superuser reads any; an outpost only those of its providers (others are not found).
+ */
+export function certificateKeypairReadRoutes(ctx: AppContext): FastifyPluginAsync {
+  /** The keypair, if it exists and the caller may read it. */
+  async function visibleKeypair(request: FastifyRequest, uuid: string): Promise<CertificateKeypair> {
+    const visible = await certificateIdsVisibleTo(ctx, request);
+    const keypair = visible && !visible.includes(uuid) ? undefined : await findKeypair(ctx.db, uuid);
+    assertThat(keypair, notFound);
+    return keypair;
+  }
+
+  return async (app) => {
+    app.get<{ Params: Static<typeof KeypairId> }>(
+      `${BASE}:kp_uuid/`,
+      {
+        schema: { params: KeypairId, response: { 200: KeypairBody, ...errors } },
+        config: { operationId: 'crypto_certificatekeypairs_retrieve' },
+      },
+      async (request) => {
+        return presentKeypair(await visibleKeypair(request, request.params.kp_uuid));
+      },
+    );
 
     app.get<{ Params: Static<typeof KeypairId>; Querystring: Static<typeof DownloadQuery> }>(
       `${BASE}:kp_uuid/view_certificate/`,
@@ -233,8 +248,7 @@ export function certificateKeypairRoutes(ctx: AppContext): FastifyPluginAsync {
         config: { operationId: 'crypto_certificatekeypairs_view_certificate_retrieve' },
       },
       async (request, reply) => {
-        const keypair = await findKeypair(ctx.db, request.params.kp_uuid);
-        assertThat(keypair, notFound);
+        const keypair = await visibleKeypair(request, request.params.kp_uuid);
         return sendPem(
           reply,
           keypair.certificatePem,
@@ -255,8 +269,7 @@ export function certificateKeypairRoutes(ctx: AppContext): FastifyPluginAsync {
         config: { operationId: 'crypto_certificatekeypairs_view_private_key_retrieve' },
       },
       async (request, reply) => {
-        const keypair = await findKeypair(ctx.db, request.params.kp_uuid);
-        assertThat(keypair, notFound);
+        const keypair = await visibleKeypair(request, request.params.kp_uuid);
         const key = await revealPrivateKey(ctx.db, ctx.box, keypair.uuid);
         assertThat(key, () =>
           validationFailed({ key_data: ['This certificate-key pair has no private key.'] }),
