@@ -1,3 +1,4 @@
+import { notifyOutposts } from './hub/changes.ts';
 import type { OutpostType } from '@palisade/schema';
 import type { AppContext } from '../context.ts';
 import type { Queryable } from '../db/database.ts';
@@ -114,6 +115,8 @@ export async function changeOutpost(ctx: AppContext, uuid: string, input: Outpos
       const outpost = await updateOutpost(tx, uuid, await checkedFields(ctx, tx, input, existing));
       assertThat(outpost, notFound);
       await ensureOutpostServiceAccount(tx, ctx.box, outpost);
+      // Its running instances reload (config, providers), once this commits.
+      await notifyOutposts(tx, [outpost.uuid]);
       return outpost;
     })
     .catch(duplicate);

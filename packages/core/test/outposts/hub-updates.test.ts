@@ -194,6 +194,48 @@ for (const backend of testBackends()) {
       assert.deepEqual(await outpostsAffectedBy(t.db, keypair), [one.uuid, two.uuid].sort());
     });
 
+    it('tells an outpost whose settings change (the embedded one, over its secret-key socket)', async () => {
+      const embedded = await queryOne<{ uuid: string }>(
+        t.db,
+        "SELECT uuid FROM outposts WHERE managed = 'goauthentik.io/outposts/embedded'",
+      );
+      const base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+      const e1 = await connectInstance(outpostSocketUrl(base, embedded?.uuid ?? '', 'e1'), {
+        authorization: `Bearer ${t.ctx.config.secret_key}`,
+      });
+      try {
+        await barrier(e1);
+        const before = b1.count(TRIGGER_UPDATE);
+        const res = await api.patch(`/api/v3/outposts/instances/${embedded?.uuid}/`, {
+          config: { log_level: 'debug' },
+        });
+        assert.equal(res.statusCode, 200, res.body);
+        await expectUpdates([
+          [e1, 1],
+          [b1, before],
+        ]);
+      } finally {
+        await e1.close();
+      }
+    });
+
+    it('tells the outposts using a keypair when it changes', async () => {
+      const [a, b] = [a1, b1].map((i) => i.count(TRIGGER_UPDATE));
+      // The keypair of the previous tests signs beta, which both outposts serve by now.
+      const kp = await queryOne<{ kp_uuid: string }>(
+        t.db,
+        "SELECT kp_uuid FROM certificate_keypairs WHERE name = 'kp'",
+      );
+      const renamed = await api.patch(`/api/v3/crypto/certificatekeypairs/${kp?.kp_uuid}/`, {
+        name: 'kp renamed',
+      });
+      assert.equal(renamed.statusCode, 200, renamed.body);
+      await expectUpdates([
+        [a1, (a ?? 0) + 1],
+        [b1, (b ?? 0) + 1],
+      ]);
+    });
+
     it("sends SESSION_END with the session's digest to every instance when a user signs out", async () => {
       await insertUserWithPassword(t, { username: 'alice', email: 'alice@example.com' }, 'alice-password');
       const browser = newBrowser(t);

@@ -26,6 +26,7 @@ import {
 import { generateSelfSigned, type KeyAlgorithm, MAX_VALIDITY_DAYS } from '@palisade/x509';
 import { assertThat, notFound, uniqueViolation, validationFailed } from '../../http/api-error.ts';
 import { paginated, pageWindow } from '../../http/pagination.ts';
+import { publishChange } from '../../outposts/hub/changes.ts';
 import { certificateIdsVisibleTo } from '../../outposts/principal.ts';
 
 const errors = { 400: ValidationError, 403: GenericError, 404: GenericError };
@@ -189,7 +190,13 @@ export function certificateKeypairRoutes(ctx: AppContext): FastifyPluginAsync {
             if (!key || !parseCertificate(fields.certificatePem)?.checkPrivateKey(key))
               fields.privateKeyPem = null;
           }
-          const keypair = await updateKeypair(ctx.db, ctx.box, existing.uuid, fields).catch(duplicate);
+          const keypair = await ctx.db
+            .transaction(async (tx) => {
+              // The outposts that sign or serve TLS with it reload, once this commits.
+              await publishChange({ db: tx }, { model: 'certificate_keypair', pk: existing.uuid });
+              return updateKeypair(tx, ctx.box, existing.uuid, fields);
+            })
+            .catch(duplicate);
           assertThat(keypair, notFound);
           request.log.info({ keypair: keypair.uuid }, 'keypair updated');
           return presentKeypair(keypair);
@@ -204,7 +211,12 @@ export function certificateKeypairRoutes(ctx: AppContext): FastifyPluginAsync {
         config: { operationId: 'crypto_certificatekeypairs_destroy' },
       },
       async (request, reply) => {
-        assertThat(await deleteKeypair(ctx.db, request.params.kp_uuid), notFound);
+        const deleted = await ctx.db.transaction(async (tx) => {
+          // Resolved before the delete unsets it on its providers; announced on commit.
+          await publishChange({ db: tx }, { model: 'certificate_keypair', pk: request.params.kp_uuid });
+          return deleteKeypair(tx, request.params.kp_uuid);
+        });
+        assertThat(deleted, notFound);
         request.log.info({ keypair: request.params.kp_uuid }, 'keypair deleted');
         return reply.code(204).send();
       },
