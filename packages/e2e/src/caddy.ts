@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitForPort } from './wait.ts';
+import { runForeground } from './wait.ts';
 
 /** A real Caddy (Debian's) running one Caddyfile. */
 export interface Caddy {
@@ -25,26 +24,16 @@ export async function startCaddy(port: number, sites: string): Promise<Caddy> {
 ${sites}
 `;
   await writeFile(join(dir, 'Caddyfile'), caddyfile);
-  const child: ChildProcess = spawn(
+  const service = await runForeground(
     'caddy',
     ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir },
-    },
+    port,
+    { env: { ...process.env, HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir } },
   );
-  let output = '';
-  child.stdout?.on('data', (c) => (output += c));
-  child.stderr?.on('data', (c) => (output += c));
-  await waitForPort(port, { process: child, output: () => output });
   return {
     port,
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await service.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitForPort } from './wait.ts';
+import { runForeground } from './wait.ts';
 
 /** A real nginx (Debian's) running one generated configuration, in the foreground, in its own folder. */
 export interface Nginx {
@@ -38,24 +37,14 @@ http {
 }
 `;
   await writeFile(join(dir, 'nginx.conf'), config);
-  const child: ChildProcess = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (c) => (output += c));
-  child.stderr?.on('data', (c) => (output += c));
-  await waitForPort(port, { process: child, output: () => output });
+  const service = await runForeground('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf')], port);
   return {
     port,
     dir,
-    errorLog: async () =>
-      (await import('node:fs/promises')).readFile(join(dir, 'error.log'), 'utf8').catch(() => ''),
+    errorLog: async () => readFile(join(dir, 'error.log'), 'utf8').catch(() => ''),
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGQUIT');
-        await exited;
-      }
+      // SIGQUIT: nginx's graceful shutdown.
+      await service.stop('SIGQUIT');
       await rm(dir, { recursive: true, force: true });
     },
   };
