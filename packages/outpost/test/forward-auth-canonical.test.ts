@@ -26,7 +26,8 @@ describe('canonical request identity', () => {
     assert.equal(canonicalHost('app.example.com:8443'), 'app.example.com:8443');
     assert.equal(canonicalHost('app.example.com.'), 'app.example.com');
     assert.equal(canonicalHost('bücher.example'), 'xn--bcher-kva.example');
-    for (const bad of ['', 'user@host', 'host/path', 'host\\x', 'a b', 'host?q']) assert.equal(canonicalHost(bad), undefined, bad);
+    for (const bad of ['', 'user@host', 'host/path', 'host\\x', 'a b', 'host?q'])
+      assert.equal(canonicalHost(bad), undefined, bad);
   });
 
   it('canonicalises paths: unreserved escapes decoded, dot-segments resolved, // collapsed, %2F kept', () => {
@@ -50,7 +51,11 @@ describe('canonical request identity', () => {
     assert.equal(rules.matches(url('https://app/private?/public/')), false);
     assert.equal(rules.matches(url('https://app/private?x=/health')), false);
     assert.equal(rules.matches(url('https://app/public/../admin')), false);
-    assert.equal(rules.matches(url('https://app/public/..%2Fadmin')), false, 'an encoded separator never passes');
+    assert.equal(
+      rules.matches(url('https://app/public/..%2Fadmin')),
+      false,
+      'an encoded separator never passes',
+    );
     assert.equal(rules.matches(url('https://app/health')), true);
   });
 
@@ -71,7 +76,10 @@ describe('canonical request identity', () => {
     assert.equal(rules.matches(url('https://app/ok')), true);
     assert.equal(lines.length, 1);
     assert.deepEqual(
-      { provider: (lines[0]?.obj as { provider: string }).provider, reason: (lines[0]?.obj as { reason: string }).reason },
+      {
+        provider: (lines[0]?.obj as { provider: string }).provider,
+        reason: (lines[0]?.obj as { reason: string }).reason,
+      },
       { provider: 'provider-x', reason: 'invalid skip_path_regex line' },
     );
   });

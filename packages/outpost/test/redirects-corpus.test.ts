@@ -8,7 +8,9 @@ interface Corpus {
   cases: Array<{ rules: string; rd: string; expect: string | null }>;
 }
 
-const corpus = JSON.parse(readFileSync(new URL('./fixtures/redirect-corpus.json', import.meta.url), 'utf8')) as Corpus;
+const corpus = JSON.parse(
+  readFileSync(new URL('./fixtures/redirect-corpus.json', import.meta.url), 'utf8'),
+) as Corpus;
 
 describe('post-login redirect targets (corpus)', () => {
   it('holds at least 50 cases, most of them attacks', () => {

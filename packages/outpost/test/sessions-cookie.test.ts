@@ -30,7 +30,10 @@ describe('session cookies', () => {
       serializeCookie(NAME, 'v', { isSecure: true, domain: 'example.com', maxAge: 601 }),
       `${NAME}=v; Path=/; Domain=example.com; Max-Age=601; HttpOnly; Secure; SameSite=Lax`,
     );
-    assert.equal(serializeCookie(NAME, 'v', { isSecure: false }), `${NAME}=v; Path=/; HttpOnly; SameSite=Lax`);
+    assert.equal(
+      serializeCookie(NAME, 'v', { isSecure: false }),
+      `${NAME}=v; Path=/; HttpOnly; SameSite=Lax`,
+    );
   });
 
   it('opens what it sealed, and nothing tampered, truncated, foreign or renamed', () => {
@@ -42,10 +45,26 @@ describe('session cookies', () => {
     assert.equal(sealer.open(flipped), undefined);
     assert.equal(sealer.open(sealed.slice(0, -4)), undefined);
     assert.equal(sealer.open('not base64url at all!'), undefined);
-    assert.equal(createSessionSealer('B'.repeat(32), 'client', NAME).open(sealed), undefined, 'another secret');
-    assert.equal(createSessionSealer('A'.repeat(32), 'other', NAME).open(sealed), undefined, 'another provider');
-    assert.equal(createSessionSealer('A'.repeat(32), 'client', `${NAME}x`).open(sealed), undefined, 'another cookie');
-    assert.equal(createSessionSealer('A'.repeat(32), 'client', NAME).open(sealed)?.sid, 'sid-1', 'same config');
+    assert.equal(
+      createSessionSealer('B'.repeat(32), 'client', NAME).open(sealed),
+      undefined,
+      'another secret',
+    );
+    assert.equal(
+      createSessionSealer('A'.repeat(32), 'other', NAME).open(sealed),
+      undefined,
+      'another provider',
+    );
+    assert.equal(
+      createSessionSealer('A'.repeat(32), 'client', `${NAME}x`).open(sealed),
+      undefined,
+      'another cookie',
+    );
+    assert.equal(
+      createSessionSealer('A'.repeat(32), 'client', NAME).open(sealed)?.sid,
+      'sid-1',
+      'same config',
+    );
   });
 
   it('splits a large value across chunks that each fit in 4096 bytes, and reads it back', () => {
@@ -65,7 +84,8 @@ describe('session cookies', () => {
     const lines = writeSessionCookies(jar, 'small', 300, sentBack(big)) ?? [];
     assert.equal(lines.length, 4);
     assert.ok(lines[0]?.startsWith(`${NAME}=small;`));
-    for (const index of [1, 2, 3]) assert.match(lines[index] ?? '', new RegExp(`^${NAME}_${index}=; .*Max-Age=0`));
+    for (const index of [1, 2, 3])
+      assert.match(lines[index] ?? '', new RegExp(`^${NAME}_${index}=; .*Max-Age=0`));
   });
 
   it('refuses a session that would need more than the allowed cookies', () => {
@@ -75,7 +95,11 @@ describe('session cookies', () => {
   it('keeps revocations until the latest token expiry seen, within a bound', () => {
     let now = 1_000_000;
     let evicted = 0;
-    const list = createRevocations(() => now, { maxEntries: 3, minimumSeconds: 10, onEvict: (n) => (evicted += n) });
+    const list = createRevocations(() => now, {
+      maxEntries: 3,
+      minimumSeconds: 10,
+      onEvict: (n) => (evicted += n),
+    });
     list.observeExpiry(now / 1000 + 3600);
     list.revoke('core:a');
     now += 60_000;

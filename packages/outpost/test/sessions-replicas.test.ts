@@ -79,7 +79,11 @@ describe('sessions any replica can serve (proxy mode, real core)', () => {
     const browser = new Browser(replicaA.port, core.origin);
     // Both start requests leave before either cookie arrives: the second cookie replaces the first.
     const [one, two] = await Promise.all(
-      ['/one', '/two'].map((path) => new Browser(replicaA.port, core.origin).request(`${APP}/outpost.goauthentik.io/start?rd=${encodeURIComponent(`${APP}${path}`)}`)),
+      ['/one', '/two'].map((path) =>
+        new Browser(replicaA.port, core.origin).request(
+          `${APP}/outpost.goauthentik.io/start?rd=${encodeURIComponent(`${APP}${path}`)}`,
+        ),
+      ),
     );
     browser.remember(`${APP}/`, one?.headers['set-cookie']);
     browser.remember(`${APP}/`, two?.headers['set-cookie']);

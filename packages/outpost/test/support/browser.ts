@@ -85,7 +85,11 @@ export class Browser {
       const eq = pair.indexOf('=');
       const name = pair.slice(0, eq);
       const value = pair.slice(eq + 1);
-      const domainAttr = attributes.find((a) => /^domain=/i.test(a))?.slice(7).replace(/^\./, '').toLowerCase();
+      const domainAttr = attributes
+        .find((a) => /^domain=/i.test(a))
+        ?.slice(7)
+        .replace(/^\./, '')
+        .toLowerCase();
       const domain = domainAttr ?? host;
       const index = this.cookies.findIndex((c) => c.name === name && c.domain === domain);
       if (index !== -1) this.cookies.splice(index, 1);
@@ -95,7 +99,10 @@ export class Browser {
   }
 
   /** One request, with this browser's cookies. */
-  async request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  async request(
+    url: string,
+    init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  ) {
     const cookie = this.cookieHeader(url);
     const headers = { ...(cookie ? { cookie } : {}), ...init.headers };
     let res: BrowserResponse;
@@ -136,11 +143,17 @@ export class Browser {
    * finally sends the browser (not requested: an application page behind the proxy).
    */
   async signIn(url: string, username: string, password: string): Promise<string> {
-    const stop = (next: URL) => next.origin !== this.coreOrigin && !next.pathname.startsWith('/outpost.goauthentik.io/') && !next.search.includes('X-authentik-auth-callback');
+    const stop = (next: URL) =>
+      next.origin !== this.coreOrigin &&
+      !next.pathname.startsWith('/outpost.goauthentik.io/') &&
+      !next.search.includes('X-authentik-auth-callback');
     let step = await this.follow(url, {}, stop);
     if (step.next) return step.next;
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(step.res.body)?.[1];
-    if (!csrf) throw new Error(`no sign-in form at ${step.res.url} (${step.res.status}): ${step.res.body.slice(0, 200)}`);
+    if (!csrf)
+      throw new Error(
+        `no sign-in form at ${step.res.url} (${step.res.status}): ${step.res.body.slice(0, 200)}`,
+      );
     step = await this.follow(
       step.res.url,
       {
@@ -150,7 +163,10 @@ export class Browser {
       },
       stop,
     );
-    if (!step.next) throw new Error(`sign-in ended at ${step.res.url} (${step.res.status}): ${step.res.body.slice(0, 300)}`);
+    if (!step.next)
+      throw new Error(
+        `sign-in ended at ${step.res.url} (${step.res.status}): ${step.res.body.slice(0, 300)}`,
+      );
     return step.next;
   }
 }

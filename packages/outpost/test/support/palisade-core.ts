@@ -40,7 +40,14 @@ export async function startCore(): Promise<TestCore> {
 /** Creates a user with a password, optionally in groups (created on the fly) and with attributes. */
 export async function createUser(
   core: TestCore,
-  fields: { username: string; password: string; email?: string; name?: string; attributes?: Record<string, unknown>; groups?: string[] },
+  fields: {
+    username: string;
+    password: string;
+    email?: string;
+    name?: string;
+    attributes?: Record<string, unknown>;
+    groups?: string[];
+  },
 ): Promise<User> {
   const { db } = core.server.ctx;
   const user = await insertUser(db, {
@@ -80,7 +87,10 @@ export interface ProxyProviderFields {
 }
 
 /** Creates the OAuth2 side of a proxy provider and returns the configuration the outpost gets. */
-export async function createProxyProvider(core: TestCore, fields: ProxyProviderFields): Promise<ProxyProviderConfig> {
+export async function createProxyProvider(
+  core: TestCore,
+  fields: ProxyProviderFields,
+): Promise<ProxyProviderConfig> {
   const { db, box } = core.server.ctx;
   const clientId = `proxy-${fields.slug}`;
   const clientSecret = `secret-${fields.slug}-0123456789abcdefghijklmnopqrstuvwxyz`;
@@ -91,14 +101,19 @@ export async function createProxyProvider(core: TestCore, fields: ProxyProviderF
       clientId,
       clientSecret,
       redirectUris: [
-        { matching_mode: 'regex', url: `${escapeRegex(external)}/outpost\\.goauthentik\\.io/callback\\?X-authentik-auth-callback=true` },
+        {
+          matching_mode: 'regex',
+          url: `${escapeRegex(external)}/outpost\\.goauthentik\\.io/callback\\?X-authentik-auth-callback=true`,
+        },
         { matching_mode: 'regex', url: `${escapeRegex(external)}\\?X-authentik-auth-callback=true` },
       ],
     });
     await insertApplication(tx, { name: `App ${fields.slug}`, slug: fields.slug, providerId: created.id });
     return created;
   });
-  await db.query("UPDATE oauth2_providers SET access_token_format = 'jwt' WHERE provider_id = $1", [provider.id]);
+  await db.query("UPDATE oauth2_providers SET access_token_format = 'jwt' WHERE provider_id = $1", [
+    provider.id,
+  ]);
   const discovery = (await (
     await fetch(`${core.origin}/application/o/${fields.slug}/.well-known/openid-configuration`)
   ).json()) as OidcConfiguration;
