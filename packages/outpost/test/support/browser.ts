@@ -105,7 +105,6 @@ export class Browser {
   ) {
     const cookie = this.cookieHeader(url);
     const headers = { ...(cookie ? { cookie } : {}), ...init.headers };
-    let res: BrowserResponse;
     if (new URL(url).origin === this.coreOrigin) {
       const answer = await fetch(url, { method: init.method, headers, body: init.body, redirect: 'manual' });
       this.remember(url, answer.headers.getSetCookie());
@@ -117,7 +116,7 @@ export class Browser {
         url,
       };
     }
-    res = await outpostRequest(this.outpostPort, url, { ...init, headers });
+    const res = await outpostRequest(this.outpostPort, url, { ...init, headers });
     this.remember(url, res.headers['set-cookie']);
     return res;
   }
