@@ -112,11 +112,11 @@ export function identityHeaders(
     'X-Authentik-Name': clean(claims.name),
     'X-Authentik-Uid': clean(claims.sub),
     'X-Authentik-Jwt': clean(claims.raw_token),
-    'X-Authentik-Meta-Jwks': app.endpoints.jwks,
-    'X-Authentik-Meta-Outpost': meta.outpostName,
-    'X-Authentik-Meta-Provider': app.config.name,
-    'X-Authentik-Meta-App': app.config.assigned_application_slug ?? '',
-    'X-Authentik-Meta-Version': meta.version,
+    'X-Authentik-Meta-Jwks': clean(app.endpoints.jwks),
+    'X-Authentik-Meta-Outpost': clean(meta.outpostName),
+    'X-Authentik-Meta-Provider': clean(app.config.name),
+    'X-Authentik-Meta-App': clean(app.config.assigned_application_slug ?? ''),
+    'X-Authentik-Meta-Version': clean(meta.version),
   };
   const basic = basicAuthorization(app, claims);
   if (basic) headers.Authorization = basic;
