@@ -105,6 +105,8 @@ export interface ProxyMetrics {
     labels: { method: string; scheme: string; host: string; upstream_host: string },
     seconds: number,
   ): void;
+  /** One failed sign-in (callback refused), by provider name and a bounded reason; optional. */
+  signInFailure?(labels: { provider: string; reason: string }): void;
 }
 
 /** What the process gives the runtime. */

@@ -1,0 +1,17 @@
+/** What every part of the runtime shares: options, clock, deny list, header-auth cache, current outpost. */
+import type { TtlCache } from './auth/ttl-cache.ts';
+import type { Application } from './app/application.ts';
+import type { Revocations } from './session/revocations.ts';
+import type { OutpostInfo, ProxyRuntimeOptions, SessionClaims } from './types.ts';
+
+/** The runtime's shared state, passed to flows and adapters. */
+export interface RuntimeContext {
+  options: ProxyRuntimeOptions;
+  now: () => number;
+  revocations: Revocations;
+  /** Header-auth results by SHA-256 of (client_id, Authorization header). */
+  headerCache: TtlCache<SessionClaims>;
+  outpost: () => OutpostInfo;
+  /** Counts and logs a failed sign-in (never silent). */
+  signInFailed(app: Application, reason: string, detail?: Record<string, unknown>): void;
+}

@@ -1,0 +1,80 @@
+/** What the forward-auth adapters share: the success answers and the misconfiguration answer (spec §3.5, §9.3). */
+import type { IncomingMessage } from 'node:http';
+import type { Application } from '../app/application.ts';
+import type { AuthRequest } from '../auth/authorize.ts';
+import { emptyIdentityHeaders, identityHeaders } from '../auth/identity-headers.ts';
+import type { RuntimeContext } from '../context.ts';
+import { type Reply, textReply } from '../http/reply.ts';
+import { parseCookies } from '../session/cookies.ts';
+import type { SessionClaims } from '../types.ts';
+import type { CanonicalUrl } from '../url/canonical.ts';
+
+/** Headers never copied into a configuration_error event (they carry credentials). */
+const REDACTED = new Set(['cookie', 'authorization', 'proxy-authorization']);
+
+/** The decision's input for the original request `url`. */
+export function authRequestOf(req: IncomingMessage, url: CanonicalUrl): AuthRequest {
+  return { url, cookies: parseCookies(req.headers.cookie), authorization: req.headers.authorization };
+}
+
+/**
+ * 200 with the identity headers, freshly computed: nothing the client sent (`X-Authentik-*`, `X_Authentik_*`)
+ * can come back, since a response carries only what we set.
+ */
+export function allowReply(
+  app: Application,
+  ctx: RuntimeContext,
+  req: IncomingMessage,
+  claims: SessionClaims,
+  setCookies: readonly string[],
+): Reply {
+  const headers = identityHeaders(app, claims, {
+    outpostName: ctx.outpost().name,
+    version: ctx.options.version,
+  });
+  const userAgent = req.headers['user-agent'];
+  if (userAgent) headers['User-Agent'] = userAgent;
+  return { status: 200, headers, setCookies };
+}
+
+/**
+ * 200 for an allow-listed request: every identity header present and empty, so a proxy that copies them
+ * overwrites whatever the client sent rather than passing it on.
+ */
+export const allowlistedReply = (setCookies: readonly string[]): Reply => ({
+  status: 200,
+  headers: emptyIdentityHeaders(),
+  setCookies,
+});
+
+/** 500 `configuration error`, and a configuration_error event to the core (never throws). */
+export function configurationError(
+  app: Application,
+  ctx: RuntimeContext,
+  req: IncomingMessage,
+  proxy: 'Traefik' | 'Caddy' | 'nginx' | 'Envoy',
+  url: string,
+): Reply {
+  const outpost = ctx.outpost().name;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers))
+    if (!REDACTED.has(name) && value !== undefined)
+      headers[name] = Array.isArray(value) ? (value[0] ?? '') : value;
+  ctx.options.log.warn(
+    { provider: app.config.name, reason: 'no forward URL', proxy },
+    'forward auth request without the original URL',
+  );
+  ctx.options.postEvent({
+    action: 'configuration_error',
+    app: 'authentik.providers.proxy',
+    client_ip: req.socket.remoteAddress ?? '',
+    context: {
+      message: `Outpost ${outpost} (Provider ${app.config.name}) failed to detect a forward URL from ${proxy}`,
+      provider: app.config.name,
+      outpost,
+      url,
+      headers,
+    },
+  });
+  return textReply(500, 'configuration error');
+}

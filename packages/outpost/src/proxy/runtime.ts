@@ -1,0 +1,189 @@
+/**
+ * The proxy outpost's HTTP side (types.ts ProxyRuntime): fed configuration by the process, it answers every
+ * request on ports 9000/9443. Any internal error fails closed: 401, never a pass.
+ */
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { routeAppRequest } from './app-router.ts';
+import { type Application, buildApplication, OUTPOST_PREFIX } from './app/application.ts';
+import { createHostRouter, type HostRouter } from './app/host-routing.ts';
+import { createTtlCache } from './auth/ttl-cache.ts';
+import type { RuntimeContext } from './context.ts';
+import { clientInfo, createPeerTrust, routingHost } from './http/request-info.ts';
+import { type Reply, textReply, writeReply } from './http/reply.ts';
+import { forwardRequest, proxyDecision } from './proxy-mode.ts';
+import { createSecureContexts } from './secure-contexts.ts';
+import { coreSessionKey, createRevocations } from './session/revocations.ts';
+import type {
+  OutpostInfo,
+  ProxyProviderConfig,
+  ProxyRuntime,
+  ProxyRuntimeOptions,
+  ReverseProxy,
+  TlsKeypair,
+} from './types.ts';
+import { canonicalPath } from './url/canonical.ts';
+
+/** How long a header sign-in is remembered, and how many are. */
+const HEADER_CACHE_MS = 60_000;
+const HEADER_CACHE_ENTRIES = 10_000;
+
+/** 400 JSON "no app for hostname" (spec §3.1), tab-indented like the reference. */
+function noAppReply(host: string): Reply {
+  const body = {
+    Message: 'no app for hostname',
+    Host: host,
+    Detail: `Check the outpost settings and make sure '${host}' is included.`,
+  };
+  return {
+    status: 400,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body, null, '\t'),
+  };
+}
+
+/** Writes a reply as raw HTTP onto an upgrade socket, then closes it. */
+function writeSocketReply(socket: Duplex, reply: Reply): void {
+  const body = reply.body ?? '';
+  const lines = [`HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status] ?? ''}`, 'Connection: close'];
+  for (const [name, value] of Object.entries(reply.headers ?? {})) lines.push(`${name}: ${value}`);
+  for (const cookie of reply.setCookies ?? []) lines.push(`Set-Cookie: ${cookie}`);
+  lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
+  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
+}
+
+/** Creates the runtime; it serves nothing until the first update(). */
+export function createProxyRuntime(options: ProxyRuntimeOptions, reverseProxy: ReverseProxy): ProxyRuntime {
+  const now = options.now ?? Date.now;
+  const log = options.log;
+  let outpost: OutpostInfo = { pk: '', name: '', managed: null, config: {}, refresh_interval_s: 300 };
+  let router: HostRouter = createHostRouter([]);
+  let certificates: ReadonlyMap<string, TlsKeypair> = new Map();
+  const failures = new Map<string, number>();
+  const trust = createPeerTrust(options.trustedProxyCidrs, (entry) =>
+    log.warn({ reason: 'invalid trusted proxy CIDR', entry }, 'trusted proxy entry ignored'),
+  );
+  const ctx: RuntimeContext = {
+    options,
+    now,
+    revocations: createRevocations(now, {
+      onEvict: (count) => log.warn({ reason: 'revocation list full', count }, 'oldest revocations dropped'),
+    }),
+    headerCache: createTtlCache(HEADER_CACHE_MS, HEADER_CACHE_ENTRIES, now),
+    outpost: () => outpost,
+    signInFailed(app, reason, detail = {}) {
+      const count = (failures.get(app.config.name) ?? 0) + 1;
+      failures.set(app.config.name, count);
+      log.warn({ provider: app.config.name, reason, failures: count, ...detail }, 'sign-in failed');
+      options.metrics.signInFailure?.({ provider: app.config.name, reason });
+    },
+  };
+  const contexts = createSecureContexts(() => ({ router, certificates }));
+
+  /** The application for a request, and the canonical host that chose it. */
+  function resolve(req: IncomingMessage, rawPath: string): { app?: Application; host: string } {
+    const isAuthEndpoint = canonicalPath(rawPath).path.startsWith(`${OUTPOST_PREFIX}/auth/`);
+    const host = routingHost(req, isAuthEndpoint || trust.isTrusted(req.socket.remoteAddress));
+    const app = router.find(host);
+    return { app, host: host ?? app?.host ?? '' };
+  }
+
+  async function dispatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    labels: { host: string; type: 'app' | 'ping' },
+  ) {
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    if (rawPath.startsWith(`${OUTPOST_PREFIX}/ping`)) {
+      labels.type = 'ping';
+      return writeReply(res, { status: 204 });
+    }
+    const { app, host } = resolve(req, rawPath);
+    if (!app) return writeReply(res, noAppReply(host || String(req.headers.host ?? '')));
+    labels.host = app.host;
+    const outcome = await routeAppRequest(app, ctx, req, host, clientInfo(req, trust));
+    if ('reply' in outcome) writeReply(res, outcome.reply);
+    else forwardRequest(reverseProxy, req, res, outcome);
+  }
+
+  function failClosed(res: ServerResponse, error: unknown): void {
+    log.error({ reason: 'internal error', error: (error as Error)?.message }, 'request failed closed');
+    if (!res.headersSent) writeReply(res, textReply(401, 'unauthorized request'));
+    else res.destroy();
+  }
+
+  async function dispatchUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    const { app, host } = resolve(req, rawPath);
+    if (!app) return writeSocketReply(socket, noAppReply(host));
+    if (app.config.mode !== 'proxy') return writeSocketReply(socket, textReply(404, 'not found'));
+    const { path, isAmbiguous } = canonicalPath(rawPath);
+    const client = clientInfo(req, trust);
+    const query = (req.url ?? '').includes('?')
+      ? (req.url ?? '').slice((req.url ?? '').indexOf('?') + 1)
+      : '';
+    const outcome = await proxyDecision(
+      app,
+      ctx,
+      req,
+      { scheme: client.scheme, host, path, query, isAmbiguous },
+      client,
+    );
+    if ('reply' in outcome) return writeSocketReply(socket, outcome.reply);
+    reverseProxy.upgrade(req, socket, head, outcome.upstream);
+  }
+
+  return {
+    update(
+      info: OutpostInfo,
+      providers: readonly ProxyProviderConfig[],
+      certs: ReadonlyMap<string, TlsKeypair>,
+    ) {
+      const apps = providers
+        .map((config) => buildApplication(config, info, options, now))
+        .filter((app): app is Application => app !== undefined);
+      outpost = info;
+      certificates = certs;
+      router = createHostRouter(apps);
+      reverseProxy.retain(new Set(apps.map((app) => app.config.pk)));
+      if (apps.length === 0 && info.managed !== 'goauthentik.io/outposts/embedded')
+        log.warn({ outpost: info.name, reason: 'no providers' }, 'outpost serves no application');
+      log.info({ outpost: info.name, applications: apps.length }, 'applications updated');
+    },
+    endSession(sid) {
+      ctx.revocations.revoke(coreSessionKey(sid));
+      log.info({ reason: 'session end' }, 'core session ended; its proxy sessions are signed out');
+    },
+    handleRequest(req, res) {
+      const started = process.hrtime.bigint();
+      const labels: { host: string; type: 'app' | 'ping' } = { host: 'unknown', type: 'app' };
+      res.once('finish', () => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        options.metrics.request(
+          { method: req.method ?? 'GET', host: labels.host, type: labels.type },
+          seconds,
+        );
+      });
+      try {
+        dispatch(req, res, labels).catch((error: unknown) => failClosed(res, error));
+      } catch (error) {
+        failClosed(res, error);
+      }
+    },
+    handleUpgrade(req, socket, head) {
+      const fail = (error: unknown) => {
+        log.error({ reason: 'internal error', error: (error as Error)?.message }, 'upgrade failed closed');
+        writeSocketReply(socket, textReply(401, 'unauthorized request'));
+      };
+      try {
+        dispatchUpgrade(req, socket, head).catch(fail);
+      } catch (error) {
+        fail(error);
+      }
+    },
+    secureContextFor: (servername) => contexts.contextFor(servername),
+    get applicationCount() {
+      return router.applications.length;
+    },
+  };
+}

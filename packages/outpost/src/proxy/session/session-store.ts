@@ -1,0 +1,101 @@
+/** Reading and writing a provider's session from and to its cookies (the cookie is the store). */
+import { decodeJwt } from 'jose';
+import type { Application } from '../app/application.ts';
+import { claimsFrom } from '../app/claims.ts';
+import type { SessionClaims } from '../types.ts';
+import { coreSessionKey, outpostSessionKey, type Revocations } from './revocations.ts';
+import { newSessionId, type SessionPayload } from './sealed-session.ts';
+import { clearSessionCookies, readSessionValue, writeSessionCookies } from './session-cookie.ts';
+
+/** A session as a request presents it. */
+export interface LoadedSession {
+  sid: string;
+  created: number;
+  /** Present when signed in, not expired and not revoked. */
+  claims?: SessionClaims;
+}
+
+/** Why a presented cookie does not count as signed in. */
+export type SessionProblem = 'malformed' | 'expired' | 'revoked';
+
+/** What reading the cookies gave. */
+export interface SessionRead {
+  /** Absent when there was no usable cookie; may lack claims (before sign-in, or expired). */
+  session?: LoadedSession;
+  problem?: SessionProblem;
+}
+
+/** What session reads and writes need from the runtime. */
+export interface SessionContext {
+  now: () => number;
+  revocations: Revocations;
+}
+
+function claimsOf(payload: SessionPayload): SessionClaims | undefined {
+  if (payload.claims) return claimsFrom(payload.claims as Record<string, unknown>, payload.token ?? '');
+  if (!payload.token) return undefined;
+  try {
+    // The token's signature was verified at callback; the AEAD vouches that this cookie is ours.
+    return claimsFrom(decodeJwt(payload.token), payload.token);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads the session a request carries for `app`. Never throws. */
+export function readSession(
+  app: Application,
+  cookies: ReadonlyMap<string, string>,
+  ctx: SessionContext,
+): SessionRead {
+  const value = readSessionValue(cookies, app.jar.name);
+  if (value === undefined) return {};
+  const payload = app.sealer.open(value);
+  if (!payload) return { problem: 'malformed' };
+  if (ctx.revocations.isRevoked(outpostSessionKey(payload.sid))) return { problem: 'revoked' };
+  const base = { sid: payload.sid, created: payload.created };
+  if (!payload.token && !payload.claims) return { session: base };
+  const claims = claimsOf(payload);
+  if (!claims) return { problem: 'malformed' };
+  ctx.revocations.observeExpiry(claims.exp);
+  if (claims.sid !== undefined && ctx.revocations.isRevoked(coreSessionKey(claims.sid)))
+    return { problem: 'revoked' };
+  if (claims.exp * 1000 <= ctx.now()) return { session: base, problem: 'expired' };
+  return { session: { ...base, claims } };
+}
+
+/** A fresh, signed-out session and the cookies that store it (Max-Age access_token_validity + 1, spec §4.1). */
+export function startSession(
+  app: Application,
+  cookies: ReadonlyMap<string, string>,
+  now: () => number,
+): { session: LoadedSession; setCookies: string[] } {
+  const session = { sid: newSessionId(), created: Math.floor(now() / 1000) };
+  const validity = app.config.access_token_validity;
+  const maxAge = validity && validity > 0 ? Math.floor(validity) + 1 : undefined;
+  const value = app.sealer.seal({ v: 1, ...session });
+  return { session, setCookies: writeSessionCookies(app.jar, value, maxAge, cookies) ?? [] };
+}
+
+/**
+ * The cookies of a signed-in session (Max-Age until the token expires). Undefined when the session does not
+ * fit in the cookies allowed.
+ */
+export function signedInCookies(
+  app: Application,
+  session: { sid: string; created: number },
+  claims: SessionClaims,
+  cookies: ReadonlyMap<string, string>,
+  now: () => number,
+  options: { keepClaims?: boolean } = {},
+): string[] | undefined {
+  const { raw_token: token, ...rest } = claims;
+  const payload: SessionPayload = { v: 1, sid: session.sid, created: session.created, token };
+  if (options.keepClaims) payload.claims = rest;
+  const maxAge = Math.max(1, claims.exp - Math.floor(now() / 1000));
+  return writeSessionCookies(app.jar, app.sealer.seal(payload), maxAge, cookies);
+}
+
+/** Cookies that remove the session. */
+export const clearedCookies = (app: Application, cookies: ReadonlyMap<string, string>): string[] =>
+  clearSessionCookies(app.jar, cookies);
