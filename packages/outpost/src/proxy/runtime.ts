@@ -6,6 +6,7 @@ import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { routeAppRequest } from './app-router.ts';
 import { type Application, buildApplication, OUTPOST_PREFIX } from './app/application.ts';
+import { signatureOf } from './forward-auth/signatures.ts';
 import { createHostRouter, type HostRouter } from './app/host-routing.ts';
 import { createTtlCache } from './auth/ttl-cache.ts';
 import type { RuntimeContext } from './context.ts';
@@ -169,6 +170,23 @@ export function createProxyRuntime(options: ProxyRuntimeOptions, reverseProxy: R
       } catch (error) {
         failClosed(res, error);
       }
+    },
+    wouldHandle(req) {
+      const url = req.url ?? '/';
+      const rawPath = url.split('?')[0] ?? '/';
+      if (rawPath.startsWith(`${OUTPOST_PREFIX}/ping`) || rawPath.startsWith(`${OUTPOST_PREFIX}/static`))
+        return true;
+      // Only the Host header: on the core's port, X-Forwarded-Host counts only from trusted proxies.
+      const host = routingHost(req, trust.isTrusted(req.socket.remoteAddress));
+      const app = router.find(host, { onlyAsFallback: false });
+      if (!app) return false;
+      const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
+      return (
+        rawPath === OUTPOST_PREFIX ||
+        rawPath.startsWith(`${OUTPOST_PREFIX}/`) ||
+        signatureOf(query) !== undefined ||
+        app.config.mode === 'proxy'
+      );
     },
     handleUpgrade(req, socket, head) {
       const fail = (error: unknown) => {

@@ -152,6 +152,13 @@ export interface ProxyRuntime {
   endSession(sid: string): void;
   /** Answers one request on ports 9000/9443. Never throws; an internal error fails closed (401/redirect). */
   handleRequest(req: IncomingMessage, res: ServerResponse): void;
+  /**
+   * For the embedded outpost, which shares the core's port: whether a request is the outpost's (controllers.md
+   * §8, as the reference's server decides): `/outpost.goauthentik.io/ping|static`, or a host that is one of
+   * its applications' (exactly, or under a domain-mode cookie domain) with a path under
+   * `/outpost.goauthentik.io`, a callback or sign-out signature in the query, or an application in proxy mode.
+   */
+  wouldHandle(req: IncomingMessage): boolean;
   /** Answers an HTTP upgrade (websockets, proxy mode only). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** The TLS context for a server name (SNI): the provider's certificate, else the self-signed fallback. */

@@ -8,7 +8,11 @@ import type { Application } from './application.ts';
 
 /** Looks up applications by canonical host. */
 export interface HostRouter {
-  find(host: string | undefined): Application | undefined;
+  /**
+   * The application for a host. `onlyAsFallback: false` skips the "the only application" rule: the embedded
+   * outpost must not take the core's own host just because it serves one application.
+   */
+  find(host: string | undefined, options?: { onlyAsFallback?: boolean }): Application | undefined;
   readonly applications: readonly Application[];
 }
 
@@ -21,7 +25,7 @@ export function createHostRouter(applications: readonly Application[]): HostRout
   );
   return {
     applications,
-    find(host) {
+    find(host, options = {}) {
       if (host !== undefined) {
         const exact = byHost.get(host);
         if (exact) return exact;
@@ -35,7 +39,7 @@ export function createHostRouter(applications: readonly Application[]): HostRout
             best = app;
         if (best) return best;
       }
-      return applications.length === 1 ? applications[0] : undefined;
+      return (options.onlyAsFallback ?? true) && applications.length === 1 ? applications[0] : undefined;
     },
   };
 }
