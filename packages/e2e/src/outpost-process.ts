@@ -1,0 +1,73 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort, REPO_ROOT } from './server-process.ts';
+
+/** A proxy outpost started as users start it: `palisade outpost`, configured by environment only. */
+export interface OutpostProcess {
+  url: string;
+  port: number;
+  metricsPort: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `palisade outpost` against a core and resolves once it answers for `readyHost` (the host of an
+ * application it must serve): the forward-auth endpoint says 401, not "no app for hostname".
+ */
+export async function startOutpostProcess(options: {
+  coreUrl: string;
+  token: string;
+  readyHost: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}): Promise<OutpostProcess> {
+  const [port, httpsPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  const child: ChildProcess = spawn(
+    join(REPO_ROOT, 'node_modules', '.bin', 'node'),
+    [join(REPO_ROOT, 'packages', 'core', 'bin', 'palisade.ts'), 'outpost'],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        AUTHENTIK_HOST: options.coreUrl,
+        AUTHENTIK_TOKEN: options.token,
+        AUTHENTIK_LISTEN__HTTP: `127.0.0.1:${port}`,
+        AUTHENTIK_LISTEN__HTTPS: `127.0.0.1:${httpsPort}`,
+        AUTHENTIK_LISTEN__METRICS: `127.0.0.1:${metricsPort}`,
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (c) => (output += c));
+  child.stderr?.on('data', (c) => (output += c));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`outpost exited with ${child.exitCode}:\n${output}`);
+    const status = await fetch(`${url}/outpost.goauthentik.io/auth/nginx`, {
+      headers: { 'x-original-url': `http://${options.readyHost}/` },
+    }).then(
+      (res) => res.status,
+      () => 0,
+    );
+    if (status === 401 || status === 200) break;
+    if (Date.now() > deadline)
+      throw new Error(`outpost not serving ${options.readyHost} (${status}):\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    port,
+    metricsPort,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
