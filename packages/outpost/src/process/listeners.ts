@@ -1,6 +1,6 @@
 import http from 'node:http';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import type { Registry } from 'prom-client';
 import type { Logger, ProxyRuntime } from '../proxy/types.ts';
 import type { ListenAddress } from './env.ts';
@@ -15,25 +15,33 @@ export interface Listener {
   close(drainMs: number): Promise<void>;
 }
 
-async function listen(server: http.Server, at: ListenAddress, name: string, log: Logger): Promise<Listener> {
+async function listen(
+  server: http.Server,
+  at: ListenAddress,
+  name: string,
+  log: Logger,
+  acceptor: net.Server = server,
+): Promise<Listener> {
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(at.port, at.host, () => {
-      server.off('error', reject);
+    acceptor.once('error', reject);
+    acceptor.listen(at.port, at.host, () => {
+      acceptor.off('error', reject);
       resolve();
     });
   });
-  server.on('error', (error) => log.error({ err: error.message, listener: name }, 'listener error'));
-  const address = server.address() as AddressInfo;
+  acceptor.on('error', (error) => log.error({ err: error.message, listener: name }, 'listener error'));
+  const address = acceptor.address() as AddressInfo;
   log.info({ listener: name, address: `${address.address}:${address.port}` }, 'listening');
   return {
     address,
     async close(drainMs) {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const stopped = new Promise<void>((resolve) => acceptor.close(() => resolve()));
+      // The HTTP side of a TLS acceptor never listened itself: its close() only marks it closing.
+      if (acceptor !== server) server.close();
       // Keep-alive connections waiting for their next request would hold close() open.
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), drainMs);
-      await closed;
+      await stopped;
       clearTimeout(timer);
     },
   };
@@ -48,26 +56,41 @@ export function listenHttp(runtime: ProxyRuntime, at: ListenAddress, log: Logger
 
 /**
  * Port 9443: TLS with the certificate the runtime picks by SNI (the provider's, else its self-signed
- * fallback, which also serves clients that send no server name).
+ * fallback, which also serves clients that send no server name). The TLS sockets are made here and handed
+ * to an HTTP server: https.Server takes its no-SNI certificate only as PEM options, while the runtime
+ * offers SecureContexts, and asking the runtime per connection follows its certificate changes.
  */
 export function listenHttps(runtime: ProxyRuntime, at: ListenAddress, log: Logger): Promise<Listener> {
-  const server = https.createServer(
-    {
-      secureContext: runtime.secureContextFor(''),
-      SNICallback: (servername, callback) => {
-        try {
-          callback(null, runtime.secureContextFor(servername));
-        } catch (error) {
-          callback(error as Error);
-        }
-      },
-    },
-    (req, res) => runtime.handleRequest(req, res),
-  );
+  const server = http.createServer((req, res) => runtime.handleRequest(req, res));
   server.on('upgrade', (req, socket, head) => runtime.handleUpgrade(req, socket, head));
-  // A failed handshake (scanners, plain HTTP on 9443) is routine: a debug line, not an error.
-  server.on('tlsClientError', (error) => log.debug({ err: error.message }, 'TLS handshake failed'));
-  return listen(server, at, 'https', log);
+  const acceptor = net.createServer((raw) => {
+    let socket: TLSSocket;
+    try {
+      socket = new TLSSocket(raw, {
+        isServer: true,
+        secureContext: runtime.secureContextFor(''),
+        ALPNProtocols: ['http/1.1'],
+        SNICallback: (servername, callback) => {
+          try {
+            callback(null, runtime.secureContextFor(servername));
+          } catch (error) {
+            callback(error as Error);
+          }
+        },
+      });
+    } catch (error) {
+      log.error({ err: (error as Error).message }, 'no TLS context for a connection');
+      raw.destroy();
+      return;
+    }
+    // A failed handshake (scanners, plain HTTP on 9443) is routine: a debug line, not an error.
+    socket.on('error', (error) => {
+      log.debug({ err: error.message }, 'TLS connection failed');
+      socket.destroy();
+    });
+    server.emit('connection', socket);
+  });
+  return listen(server, at, 'https', log, acceptor);
 }
 
 /** Port 9300 (no authentication, never published): `GET /metrics`, the ping, and 404 for the rest. */
