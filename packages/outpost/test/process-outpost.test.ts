@@ -10,7 +10,7 @@ import { BrowserSession } from '../../core/test/support/browser-session.ts';
 import { OUTPOST_VERSION } from '../src/process/build-info.ts';
 import { healthcheck } from '../src/process/healthcheck.ts';
 import { type OutpostHandle, startOutpost } from '../src/process/main.ts';
-import { createOutpost, createProxyApp, startTestCore, type TestCore } from './support/core.ts';
+import { createOutpost, createProxyApp, SECRET_KEY, startTestCore, type TestCore } from './support/core.ts';
 import { recordingLog } from './support/log.ts';
 import { RecordingRuntime } from './support/recording-runtime.ts';
 
@@ -255,6 +255,53 @@ describe('the proxy outpost process against a real core', () => {
 
   it('never logs the token', () => {
     assert.ok(!log.text().includes(outpost.token));
+  });
+
+  it("runs embedded with the core's secret key and no listeners (listen: false)", async () => {
+    const embedded = (
+      await core.api('GET', '/outposts/instances/?managed__iexact=goauthentik.io/outposts/embedded')
+    ).body.results[0];
+    assert.ok(embedded);
+    const bound = await core.api('PATCH', `/outposts/instances/${embedded.pk}/`, {
+      providers: [providers.bravo],
+    });
+    assert.equal(bound.status, 200, JSON.stringify(bound.body));
+    const embeddedLog = recordingLog();
+    let inside: RecordingRuntime | undefined;
+    const inCore = await startOutpost({
+      env: { AUTHENTIK_HOST: core.url, AUTHENTIK_TOKEN: SECRET_KEY },
+      createRuntime: (options) => (inside = new RecordingRuntime(options)),
+      listen: false,
+      log: embeddedLog,
+      reloadOffsetMs: 0,
+    });
+    try {
+      assert.ok(inside);
+      assert.equal(inCore.runtime, inside);
+      assert.equal(inside.options.embedded, true);
+      assert.equal(inside.last?.outpost.pk, embedded.pk);
+      assert.deepEqual(
+        inside.last?.providers.map((p) => p.name),
+        ['bravo'],
+      );
+      assert.deepEqual(inCore.addresses, {});
+      let health: Array<{ uid: string }> = [];
+      for (let i = 0; i < 50 && !health.some((h) => h.uid === inCore.instanceUuid); i++) {
+        health = (await core.api('GET', `/outposts/instances/${embedded.pk}/health/`)).body;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.ok(
+        health.some((h) => h.uid === inCore.instanceUuid),
+        'the embedded instance said HELLO',
+      );
+      const from = inside.updates.length;
+      await core.api('PATCH', `/providers/proxy/${providers.bravo}/`, { skip_path_regex: '^/public/' });
+      const update = await inside.nextUpdate(from, (u) => u.providers[0]?.skip_path_regex === '^/public/');
+      assert.equal(update.providers.length, 1);
+      assert.ok(!embeddedLog.text().includes(SECRET_KEY), 'the secret key is never logged');
+    } finally {
+      await inCore.close();
+    }
   });
 
   it('keeps the last configuration when the core is away, and says so on the connection gauge', async () => {
