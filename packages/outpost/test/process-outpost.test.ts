@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createServer, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { queryOne } from '@palisade/core/db/database';
 import { hashPassword } from '@palisade/core/identity/passwords';
@@ -302,6 +306,31 @@ describe('the proxy outpost process against a real core', () => {
     } finally {
       await inCore.close();
     }
+  });
+
+  it('SIGTERM: stops accepting, lets an in-flight request finish, exits 0', async () => {
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'support', 'outpost-child.ts')], {
+      env: {
+        ...process.env,
+        AUTHENTIK_HOST: core.url,
+        AUTHENTIK_TOKEN: outpost.token,
+        AUTHENTIK_LISTEN__HTTP: '127.0.0.1:0',
+        AUTHENTIK_LISTEN__HTTPS: '127.0.0.1:0',
+        AUTHENTIK_LISTEN__METRICS: '127.0.0.1:0',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+    const { addresses } = JSON.parse(line) as OutpostHandle;
+    const metricsEnv = { AUTHENTIK_LISTEN__METRICS: `127.0.0.1:${addresses.metrics?.port}` };
+    assert.equal(await healthcheck(metricsEnv), 0);
+    const slow = send(addresses.http?.port ?? 0, { host: 'alpha-new.example.com', path: '/slow' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    child.kill('SIGTERM');
+    assert.deepEqual(await slow, { status: 200, body: 'recording runtime\n' });
+    assert.equal(await exited, 0);
+    assert.equal(await healthcheck(metricsEnv), 1);
   });
 
   it('keeps the last configuration when the core is away, and says so on the connection gauge', async () => {

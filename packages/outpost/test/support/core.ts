@@ -15,6 +15,7 @@ export interface TestCore {
   url: string;
   port: number;
   /** An admin API call; answers status and parsed JSON body. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test answers are read loosely, field by field
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }

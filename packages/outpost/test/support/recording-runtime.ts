@@ -57,11 +57,16 @@ export class RecordingRuntime implements ProxyRuntime {
 
   handleRequest(req: IncomingMessage, res: ServerResponse) {
     const started = process.hrtime.bigint();
-    res.writeHead(200, { 'content-type': 'text/plain' }).end('recording runtime\n');
-    this.options.metrics.request(
-      { method: req.method ?? 'GET', host: req.headers.host ?? '', type: 'app' },
-      Number(process.hrtime.bigint() - started) / 1e9,
-    );
+    const answer = () => {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('recording runtime\n');
+      this.options.metrics.request(
+        { method: req.method ?? 'GET', host: req.headers.host ?? '', type: 'app' },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    };
+    // `/slow` answers after 500 ms: a request still in flight when shutdown starts.
+    if (req.url === '/slow') setTimeout(answer, 500);
+    else answer();
   }
 
   handleUpgrade(_req: IncomingMessage, socket: Duplex) {
