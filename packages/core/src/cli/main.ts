@@ -2,6 +2,7 @@ import { DataDirInUseError } from '../db/data-dir-lock.ts';
 import { type Command, CommandFailed, EXIT, type Io, parseCommandArgs, UsageError } from './command.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { outpostManifestCommand } from './outpost-command.ts';
+import { outpostHealthcheckCommand, outpostRunCommand } from './outpost-run-command.ts';
 import { serverCommand } from './server-command.ts';
 import { tokenCreateCommand } from './token-command.ts';
 import { userCreateCommand, userSetPasswordCommand } from './user-commands.ts';
@@ -12,6 +13,8 @@ const COMMANDS: Command[] = [
   userCreateCommand,
   userSetPasswordCommand,
   tokenCreateCommand,
+  outpostRunCommand,
+  outpostHealthcheckCommand,
   outpostManifestCommand,
 ];
 

@@ -8,6 +8,8 @@ const COMMANDS = [
   'user create',
   'user set-password',
   'token create',
+  'outpost',
+  'outpost healthcheck',
   'outpost manifest',
 ];
 

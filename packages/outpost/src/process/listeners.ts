@@ -1,0 +1,120 @@
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import { TLSSocket } from 'node:tls';
+import type { Registry } from 'prom-client';
+import type { Logger, ProxyRuntime } from '../proxy/types.ts';
+import type { ListenAddress } from './env.ts';
+
+/** The ping path, answered 204 on the metrics port as on 9000/9443 (spec §1.2). */
+export const PING_PATH = '/outpost.goauthentik.io/ping';
+
+/** A started listener. */
+export interface Listener {
+  readonly address: AddressInfo;
+  /** Stops accepting; in-flight requests get `drainMs` to finish, then their connections are cut. */
+  close(drainMs: number): Promise<void>;
+}
+
+async function listen(
+  server: http.Server,
+  at: ListenAddress,
+  name: string,
+  log: Logger,
+  acceptor: net.Server = server,
+): Promise<Listener> {
+  await new Promise<void>((resolve, reject) => {
+    acceptor.once('error', reject);
+    acceptor.listen(at.port, at.host, () => {
+      acceptor.off('error', reject);
+      resolve();
+    });
+  });
+  acceptor.on('error', (error) => log.error({ err: error.message, listener: name }, 'listener error'));
+  const address = acceptor.address() as AddressInfo;
+  log.info({ listener: name, address: `${address.address}:${address.port}` }, 'listening');
+  return {
+    address,
+    async close(drainMs) {
+      const stopped = new Promise<void>((resolve) => acceptor.close(() => resolve()));
+      // The HTTP side of a TLS acceptor never listened itself: its close() only marks it closing.
+      if (acceptor !== server) server.close();
+      // Keep-alive connections waiting for their next request would hold close() open.
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), drainMs);
+      await stopped;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Port 9000: plain HTTP, every request and upgrade handed to the runtime. */
+export function listenHttp(runtime: ProxyRuntime, at: ListenAddress, log: Logger): Promise<Listener> {
+  const server = http.createServer((req, res) => runtime.handleRequest(req, res));
+  server.on('upgrade', (req, socket, head) => runtime.handleUpgrade(req, socket, head));
+  return listen(server, at, 'http', log);
+}
+
+/**
+ * Port 9443: TLS with the certificate the runtime picks by SNI (the provider's, else its self-signed
+ * fallback, which also serves clients that send no server name). The TLS sockets are made here and handed
+ * to an HTTP server: https.Server takes its no-SNI certificate only as PEM options, while the runtime
+ * offers SecureContexts, and asking the runtime per connection follows its certificate changes.
+ */
+export function listenHttps(runtime: ProxyRuntime, at: ListenAddress, log: Logger): Promise<Listener> {
+  const server = http.createServer((req, res) => runtime.handleRequest(req, res));
+  server.on('upgrade', (req, socket, head) => runtime.handleUpgrade(req, socket, head));
+  const acceptor = net.createServer((raw) => {
+    let socket: TLSSocket;
+    try {
+      socket = new TLSSocket(raw, {
+        isServer: true,
+        secureContext: runtime.secureContextFor(''),
+        ALPNProtocols: ['http/1.1'],
+        SNICallback: (servername, callback) => {
+          try {
+            callback(null, runtime.secureContextFor(servername));
+          } catch (error) {
+            callback(error as Error);
+          }
+        },
+      });
+    } catch (error) {
+      log.error({ err: (error as Error).message }, 'no TLS context for a connection');
+      raw.destroy();
+      return;
+    }
+    // A failed handshake (scanners, plain HTTP on 9443) is routine: a debug line, not an error.
+    socket.on('error', (error) => {
+      log.debug({ err: error.message }, 'TLS connection failed');
+      socket.destroy();
+    });
+    server.emit('connection', socket);
+  });
+  return listen(server, at, 'https', log, acceptor);
+}
+
+/** Port 9300 (no authentication, never published): `GET /metrics`, the ping, and 404 for the rest. */
+export function listenMetrics(registry: Registry, at: ListenAddress, log: Logger): Promise<Listener> {
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path.startsWith(PING_PATH)) {
+      res.writeHead(204).end();
+      return;
+    }
+    if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
+      registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': registry.contentType });
+          res.end(req.method === 'HEAD' ? undefined : text);
+        },
+        (error: unknown) => {
+          log.error({ err: (error as Error).message }, 'could not collect metrics');
+          res.writeHead(500).end();
+        },
+      );
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+  });
+  return listen(server, at, 'metrics', log);
+}
