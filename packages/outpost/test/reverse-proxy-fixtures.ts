@@ -195,6 +195,10 @@ export function send(
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('close', () => {
+        if (!res.complete) reject(new Error('aborted: the response was cut short'));
+      });
       res.on('end', () =>
         resolve({
           status: res.statusCode ?? 0,
