@@ -17,6 +17,7 @@ import {
   send,
   testProxy,
   upstreamFor,
+  withAkProxy,
 } from './reverse-proxy-fixtures.ts';
 
 async function closedPort(): Promise<number> {
@@ -26,10 +27,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const superuser = (upstream: UpstreamRequest): UpstreamRequest => ({
-  ...upstream,
-  claims: { ...upstream.claims!, ak_proxy: { is_superuser: true } },
-});
+const superuser = (upstream: UpstreamRequest) => withAkProxy(upstream, { is_superuser: true });
 
 describe('reverse proxy: failures', () => {
   let front: Server;
@@ -60,7 +58,9 @@ describe('reverse proxy: failures', () => {
     assert.deepEqual(headerValues(res.rawHeaders, 'x-content-type-options'), ['nosniff']);
     assert.deepEqual(headerValues(res.rawHeaders, 'cache-control'), ['no-store']);
     assert.deepEqual(headerValues(res.rawHeaders, 'content-type'), ['text/html; charset=utf-8']);
-    assert.ok(made.recorded.logs.some((l) => l.level === 'warn' && JSON.stringify(l.obj).includes('ECONNREFUSED')));
+    assert.ok(
+      made.recorded.logs.some((l) => l.level === 'warn' && JSON.stringify(l.obj).includes('ECONNREFUSED')),
+    );
   });
 
   test('shows the error itself to superusers', async () => {
@@ -68,7 +68,10 @@ describe('reverse proxy: failures', () => {
     current = superuser(upstreamFor(provider(`http://127.0.0.1:${port}`)));
     const res = await send(frontPort, {});
     assert.equal(res.status, 502);
-    assert.match(res.body, new RegExp(`Error proxying to upstream server: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}`));
+    assert.match(
+      res.body,
+      new RegExp(`Error proxying to upstream server: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}`),
+    );
   });
 
   test('escapes the title and message of the error page', () => {
@@ -175,7 +178,9 @@ describe('reverse proxy: pooled connections', () => {
     upstream.on('connection', (socket: Socket) => sockets.push(socket));
     const upstreamPort = await listen(upstream);
     const { proxy } = testProxy();
-    const front = frontServer(proxy, () => upstreamFor(provider(`http://127.0.0.1:${upstreamPort}`, { pk: 7 })));
+    const front = frontServer(proxy, () =>
+      upstreamFor(provider(`http://127.0.0.1:${upstreamPort}`, { pk: 7 })),
+    );
     const frontPort = await listen(front);
     try {
       assert.equal((await send(frontPort, {})).status, 200);

@@ -6,11 +6,18 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
-import type { Logger, ProxyProviderConfig, ReverseProxy, UpstreamRequest } from '../src/proxy/types.ts';
+import type { Server as TlsServer } from 'node:tls';
+import type {
+  Logger,
+  ProxyProviderConfig,
+  ReverseProxy,
+  SessionClaims,
+  UpstreamRequest,
+} from '../src/proxy/types.ts';
 import { createReverseProxy, type ReverseProxyOptions } from '../src/proxy/reverse-proxy.ts';
 
 /** Listens on an ephemeral port of 127.0.0.1 and answers the port. */
-export async function listen(server: Server | import('node:tls').Server): Promise<number> {
+export async function listen(server: Server | TlsServer): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
 }
@@ -73,7 +80,10 @@ export function echoServer(name = 'upstream'): Server {
 }
 
 /** A proxy-mode provider config, `internal_host` given. */
-export function provider(internalHost: string, overrides: Partial<ProxyProviderConfig> = {}): ProxyProviderConfig {
+export function provider(
+  internalHost: string,
+  overrides: Partial<ProxyProviderConfig> = {},
+): ProxyProviderConfig {
   return {
     pk: 1,
     name: 'test-provider',
@@ -112,11 +122,21 @@ export function provider(internalHost: string, overrides: Partial<ProxyProviderC
   };
 }
 
+const ALICE: SessionClaims = {
+  sub: 'user-1',
+  exp: 2_000_000_000,
+  preferred_username: 'alice',
+  raw_token: 'jwt',
+};
+
 /** An UpstreamRequest for a provider, with a signed-in user unless overridden. */
-export function upstreamFor(p: ProxyProviderConfig, overrides: Partial<UpstreamRequest> = {}): UpstreamRequest {
+export function upstreamFor(
+  p: ProxyProviderConfig,
+  overrides: Partial<UpstreamRequest> = {},
+): UpstreamRequest {
   return {
     provider: p,
-    claims: { sub: 'user-1', exp: 2_000_000_000, preferred_username: 'alice', raw_token: 'jwt' },
+    claims: ALICE,
     identityHeaders: { 'X-authentik-username': 'alice', 'X-authentik-groups': 'admins|staff' },
     clientScheme: 'https',
     clientHost: 'app.example.test',
@@ -148,10 +168,7 @@ export function recorder(): { log: Logger; metrics: ReverseProxyOptions['metrics
 }
 
 /** A front server that proxies every request (and upgrade) with the UpstreamRequest `route` gives. */
-export function frontServer(
-  proxy: ReverseProxy,
-  route: (req: IncomingMessage) => UpstreamRequest,
-): Server {
+export function frontServer(proxy: ReverseProxy, route: (req: IncomingMessage) => UpstreamRequest): Server {
   const server = createServer((req, res) => proxy.forward(req, res, route(req)));
   // The runtime routes checkContinue the same way, so the upstream decides on 100 (Continue).
   server.on('checkContinue', (req, res) => proxy.forward(req, res, route(req)));
@@ -226,4 +243,9 @@ export function sendRaw(port: number, bytes: string): Promise<string> {
 /** The JSON body of a raw HTTP/1.1 response with Content-Length. */
 export function rawBody<T>(response: string): T {
   return JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4)) as T;
+}
+
+/** The same request with the user's `ak_proxy` claim set. */
+export function withAkProxy(upstream: UpstreamRequest, akProxy: SessionClaims['ak_proxy']): UpstreamRequest {
+  return { ...upstream, claims: { ...(upstream.claims ?? ALICE), ak_proxy: akProxy } };
 }

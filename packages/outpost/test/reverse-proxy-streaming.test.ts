@@ -4,7 +4,18 @@ import { createHash } from 'node:crypto';
 import { Agent, createServer, type IncomingMessage, request, type Server } from 'node:http';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { close, type Echo, echoServer, frontServer, headerValues, listen, provider, send, testProxy, upstreamFor } from './reverse-proxy-fixtures.ts';
+import {
+  close,
+  type Echo,
+  echoServer,
+  frontServer,
+  headerValues,
+  listen,
+  provider,
+  send,
+  testProxy,
+  upstreamFor,
+} from './reverse-proxy-fixtures.ts';
 
 /** Resolves on the next `event` of an emitter. */
 function next<T>(emitter: NodeJS.EventEmitter, event: string): Promise<T> {
@@ -83,7 +94,13 @@ describe('reverse proxy: streaming', () => {
       },
     });
     return new Promise<{ echo: Echo; sha256: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: echoFrontPort, method: 'PUT', path: '/upload', headers });
+      const req = request({
+        host: '127.0.0.1',
+        port: echoFrontPort,
+        method: 'PUT',
+        path: '/upload',
+        headers,
+      });
       req.on('error', reject);
       req.on('response', (res) => {
         let text = '';

@@ -17,6 +17,7 @@ import {
   sendRaw,
   testProxy,
   upstreamFor,
+  withAkProxy,
 } from './reverse-proxy-fixtures.ts';
 
 describe('reverse proxy: the upstream request', () => {
@@ -75,17 +76,15 @@ describe('reverse proxy: the upstream request', () => {
   });
 
   test('ak_proxy.host_header replaces the Host header', async () => {
-    const base = defaults();
-    current = { ...base, claims: { ...base.claims!, ak_proxy: { host_header: 'internal.example.test' } } };
+    current = withAkProxy(defaults(), { host_header: 'internal.example.test' });
     const e = await echo({});
     assert.equal(only(e, 'host'), 'internal.example.test');
     assert.equal(only(e, 'x-forwarded-host'), 'app.example.test');
   });
 
   test("ak_proxy.backend_override sends this user's requests to another origin", async () => {
-    const base = defaults();
     const override = `http://127.0.0.1:${otherPort}/path-ignored`;
-    current = { ...base, claims: { ...base.claims!, ak_proxy: { backend_override: override } } };
+    current = withAkProxy(defaults(), { backend_override: override });
     const e = await echo({ path: '/x?y=1' });
     assert.equal(e.name, 'override');
     assert.equal(e.url, '/x?y=1');
@@ -99,8 +98,7 @@ describe('reverse proxy: the upstream request', () => {
 
   test('an unparsable backend_override is ignored with a warning', async () => {
     for (const override of ['not a url', 'ftp://127.0.0.1/']) {
-      const base = defaults();
-      current = { ...base, claims: { ...base.claims!, ak_proxy: { backend_override: override } } };
+      current = withAkProxy(defaults(), { backend_override: override });
       const e = await echo({});
       assert.equal(e.name, 'upstream');
       assert.ok(recorded.logs.some((l) => l.level === 'warn' && JSON.stringify(l.obj).includes(override)));
@@ -136,7 +134,14 @@ describe('reverse proxy: the upstream request', () => {
       ],
       body: 'chunked body',
     });
-    for (const name of ['x-hop-a', 'keep-alive', 'proxy-connection', 'te', 'upgrade', 'proxy-authorization']) {
+    for (const name of [
+      'x-hop-a',
+      'keep-alive',
+      'proxy-connection',
+      'te',
+      'upgrade',
+      'proxy-authorization',
+    ]) {
       assert.deepEqual(headerValues(e.rawHeaders, name), [], name);
     }
     assert.ok(!headerValues(e.rawHeaders, 'connection').join().toLowerCase().includes('x-hop-a'));
@@ -164,7 +169,9 @@ describe('reverse proxy: the upstream request', () => {
 
   test('a body-less POST goes out with Content-Length: 0', async () => {
     // node:http's client would chunk an empty POST, so this one is written by hand.
-    const e = rawBody<Echo>(await sendRaw(frontPort, 'POST / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'));
+    const e = rawBody<Echo>(
+      await sendRaw(frontPort, 'POST / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'),
+    );
     assert.equal(only(e, 'content-length'), '0');
     assert.deepEqual(headerValues(e.rawHeaders, 'transfer-encoding'), []);
   });
@@ -246,10 +253,13 @@ describe('reverse proxy: the upstream request', () => {
   });
 
   test('removes the session cookie and its chunks, keeps every other cookie', async () => {
-    const cookie = 'a=1; authentik_proxy_0123abcd=s; authentik_proxy_0123abcd_1=c; b=2; authentik_proxy_0123abcdX=k';
+    const cookie =
+      'a=1; authentik_proxy_0123abcd=s; authentik_proxy_0123abcd_1=c; b=2; authentik_proxy_0123abcdX=k';
     let e = await echo({ headers: ['Host', 'a', 'Cookie', cookie] });
     assert.equal(only(e, 'cookie'), 'a=1; b=2; authentik_proxy_0123abcdX=k');
-    e = await echo({ headers: ['Host', 'a', 'Cookie', 'authentik_proxy_0123abcd=s; authentik_proxy_0123abcd_2=c'] });
+    e = await echo({
+      headers: ['Host', 'a', 'Cookie', 'authentik_proxy_0123abcd=s; authentik_proxy_0123abcd_2=c'],
+    });
     assert.deepEqual(headerValues(e.rawHeaders, 'cookie'), []);
   });
 

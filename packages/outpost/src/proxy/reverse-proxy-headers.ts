@@ -48,7 +48,10 @@ function isSessionCookie(name: string, sessionCookieNames: readonly string[]): b
 }
 
 /** A Cookie header without the provider's session cookies (RFC 6265 §4.2.1 syntax); undefined when empty. */
-export function withoutSessionCookies(cookie: string, sessionCookieNames: readonly string[]): string | undefined {
+export function withoutSessionCookies(
+  cookie: string,
+  sessionCookieNames: readonly string[],
+): string | undefined {
   if (!sessionCookieNames.some((name) => cookie.includes(name))) return cookie;
   const kept = cookie
     .split(';')
@@ -148,7 +151,10 @@ export function upstreamRequestHeaders(
  * `X-Powered-By: goauthentik.io` (spec §6.1 step 6). `announceTrailers`: the response goes out chunked, so
  * the upstream's Trailer announcement still holds (RFC 9110 §6.6.2).
  */
-export function downstreamResponseHeaders(rawHeaders: readonly string[], announceTrailers: boolean): string[] {
+export function downstreamResponseHeaders(
+  rawHeaders: readonly string[],
+  announceTrailers: boolean,
+): string[] {
   const listed = connectionOptions(rawHeaders);
   const headers: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {

@@ -2,7 +2,12 @@
  * Building and sending one upstream request, shared by plain requests and upgrades: target, headers,
  * agent, TLS name, timeouts, and the error page an upstream failure turns into.
  */
-import { type ClientRequest, type IncomingMessage, request as httpRequest, type RequestOptions } from 'node:http';
+import {
+  type ClientRequest,
+  type IncomingMessage,
+  request as httpRequest,
+  type RequestOptions,
+} from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import type { ErrorPage } from './error-page.ts';
@@ -63,7 +68,10 @@ export function prepareUpstream(
   }
   const { headers, dropped } = upstreamRequestHeaders(req, upstream, upgrade);
   if (dropped.length > 0) {
-    ctx.log.debug({ provider: upstream.provider.name, headers: dropped }, 'dropped spoofable request headers');
+    ctx.log.debug(
+      { provider: upstream.provider.name, headers: dropped },
+      'dropped spoofable request headers',
+    );
   }
   const isTls = target.protocol === 'https:';
   const options: RequestOptions & { servername?: string } = {

@@ -29,7 +29,8 @@ export function forwardUpgrade(
   const fail = (error: Error) => {
     ctx.log.warn({ provider: upstream.provider.name, error: error.message }, 'upstream upgrade failed');
     // Header values came in as latin1 and go out byte for byte.
-    if (socket.writable) socket.end(rawErrorResponse(502, 'Bad Gateway', badGatewayPage(upstream, error)), 'latin1');
+    if (socket.writable)
+      socket.end(rawErrorResponse(502, 'Bad Gateway', badGatewayPage(upstream, error)), 'latin1');
     else socket.destroy();
   };
   const prepared = protocol ? prepareUpstream(ctx, req, upstream, protocol) : undefined;

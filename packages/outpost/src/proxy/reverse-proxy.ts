@@ -80,7 +80,12 @@ function writeUpstreamHead(res: ServerResponse, status: number, headers: string[
   res.writeHead(status, headers);
 }
 
-function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, upstream: UpstreamRequest): void {
+function forward(
+  ctx: ProxyContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstream: UpstreamRequest,
+): void {
   const started = ctx.now();
   const prepared = prepareUpstream(ctx, req, upstream);
   if (!prepared) {
@@ -102,7 +107,11 @@ function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, u
     upstreamReq.destroy();
     if (res.destroyed || res.writableEnded) return; // the client left; nothing to tell it
     ctx.log.warn(
-      { provider: upstream.provider.name, upstream_host: prepared.labels.upstream_host, error: error.message },
+      {
+        provider: upstream.provider.name,
+        upstream_host: prepared.labels.upstream_host,
+        error: error.message,
+      },
       'upstream request failed',
     );
     // Once the answer has started its status is out: all that is left is to cut the response short.
@@ -156,7 +165,8 @@ function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, u
   req.pipe(upstreamReq, { end: false });
   req.on('end', () => {
     const trailers = forwardableTrailers(req.rawTrailers);
-    if (trailers.length > 0 && req.headers['transfer-encoding'] !== undefined) upstreamReq.addTrailers(trailers);
+    if (trailers.length > 0 && req.headers['transfer-encoding'] !== undefined)
+      upstreamReq.addTrailers(trailers);
     upstreamReq.end();
   });
 }

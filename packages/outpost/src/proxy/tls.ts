@@ -49,7 +49,11 @@ export function createTlsContexts(options: { log: Logger; now?: () => number }):
       now: new Date(now()),
     });
     const { certificatePem, privateKeyPem } = keypair;
-    return { keypair, created: now(), context: createSecureContext({ cert: certificatePem, key: privateKeyPem }) };
+    return {
+      keypair,
+      created: now(),
+      context: createSecureContext({ cert: certificatePem, key: privateKeyPem }),
+    };
   };
   let fallback = makeFallback();
   // Contexts by keypair UUID, reused while the PEM stays the same (refreshes come every few minutes).
@@ -82,7 +86,10 @@ export function createTlsContexts(options: { log: Logger; now?: () => number }):
           continue;
         }
         let cached = nextByKeypair.get(provider.certificate) ?? byKeypair.get(provider.certificate);
-        if (cached?.certificatePem !== keypair.certificatePem || cached.privateKeyPem !== keypair.privateKeyPem) {
+        if (
+          cached?.certificatePem !== keypair.certificatePem ||
+          cached.privateKeyPem !== keypair.privateKeyPem
+        ) {
           try {
             const context = createSecureContext({ cert: keypair.certificatePem, key: keypair.privateKeyPem });
             cached = { ...keypair, context };
