@@ -258,3 +258,30 @@ describe('reverse proxy: streaming', () => {
     await closed;
   });
 });
+
+describe('reverse proxy: forwarding after the runtime awaited something', () => {
+  test('a body waits in the request until forward(), and a drained body-less request still goes out', async () => {
+    const echo = echoServer();
+    const echoPort = await listen(echo);
+    const { proxy } = testProxy();
+    const route = () => upstreamFor(provider(`http://127.0.0.1:${echoPort}`));
+    const front = createServer((req, res) => {
+      // A session lookup in the store, say; a GET's empty body may have been drained meanwhile.
+      if (req.method === 'GET') req.resume();
+      setTimeout(() => proxy.forward(req, res, route()), 30);
+    });
+    const frontPort = await listen(front);
+    try {
+      const posted = await send(frontPort, {
+        method: 'POST',
+        headers: ['Host', 'a', 'Content-Length', '4'],
+        body: 'late',
+      });
+      assert.equal((JSON.parse(posted.body) as Echo).body, 'late');
+      const got = await send(frontPort, {});
+      assert.equal((JSON.parse(got.body) as Echo).method, 'GET');
+    } finally {
+      await Promise.all([close(front), close(echo)]);
+    }
+  });
+});

@@ -82,6 +82,13 @@ describe('reverse proxy: the upstream request', () => {
     assert.equal(only(e, 'x-forwarded-host'), 'app.example.test');
   });
 
+  test('a host_header that cannot be sent is ignored', async () => {
+    current = withAkProxy(defaults(), { host_header: 'evil.test\r\nX-Injected: 1' });
+    const e = await echo({});
+    assert.equal(only(e, 'host'), 'app.example.test');
+    assert.deepEqual(headerValues(e.rawHeaders, 'x-injected'), []);
+  });
+
   test("ak_proxy.backend_override sends this user's requests to another origin", async () => {
     const override = `http://127.0.0.1:${otherPort}/path-ignored`;
     current = withAkProxy(defaults(), { backend_override: override });
@@ -239,13 +246,19 @@ describe('reverse proxy: the upstream request', () => {
   test('identity headers: underscore names dropped, non-ASCII sent as UTF-8, none without a user', async () => {
     current = {
       ...defaults(),
-      identityHeaders: { 'X-authentik-name': 'Zoë Łukasz', X_Extra: 'x', 'X-Bad': 'a\r\nInjected: 1' },
+      identityHeaders: {
+        'X-authentik-name': 'Zoë Łukasz',
+        X_Extra: 'x',
+        'X-Bad': 'a\r\nInjected: 1',
+        'Bad Name': 'x',
+      },
     };
     let e = await echo({});
     assert.equal(Buffer.from(only(e, 'x-authentik-name') ?? '', 'latin1').toString('utf8'), 'Zoë Łukasz');
     assert.deepEqual(headerValues(e.rawHeaders, 'x_extra'), []);
     assert.deepEqual(headerValues(e.rawHeaders, 'x-bad'), []);
     assert.deepEqual(headerValues(e.rawHeaders, 'injected'), []);
+    assert.deepEqual(headerValues(e.rawHeaders, 'bad name'), []);
 
     current = { ...defaults(), claims: undefined, identityHeaders: {} };
     e = await echo({ headers: ['Host', 'a', 'X-Authentik-Username', 'mallory'] });

@@ -25,6 +25,9 @@ const HOP_BY_HOP = new Set([
 // Content-Length would go out chunked, so an empty body is sent as Content-Length: 0 instead.
 const BODYLESS_BY_DEFAULT = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 
+// RFC 9110 §5.6.2: what a field name may consist of.
+const TOKEN = /^[!#$%&'*+\-.^`|~0-9A-Za-z]+$/;
+
 /** RFC 9110 §7.6.1: the field names a Connection header lists are hop-by-hop too (lower case). */
 export function connectionOptions(rawHeaders: readonly string[]): Set<string> {
   const names = new Set<string>();
@@ -124,12 +127,13 @@ export function upstreamRequestHeaders(
     headers.push(name, value);
   }
 
-  const hostHeader = upstream.claims?.ak_proxy?.host_header;
+  const hostHeader = wireHeaderValue(upstream.claims?.ak_proxy?.host_header ?? '');
   headers.push('Host', hostHeader ? hostHeader : upstream.clientHost, ...forwardedHeaders(upstream));
   for (const [name, value] of Object.entries(upstream.identityHeaders)) {
     const wire = wireHeaderValue(value);
-    // Spec §5.1: after setting, every name with `_` is removed, ours included (additionalHeaders).
-    if (wire === undefined || name.includes('_')) dropped.push(name);
+    // Spec §5.1: after setting, every name with `_` is removed, ours included (additionalHeaders); a name
+    // that is no RFC 9110 §5.6.2 token (from user attributes) cannot be sent at all.
+    if (wire === undefined || name.includes('_') || !TOKEN.test(name)) dropped.push(name);
     else headers.push(name, wire);
   }
   if (wantsTrailers) headers.push('TE', 'trailers');

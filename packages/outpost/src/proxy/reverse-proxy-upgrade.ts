@@ -3,7 +3,7 @@
  * goes upstream under the same header rules as any request; on 101 (Switching Protocols) the two sockets
  * are joined, otherwise the upstream's answer is relayed and the connection closed.
  */
-import { type IncomingMessage, STATUS_CODES } from 'node:http';
+import { type ClientRequest, type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { rawErrorResponse } from './error-page.ts';
 import { downstreamResponseHeaders } from './reverse-proxy-headers.ts';
@@ -27,7 +27,10 @@ export function forwardUpgrade(
   const started = ctx.now();
   const protocol = req.headers.upgrade;
   const fail = (error: Error) => {
-    ctx.log.warn({ provider: upstream.provider.name, error: error.message }, 'upstream upgrade failed');
+    ctx.log.warn(
+      { outpost: ctx.outpostName, provider: upstream.provider.name, error: error.message },
+      'upstream upgrade failed',
+    );
     // Header values came in as latin1 and go out byte for byte.
     if (socket.writable)
       socket.end(rawErrorResponse(502, 'Bad Gateway', badGatewayPage(upstream, error)), 'latin1');
@@ -38,7 +41,13 @@ export function forwardUpgrade(
     fail(new Error(protocol ? 'the provider has no usable internal_host' : 'no Upgrade header'));
     return;
   }
-  const upstreamReq = sendUpstream(ctx, prepared);
+  let upstreamReq: ClientRequest;
+  try {
+    upstreamReq = sendUpstream(ctx, prepared);
+  } catch (error) {
+    fail(error instanceof Error ? error : new Error(String(error)));
+    return;
+  }
   let answered = false;
   const observe = () => {
     answered = true;

@@ -4,7 +4,7 @@
  * buffering), interim 1xx answers and trailers are relayed, and a failure before the answer started
  * becomes the 502 page.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { sendErrorPage } from './error-page.ts';
 import { downstreamResponseHeaders, forwardableTrailers } from './reverse-proxy-headers.ts';
@@ -23,7 +23,10 @@ import type { Logger, ProxyMetrics, ReverseProxy, UpstreamRequest } from './type
 export interface ReverseProxyOptions {
   log: Logger;
   metrics: ProxyMetrics;
-  /** The outpost's version (for log lines). */
+  /**
+   * The outpost's version. Not sent upstream: like the reference, the client's User-Agent passes unchanged
+   * and nothing announces the outpost to the application beyond X-authentik-meta-version.
+   */
   version: string;
   outpostName: string;
   /** Milliseconds, for durations; monotonic by default. */
@@ -98,7 +101,22 @@ function forward(
     observed = true;
     ctx.metrics.upstream(labels, (ctx.now() - started) / 1000);
   };
-  const upstreamReq = sendUpstream(ctx, prepared);
+  let upstreamReq: ClientRequest;
+  try {
+    upstreamReq = sendUpstream(ctx, prepared);
+  } catch (error) {
+    // node:http validates what it sends; whatever slipped past the header rules must not escape.
+    ctx.log.error(
+      { provider: upstream.provider.name, error: String(error) },
+      'could not build the upstream request',
+    );
+    sendErrorPage(
+      res,
+      502,
+      badGatewayPage(upstream, error instanceof Error ? error : new Error(String(error))),
+    );
+    return;
+  }
 
   let failed = false;
   const fail = (error: Error) => {
@@ -108,6 +126,7 @@ function forward(
     if (res.destroyed || res.writableEnded) return; // the client left; nothing to tell it
     ctx.log.warn(
       {
+        outpost: ctx.outpostName,
         provider: upstream.provider.name,
         upstream_host: prepared.labels.upstream_host,
         error: error.message,
@@ -162,6 +181,10 @@ function forward(
   });
 
   // Not ended by the pipe, so that a chunked request's trailers can follow its body (RFC 9112 §7.1.2).
+  if (req.readableEnded) {
+    upstreamReq.end(); // the runtime already drained a body-less request
+    return;
+  }
   req.pipe(upstreamReq, { end: false });
   req.on('end', () => {
     const trailers = forwardableTrailers(req.rawTrailers);
