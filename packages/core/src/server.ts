@@ -51,6 +51,10 @@ export async function startServer(
     } else {
       process.stdout.write(`\nPalisade is running at ${url}/\n\n`);
     }
+    // Once the core serves: the embedded outpost reaches it over loopback, whatever address browsers use.
+    const loopback = ['0.0.0.0', '::', 'localhost', ''].includes(host) ? '127.0.0.1' : host;
+    const selfUrl = `http://${loopback.includes(':') ? `[${loopback}]` : loopback}:${boundPort}`;
+    await app.embeddedOutpost.start(selfUrl, secretKey);
     return {
       app,
       ctx,

@@ -35,7 +35,13 @@ describe('which requests the embedded outpost takes from the core', () => {
     await several?.close();
   });
 
-  it('takes ping and static paths on any host', () => {
+  it("takes every path under the outpost's prefix, on any host (forward auth arrives with its service name)", () => {
+    assert.equal(
+      single.runtime.wouldHandle(
+        request('ak-outpost.authentik.svc:9000', '/outpost.goauthentik.io/auth/nginx'),
+      ),
+      true,
+    );
     assert.equal(
       single.runtime.wouldHandle(request('core.example.com', '/outpost.goauthentik.io/ping')),
       true,
@@ -47,7 +53,7 @@ describe('which requests the embedded outpost takes from the core', () => {
   });
 
   it("leaves the core's own host to the core, even when the outpost serves a single application", () => {
-    for (const url of ['/', '/if/admin/', '/api/v3/core/users/', '/outpost.goauthentik.io/start'])
+    for (const url of ['/', '/if/admin/', '/api/v3/core/users/', '/application/o/authorize/'])
       assert.equal(single.runtime.wouldHandle(request('core.example.com', url)), false, url);
   });
 
@@ -69,7 +75,7 @@ describe('which requests the embedded outpost takes from the core', () => {
       runtime.wouldHandle(request('grafana.corp.example', '/outpost.goauthentik.io/callback')),
       true,
     );
-    assert.equal(runtime.wouldHandle(request('corp.example.evil', '/outpost.goauthentik.io/start')), false);
+    assert.equal(runtime.wouldHandle(request('corp.example.evil', '/x?X-authentik-logout=true')), false);
   });
 
   it('believes X-Forwarded-Host only from a trusted proxy', () => {

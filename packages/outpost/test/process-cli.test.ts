@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { main } from '@palisade/core/cli/main';
 import { listenMetrics } from '../src/process/listeners.ts';
 import { recordingLog } from './support/log.ts';
-
-const RUNTIME = join(import.meta.dirname, '..', 'src', 'proxy', 'runtime.ts');
 
 /** Runs `palisade <args>` in this process with `env`; answers the exit code and what it wrote. */
 async function palisade(args: string[], env: Record<string, string> = {}) {
@@ -71,14 +67,4 @@ describe('palisade outpost', () => {
     assert.equal(down.code, 1);
     assert.match(down.stderr, /does not answer/);
   });
-
-  it(
-    'says clearly when the proxy runtime is not there',
-    { skip: existsSync(RUNTIME) && 'the runtime exists' },
-    async () => {
-      const res = await palisade(['outpost'], { AUTHENTIK_HOST: 'http://127.0.0.1:9', AUTHENTIK_TOKEN: 't' });
-      assert.equal(res.code, 1);
-      assert.match(res.stderr, /the proxy runtime \(\.\.\/proxy\/runtime\.ts\) could not be loaded/);
-    },
-  );
 });

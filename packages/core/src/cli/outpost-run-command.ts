@@ -37,8 +37,7 @@ and exits 0.`,
     // Loaded here, not at the top: --help and usage errors stay instant.
     const { loadOutpostEnv } = await import('@palisade/outpost/process/env');
     loadOutpostEnv(io.env);
-    const { loadProxyRuntime } = await import('@palisade/outpost/process/runtime-loader');
-    const createRuntime = await loadProxyRuntime();
+    const { createOutpostProxyRuntime: createRuntime } = await import('@palisade/outpost/proxy/create');
     const { startOutpost } = await import('@palisade/outpost/process/main');
     const logger = await outpostLogger(io);
 

@@ -119,6 +119,11 @@ export const ConfigSchema = Type.Object(
           description:
             "Image of an outpost that sets no `container_image` (manual deployment manifests and the integrations): `%(type)s` is the outpost's type (proxy, ldap, radius, rac), `%(version)s` the core's version. Also read from `AUTHENTIK_OUTPOSTS__CONTAINER_IMAGE_BASE`.",
         }),
+        disable_embedded_outpost: Type.Boolean({
+          default: false,
+          description:
+            "Don't run the embedded outpost inside the core (its outpost object stays; requests for its applications then reach the core's own routes). Also read from `AUTHENTIK_OUTPOSTS__DISABLE_EMBEDDED_OUTPOST`.",
+        }),
       },
       { default: {}, additionalProperties: false, description: 'Outposts.' },
     ),

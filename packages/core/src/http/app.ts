@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { createLogger } from '../logging.ts';
 import type { OutpostHubOptions } from '../outposts/hub/hub.ts';
+import { installEmbeddedOutpost } from '../outposts/embedded-runtime.ts';
 import { installOutpostHub } from '../outposts/hub/install.ts';
 import { registerRoutes } from '../routes/index.ts';
 import { installErrorHandlers } from './error-handler.ts';
@@ -54,6 +55,8 @@ export async function buildHttpApp(ctx: AppContext, options: HttpAppOptions = {}
   installErrorHandlers(app);
   collectOpenApiRoutes(app);
   collectRegisteredRoutes(app);
+  // Before the routes: requests that are the embedded outpost's never reach them.
+  installEmbeddedOutpost(app, ctx);
   await registerRoutes(app, ctx);
   installOutpostHub(app, ctx, options.outpostHub);
   return app;

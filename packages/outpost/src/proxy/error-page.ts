@@ -9,12 +9,14 @@ import type { ServerResponse } from 'node:http';
 export interface ErrorPage {
   title: string;
   message: string;
+  /** A link to offer instead of "Go to home" (an already validated URL) and its label. */
+  link?: { href: string; label: string };
 }
 
 /** Headers every error page carries: nothing but inline style may load, nothing is cached or sniffed. */
 export const ERROR_PAGE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'text/html; charset=utf-8',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Cache-Control': 'no-store',
 };
@@ -48,7 +50,8 @@ export function renderErrorPage(page: ErrorPage): string {
     '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
     `<title>${title}</title>\n<style>${STYLE}\n</style>\n</head>\n<body>\n<main>\n` +
-    `<h1>${title}</h1>\n<p>${escapeHtml(page.message)}</p>\n<a href="/">Go to home</a>\n` +
+    `<h1>${title}</h1>\n<p>${escapeHtml(page.message)}</p>\n` +
+    `<a href="${escapeHtml(page.link?.href ?? '/')}">${escapeHtml(page.link?.label ?? 'Go to home')}</a>\n` +
     '<footer>Powered by authentik</footer>\n</main>\n</body>\n</html>\n'
   );
 }

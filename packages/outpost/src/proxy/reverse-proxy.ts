@@ -28,7 +28,8 @@ export interface ReverseProxyOptions {
    * and nothing announces the outpost to the application beyond X-authentik-meta-version.
    */
   version: string;
-  outpostName: string;
+  /** For log lines (the process adds it to its own). */
+  outpostName?: string;
   /** Milliseconds, for durations; monotonic by default. */
   now?: () => number;
   /** A new upstream connection that takes longer fails with 502 (default 10 s). */
@@ -44,7 +45,7 @@ export function createReverseProxy(options: ReverseProxyOptions): ReverseProxy {
     metrics: options.metrics,
     now: options.now ?? (() => performance.now()),
     agents: createAgentPool(),
-    outpostName: options.outpostName,
+    outpostName: options.outpostName ?? '',
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     idleTimeoutMs: options.idleTimeoutMs ?? 300_000,
   };

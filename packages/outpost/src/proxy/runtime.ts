@@ -13,7 +13,7 @@ import type { RuntimeContext } from './context.ts';
 import { clientInfo, createPeerTrust, routingHost } from './http/request-info.ts';
 import { type Reply, textReply, writeReply } from './http/reply.ts';
 import { forwardRequest, proxyDecision } from './proxy-mode.ts';
-import { createSecureContexts } from './secure-contexts.ts';
+import { createTlsContexts } from './tls.ts';
 import { coreSessionKey, createRevocations } from './session/revocations.ts';
 import type {
   OutpostInfo,
@@ -59,7 +59,6 @@ export function createProxyRuntime(options: ProxyRuntimeOptions, reverseProxy: R
   const log = options.log;
   let outpost: OutpostInfo = { pk: '', name: '', managed: null, config: {}, refresh_interval_s: 300 };
   let router: HostRouter = createHostRouter([]);
-  let certificates: ReadonlyMap<string, TlsKeypair> = new Map();
   const failures = new Map<string, number>();
   const trust = createPeerTrust(options.trustedProxyCidrs, (entry) =>
     log.warn({ reason: 'invalid trusted proxy CIDR', entry }, 'trusted proxy entry ignored'),
@@ -79,7 +78,7 @@ export function createProxyRuntime(options: ProxyRuntimeOptions, reverseProxy: R
       options.metrics.signInFailure?.({ provider: app.config.name, reason });
     },
   };
-  const contexts = createSecureContexts(() => ({ router, certificates }));
+  const tls = createTlsContexts({ log, now });
 
   /** The application for a request, and the canonical host that chose it. */
   function resolve(req: IncomingMessage, rawPath: string): { app?: Application; host: string } {
@@ -144,7 +143,7 @@ export function createProxyRuntime(options: ProxyRuntimeOptions, reverseProxy: R
         .map((config) => buildApplication(config, info, options, now))
         .filter((app): app is Application => app !== undefined);
       outpost = info;
-      certificates = certs;
+      tls.update(providers, certs);
       router = createHostRouter(apps);
       reverseProxy.retain(new Set(apps.map((app) => app.config.pk)));
       if (apps.length === 0 && info.managed !== 'goauthentik.io/outposts/embedded')
@@ -174,19 +173,15 @@ export function createProxyRuntime(options: ProxyRuntimeOptions, reverseProxy: R
     wouldHandle(req) {
       const url = req.url ?? '/';
       const rawPath = url.split('?')[0] ?? '/';
-      if (rawPath.startsWith(`${OUTPOST_PREFIX}/ping`) || rawPath.startsWith(`${OUTPOST_PREFIX}/static`))
-        return true;
+      // The core serves nothing under the outpost's prefix: all of it is the outpost's, on any host (a
+      // forward-auth call arrives with the outpost's service name as Host), as the reference routes it.
+      if (rawPath === OUTPOST_PREFIX || rawPath.startsWith(`${OUTPOST_PREFIX}/`)) return true;
       // Only the Host header: on the core's port, X-Forwarded-Host counts only from trusted proxies.
       const host = routingHost(req, trust.isTrusted(req.socket.remoteAddress));
       const app = router.find(host, { onlyAsFallback: false });
       if (!app) return false;
       const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
-      return (
-        rawPath === OUTPOST_PREFIX ||
-        rawPath.startsWith(`${OUTPOST_PREFIX}/`) ||
-        signatureOf(query) !== undefined ||
-        app.config.mode === 'proxy'
-      );
+      return signatureOf(query) !== undefined || app.config.mode === 'proxy';
     },
     handleUpgrade(req, socket, head) {
       const fail = (error: unknown) => {
@@ -199,7 +194,7 @@ export function createProxyRuntime(options: ProxyRuntimeOptions, reverseProxy: R
         fail(error);
       }
     },
-    secureContextFor: (servername) => contexts.contextFor(servername),
+    secureContextFor: (servername) => tls.secureContextFor(servername),
     get applicationCount() {
       return router.applications.length;
     },

@@ -154,9 +154,9 @@ export interface ProxyRuntime {
   handleRequest(req: IncomingMessage, res: ServerResponse): void;
   /**
    * For the embedded outpost, which shares the core's port: whether a request is the outpost's (controllers.md
-   * §8, as the reference's server decides): `/outpost.goauthentik.io/ping|static`, or a host that is one of
-   * its applications' (exactly, or under a domain-mode cookie domain) with a path under
-   * `/outpost.goauthentik.io`, a callback or sign-out signature in the query, or an application in proxy mode.
+   * §8): any path under `/outpost.goauthentik.io`, or a host that is one of its applications' (exactly, or
+   * under a domain-mode cookie domain) with a callback or sign-out signature in the query, or an application
+   * in proxy mode.
    */
   wouldHandle(req: IncomingMessage): boolean;
   /** Answers an HTTP upgrade (websockets, proxy mode only). */

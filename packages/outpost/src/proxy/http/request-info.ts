@@ -54,8 +54,19 @@ export function createPeerTrust(cidrs: readonly string[], onInvalid: (entry: str
  * endpoints read it from their proxy by design; elsewhere only trusted peers), else Host.
  */
 export function routingHost(req: IncomingMessage, mayForward: boolean): string | undefined {
-  const forwarded = mayForward ? firstHeader(req, 'x-forwarded-host') : undefined;
+  const forwarded = mayForward ? (firstHeader(req, 'x-forwarded-host') ?? originalUrlHost(req)) : undefined;
   return canonicalHost(forwarded ?? req.headers.host ?? '');
+}
+
+/**
+ * The host of nginx's X-Original-URL (absolute: `$scheme://$http_host$request_uri`), which ingress-nginx always
+ * sends to its auth-url while the Host it sends is the auth service's own: so the application is found
+ * without an auth-snippet setting X-Forwarded-Host.
+ */
+function originalUrlHost(req: IncomingMessage): string | undefined {
+  const original = firstHeader(req, 'x-original-url');
+  if (!original || !URL.canParse(original)) return undefined;
+  return new URL(original).host || undefined;
 }
 
 /** The client as proxy mode reports it upstream (UpstreamRequest's clientScheme/Host/Address). */

@@ -1,0 +1,85 @@
+import type { FastifyInstance } from 'fastify';
+import type { OutpostHandle } from '@palisade/outpost/process/main';
+import type { AppContext } from '../context.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The embedded outpost, run inside this core process (controllers.md §8). */
+    embeddedOutpost: EmbeddedOutpost;
+  }
+}
+
+/** The embedded outpost of one core process. */
+export interface EmbeddedOutpost {
+  /** Whether it has its configuration and takes requests. */
+  readonly running: boolean;
+  /**
+   * Starts it against this core at `coreUrl` (the core's own address, reached over loopback), with the
+   * secret key as its credential, as the reference's server does. Resolves once it serves or has failed
+   * (a failure is logged: the core keeps working without it).
+   */
+  start(coreUrl: string, secretKey: string): Promise<void>;
+}
+
+// The hub's websocket path: upgrades there are never the embedded outpost's.
+const HUB_PATH = /^\/ws\/outpost\//;
+
+/**
+ * Puts the embedded outpost in front of the core's routes. It is the same proxy outpost program as the
+ * standalone one (`@palisade/outpost`: the process that fetches configuration and keeps the websocket, and
+ * the runtime that answers), started without listeners of its own: requests on the core's port that are the
+ * outpost's — `/outpost.goauthentik.io/…`, the signatures, the hosts of its proxy-mode applications — are
+ * handed to it before the core routes them (`wouldHandle`), everything else is the core's.
+ */
+export function installEmbeddedOutpost(app: FastifyInstance, ctx: AppContext): EmbeddedOutpost {
+  let handle: OutpostHandle | undefined;
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!handle?.runtime.wouldHandle(request.raw)) return;
+    reply.hijack();
+    handle.runtime.handleRequest(request.raw, reply.raw);
+    return reply;
+  });
+  app.server.on('upgrade', (req, socket, head: Buffer) => {
+    if (HUB_PATH.test(req.url ?? '')) return;
+    if (handle?.runtime.wouldHandle(req)) return handle.runtime.handleUpgrade(req, socket, head);
+    socket.on('error', () => {});
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  app.addHook('preClose', async () => {
+    await handle?.close();
+    handle = undefined;
+  });
+
+  const embedded: EmbeddedOutpost = {
+    get running() {
+      return handle !== undefined;
+    },
+    async start(coreUrl, secretKey) {
+      if (ctx.config.outposts.disable_embedded_outpost) {
+        app.log.info({ reason: 'disabled by configuration' }, 'embedded outpost not started');
+        return;
+      }
+      try {
+        // Loaded on first use: a core with the embedded outpost disabled never loads the outpost code.
+        const [{ startOutpost }, { createOutpostProxyRuntime }] = await Promise.all([
+          import('@palisade/outpost/process/main'),
+          import('@palisade/outpost/proxy/create'),
+        ]);
+        handle = await startOutpost({
+          env: { AUTHENTIK_HOST: coreUrl, AUTHENTIK_TOKEN: secretKey },
+          createRuntime: createOutpostProxyRuntime,
+          listen: false,
+          log: app.log.child({ logger: 'authentik.outpost.embedded' }),
+          // One per core process, fetching from itself: no herd of outposts to spread out.
+          reloadOffsetMs: 0,
+        });
+        app.log.info({ applications: handle.runtime.applicationCount }, 'embedded outpost running');
+      } catch (error) {
+        app.log.error({ err: error }, 'the embedded outpost did not start; the core runs without it');
+      }
+    },
+  };
+  app.decorate('embeddedOutpost', embedded);
+  return embedded;
+}
