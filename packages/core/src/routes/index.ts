@@ -22,6 +22,7 @@ import { userSelfRoutes } from './api/users-self.ts';
 import { flowRoutes } from './flows/index.ts';
 import { healthRoutes } from './health.ts';
 import { oauth2Routes } from './oauth2/index.ts';
+import { webRoutes } from './web.ts';
 import { authenticateSuperuserOrOutpost, outpostOfPrincipal } from '../outposts/principal.ts';
 
 /**
@@ -37,6 +38,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   await app.register(healthRoutes(ctx));
   await app.register(flowRoutes(ctx));
   await app.register(oauth2Routes(ctx));
+  await app.register(webRoutes(ctx));
   await app.register(
     async (api) => {
       await api.register(rootRoutes(ctx));
