@@ -71,7 +71,8 @@ function originOf(url: string): string {
 
 /** The host names the reverse proxy protects: the application's, or every host under the cookie domain. */
 function protectedHost(input: SnippetInput): string {
-  if (input.mode === 'forward_domain' && input.cookieDomain) return `*.${input.cookieDomain.replace(/^\./, '')}`;
+  if (input.mode === 'forward_domain' && input.cookieDomain)
+    return `*.${input.cookieDomain.replace(/^\./, '')}`;
   return hostOf(input.externalHost);
 }
 
@@ -140,7 +141,8 @@ ${headers.map((h, i) => `        proxy_set_header ${h} $${vars[i]};`).join('\n')
 
 /** ingress-nginx: the annotations of the application's Ingress (as in the ingress-nginx guide). */
 export function ingressNginxSnippet(input: SnippetInput): string {
-  const rd = input.mode === 'forward_domain' ? '$scheme://$http_host$escaped_request_uri' : '$escaped_request_uri';
+  const rd =
+    input.mode === 'forward_domain' ? '$scheme://$http_host$escaped_request_uri' : '$escaped_request_uri';
   return `metadata:
   annotations:
     nginx.ingress.kubernetes.io/auth-url: |-

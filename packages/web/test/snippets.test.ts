@@ -40,7 +40,9 @@ function yamlDocs(text: string): unknown[] {
 
 describe('proxy setup snippets', () => {
   it('gives ingress-nginx the annotations of the ingress-nginx guide, with the provider values', () => {
-    const [doc] = yamlDocs(ingressNginxSnippet(single)) as [{ metadata: { annotations: Record<string, string> } }];
+    const [doc] = yamlDocs(ingressNginxSnippet(single)) as [
+      { metadata: { annotations: Record<string, string> } },
+    ];
     const a = doc.metadata.annotations;
     assert.equal(
       a['nginx.ingress.kubernetes.io/auth-url'],
@@ -54,11 +56,16 @@ describe('proxy setup snippets', () => {
       a['nginx.ingress.kubernetes.io/auth-response-headers'],
       'Set-Cookie,X-authentik-username,X-authentik-groups,X-authentik-entitlements,X-authentik-email,X-authentik-name,X-authentik-uid',
     );
-    assert.equal(a['nginx.ingress.kubernetes.io/auth-snippet'], 'proxy_set_header X-Forwarded-Host $http_host;\n');
+    assert.equal(
+      a['nginx.ingress.kubernetes.io/auth-snippet'],
+      'proxy_set_header X-Forwarded-Host $http_host;\n',
+    );
   });
 
   it('sends domain-level sign-ins to the auth host with an absolute rd', () => {
-    const [doc] = yamlDocs(ingressNginxSnippet(domain)) as [{ metadata: { annotations: Record<string, string> } }];
+    const [doc] = yamlDocs(ingressNginxSnippet(domain)) as [
+      { metadata: { annotations: Record<string, string> } },
+    ];
     assert.equal(
       doc.metadata.annotations['nginx.ingress.kubernetes.io/auth-signin'],
       'https://auth.yourdomain.com/outpost.goauthentik.io/start?rd=$scheme://$http_host$escaped_request_uri',
@@ -78,7 +85,10 @@ describe('proxy setup snippets', () => {
     assert.match(text, /proxy_pass http:\/\/hello-world-service;/);
     assert.match(text, /auth_request_set \$x_authentik_username \$upstream_http_x_authentik_username;/);
     assert.match(text, /proxy_set_header X-authentik-username \$x_authentik_username;/);
-    assert.match(text, /return 302 \/outpost\.goauthentik\.io\/start\?rd=\$scheme:\/\/\$http_host\$request_uri;/);
+    assert.match(
+      text,
+      /return 302 \/outpost\.goauthentik\.io\/start\?rd=\$scheme:\/\/\$http_host\$request_uri;/,
+    );
     // Every opened block is closed.
     assert.equal(text.split('{').length, text.split('}').length);
   });
@@ -100,9 +110,19 @@ describe('proxy setup snippets', () => {
       {
         kind: string;
         metadata: { namespace: string };
-        spec: { hostnames: string[]; rules: Array<{ backendRefs: Array<{ name: string; namespace?: string; port: number }>; filters?: unknown[] }> };
+        spec: {
+          hostnames: string[];
+          rules: Array<{
+            backendRefs: Array<{ name: string; namespace?: string; port: number }>;
+            filters?: unknown[];
+          }>;
+        };
       },
-      { kind: string; metadata: { namespace: string }; spec: { from: Array<{ kind: string; namespace: string }> } },
+      {
+        kind: string;
+        metadata: { namespace: string };
+        spec: { from: Array<{ kind: string; namespace: string }> };
+      },
     ];
     assert.equal(route.kind, 'HTTPRoute');
     assert.deepEqual(route.spec.hostnames, ['hello.yourdomain.com']);
@@ -112,12 +132,17 @@ describe('proxy setup snippets', () => {
     assert.equal(route.spec.rules[1]?.filters?.length, 1);
     assert.equal(grant.kind, 'ReferenceGrant');
     assert.equal(grant.metadata.namespace, 'authentik', 'the grant lives beside the outpost Service');
-    assert.deepEqual(grant.spec.from, [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'default' }]);
+    assert.deepEqual(grant.spec.from, [
+      { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'default' },
+    ]);
   });
 
   it('gives Caddy forward_auth with the caddy endpoint and copies the identity headers', () => {
     const text = caddySnippet(single);
-    assert.match(text, /forward_auth http:\/\/ak-outpost-authentik-embedded-outpost\.authentik\.svc\.cluster\.local:9000 \{/);
+    assert.match(
+      text,
+      /forward_auth http:\/\/ak-outpost-authentik-embedded-outpost\.authentik\.svc\.cluster\.local:9000 \{/,
+    );
     assert.match(text, /uri \/outpost\.goauthentik\.io\/auth\/caddy/);
     assert.match(text, new RegExp(`copy_headers ${RESPONSE_HEADERS.join(' ')}`));
   });
@@ -126,14 +151,24 @@ describe('proxy setup snippets', () => {
     const [doc] = yamlDocs(envoySnippet(single)) as [
       {
         http_filters: Array<{ typed_config: { http_service?: { path_prefix: string } } }>;
-        clusters: Array<{ load_assignment: { endpoints: Array<{ lb_endpoints: Array<{ endpoint: { address: { socket_address: unknown } } }> }> } }>;
+        clusters: Array<{
+          load_assignment: {
+            endpoints: Array<{ lb_endpoints: Array<{ endpoint: { address: { socket_address: unknown } } }> }>;
+          };
+        }>;
       },
     ];
-    assert.equal(doc.http_filters[0]?.typed_config.http_service?.path_prefix, '/outpost.goauthentik.io/auth/envoy');
-    assert.deepEqual(doc.clusters[0]?.load_assignment.endpoints[0]?.lb_endpoints[0]?.endpoint.address.socket_address, {
-      address: 'ak-outpost-authentik-embedded-outpost.authentik.svc.cluster.local',
-      port_value: 9000,
-    });
+    assert.equal(
+      doc.http_filters[0]?.typed_config.http_service?.path_prefix,
+      '/outpost.goauthentik.io/auth/envoy',
+    );
+    assert.deepEqual(
+      doc.clusters[0]?.load_assignment.endpoints[0]?.lb_endpoints[0]?.endpoint.address.socket_address,
+      {
+        address: 'ak-outpost-authentik-embedded-outpost.authentik.svc.cluster.local',
+        port_value: 9000,
+      },
+    );
   });
 
   it('lists every snippet once, each YAML one parsing', () => {
