@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { assertSuperuser, authenticateApiRequest } from '../http/authenticate.ts';
-import { applicationRoutes } from './api/applications.ts';
+import { applicationListRoutes, applicationRoutes } from './api/applications.ts';
 import { certificateKeypairReadRoutes, certificateKeypairRoutes } from './api/certificate-keypairs.ts';
 import { flowInstanceRoutes } from './api/flows.ts';
 import { eventRoutes } from './api/events.ts';
@@ -22,6 +22,7 @@ import { userSelfRoutes } from './api/users-self.ts';
 import { flowRoutes } from './flows/index.ts';
 import { healthRoutes } from './health.ts';
 import { oauth2Routes } from './oauth2/index.ts';
+import { webRoutes } from './web.ts';
 import { authenticateSuperuserOrOutpost, outpostOfPrincipal } from '../outposts/principal.ts';
 
 /**
@@ -37,6 +38,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   await app.register(healthRoutes(ctx));
   await app.register(flowRoutes(ctx));
   await app.register(oauth2Routes(ctx));
+  await app.register(webRoutes(ctx));
   await app.register(
     async (api) => {
       await api.register(rootRoutes(ctx));
@@ -46,6 +48,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
           request.principal = await authenticateApiRequest(ctx, request);
         });
         await signedIn.register(userSelfRoutes(ctx));
+        await signedIn.register(applicationListRoutes(ctx));
       });
       await api.register(async (outpost) => {
         outpost.addHook('onRequest', async (request) => {

@@ -14,6 +14,8 @@ const OUTPOST_ALLOWED = new Set([
   'GET /api/v3/root/config/',
   'GET /api/v3/schema/',
   'GET /api/v3/core/users/me/',
+  // Any signed-in account lists the applications it may use (the user launcher's list).
+  'GET /api/v3/core/applications/',
   'GET /api/v3/outposts/instances/',
   'GET /api/v3/outposts/instances/:uuid/',
   'GET /api/v3/outposts/instances/:uuid/health/',

@@ -24,7 +24,7 @@ import {
 import type { AppContext } from '../../context.ts';
 import type { Queryable } from '../../db/database.ts';
 import { queryOne } from '../../db/database.ts';
-import { assertThat, notFound, uniqueViolation, validationFailed } from '../../http/api-error.ts';
+import { ApiError, assertThat, notFound, uniqueViolation, validationFailed } from '../../http/api-error.ts';
 import { MAX_PAGE_SIZE, paginated, pageWindow } from '../../http/pagination.ts';
 import { findUserById } from '../../identity/users-repository.ts';
 import { outpostsAffectedBy, notifyOutposts, publishChange } from '../../outposts/hub/changes.ts';
@@ -107,14 +107,14 @@ function duplicateSlug(error: unknown): never {
   throw error;
 }
 
-/** /core/applications/: applications and who may use them. */
-export function applicationRoutes(ctx: AppContext): FastifyPluginAsync {
-  async function userOrError(id: number) {
-    const user = await findUserById(ctx.db, id);
-    assertThat(user, () => validationFailed({ for_user: ['User does not exist.'] }));
-    return user;
-  }
+async function userOrError(ctx: AppContext, id: number) {
+  const user = await findUserById(ctx.db, id);
+  assertThat(user, () => validationFailed({ for_user: ['User does not exist.'] }));
+  return user;
+}
 
+/** GET /core/applications/ for anyone signed in: the applications the caller may use (superusers: any view). */
+export function applicationListRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     app.get<{ Querystring: Static<typeof ApplicationListQuery> }>(
       '/core/applications/',
@@ -127,6 +127,12 @@ export function applicationRoutes(ctx: AppContext): FastifyPluginAsync {
       },
       async (request) => {
         const q = request.query;
+        // Anyone signed in sees the applications they may use (the launcher); the full list and other users'
+        // views are for superusers.
+        assertThat(
+          !(q.superuser_full_list || q.for_user) || request.principal?.user.isSuperuser,
+          () => new ApiError('permission_denied'),
+        );
         const filter = {
           name: q.name,
           slug: q.slug,
@@ -142,7 +148,7 @@ export function applicationRoutes(ctx: AppContext): FastifyPluginAsync {
         }
         // As in the reference, the default list is the applications the user (or `for_user`) may use. Access
         // is decided per application, so this reads at most MAX_PAGE_SIZE applications before paging.
-        const user = q.for_user ? await userOrError(q.for_user) : request.principal?.user;
+        const user = q.for_user ? await userOrError(ctx, q.for_user) : request.principal?.user;
         assertThat(user, notFound);
         const { applications } = await listApplications(ctx.db, {
           ...pageWindow({ ...q, page: 1, page_size: MAX_PAGE_SIZE }),
@@ -158,7 +164,12 @@ export function applicationRoutes(ctx: AppContext): FastifyPluginAsync {
         return paginated(q, allowed.slice(offset, offset + limit).map(presentApplication), allowed.length);
       },
     );
+  };
+}
 
+/** /core/applications/: applications and who may use them. */
+export function applicationRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (app) => {
     app.post<{ Body: Static<typeof ApplicationRequest> }>(
       '/core/applications/',
       {
@@ -259,7 +270,7 @@ export function applicationRoutes(ctx: AppContext): FastifyPluginAsync {
         const target = await findApplicationBySlug(ctx.db, request.params.slug);
         assertThat(target, notFound);
         const user = request.query.for_user
-          ? await userOrError(request.query.for_user)
+          ? await userOrError(ctx, request.query.for_user)
           : request.principal?.user;
         assertThat(user, notFound);
         const result = await evaluateAccess(ctx.db, target.uuid, target.policyEngineMode, user.id);

@@ -1,0 +1,266 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { WebSocket } from 'ws';
+import { launchChromium } from '../src/browser.ts';
+import { type ServerProcess, startServerProcess } from '../src/server-process.ts';
+import {
+  apiClient,
+  assertConsoleBuilt,
+  collectBrowserErrors,
+  connectInstance,
+  SCREENSHOT_DIR,
+  screenshot,
+  signInThroughForm,
+} from './web-support.ts';
+
+/** The outline style of the focused element (evaluated in the page, which has the DOM this file's types lack). */
+const FOCUSED_OUTLINE = 'getComputedStyle(document.activeElement).outlineStyle';
+
+interface Paged<T> {
+  results: T[];
+}
+interface Outpost {
+  pk: string;
+  name: string;
+  providers: number[];
+  config: Record<string, unknown>;
+  token_identifier: string;
+}
+
+describe('admin interface in a real browser: the guides’ clicks, checked through the API', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+  let browserErrors: ReturnType<typeof collectBrowserErrors>;
+  let instance: WebSocket | undefined;
+  const token = randomBytes(24).toString('hex');
+  const api = apiClient(() => server.url, token);
+  let providerPk = 0;
+  /** A link of the sidebar (the dashboard's tiles link to the same screens). */
+  const side = (name: string) => page.locator('#sidebar').getByRole('link', { name, exact: true });
+
+  before(async () => {
+    assertConsoleBuilt();
+    server = await startServerProcess({
+      env: { PALISADE_BOOTSTRAP_TOKEN: token, PALISADE_BOOTSTRAP_PASSWORD: 'admin-password-1' },
+    });
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
+    browserErrors = collectBrowserErrors(page, errors);
+    page.setDefaultTimeout(10_000);
+  });
+  after(async () => {
+    instance?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('sends a visitor through the sign-in form and back to the deep link asked for', async () => {
+    await page.goto(`${server.url}/if/admin/core/providers`);
+    await signInThroughForm(page, 'akadmin', 'admin-password-1', /\/if\/admin\/core\/providers$/);
+    await page.getByRole('heading', { level: 1, name: 'Providers' }).waitFor();
+    await side('Dashboard').click();
+    await page.getByText('Applications', { exact: true }).first().waitFor();
+    await screenshot(page, 'dashboard');
+  });
+
+  it('reaches the sidebar links and form controls with Tab, with a visible focus ring', async () => {
+    await page.goto(`${server.url}/if/admin/`);
+    const seen: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      seen.push(await page.evaluate<string>("document.activeElement?.textContent?.trim() ?? ''"));
+    }
+    assert.ok(
+      seen.includes('Applications') && seen.includes('Providers'),
+      `focus went to ${seen.join(' | ')}`,
+    );
+    const outline = await page.evaluate<string>(FOCUSED_OUTLINE);
+    assert.notEqual(outline, 'none', 'the focused link shows an outline');
+    await side('Providers').click();
+    await page.getByRole('button', { name: 'Create proxy provider' }).click();
+    await page.getByLabel('Provider name').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate<string>('document.activeElement?.id'), 'field-authorization_flow');
+    assert.notEqual(await page.evaluate<string>(FOCUSED_OUTLINE), 'none');
+    await page.keyboard.press('Escape');
+    await page.locator('dialog').waitFor({ state: 'detached' });
+  });
+
+  it('creates a forward_single proxy provider (seed 002 step 6)', async () => {
+    await page.getByRole('button', { name: 'Create proxy provider' }).click();
+    await page.getByLabel('Provider name').fill('hello-world-provider');
+    // The flows are proposed once their lists arrive.
+    await page.waitForFunction("document.getElementById('field-authorization_flow')?.value");
+    await page.getByLabel('Forward auth (single application)').check();
+    await page.getByLabel('External host').fill('https://hello.yourdomain.com');
+    await page.locator('dialog').getByRole('button', { name: 'Create' }).click();
+    await page.waitForURL(/\/if\/admin\/core\/providers\/\d+$/);
+    providerPk = Number(page.url().split('/').pop());
+    const provider = await api<{ mode: string; external_host: string; name: string }>(
+      'GET',
+      `/providers/proxy/${providerPk}/`,
+    );
+    assert.equal(provider.mode, 'forward_single');
+    assert.equal(provider.external_host, 'https://hello.yourdomain.com');
+  });
+
+  it('creates the application with that provider (step 7), and shows a server error at its field', async () => {
+    await side('Applications').click();
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    const dialog = page.locator('dialog');
+    await dialog.getByLabel(/^Name\b/).fill('hello-world');
+    await dialog.getByLabel('Use an existing provider').check();
+    await dialog
+      .getByLabel('Existing provider', { exact: true })
+      .selectOption({ label: 'hello-world-provider (Proxy Provider)' });
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const app = await api<{ provider: number; slug: string }>('GET', '/core/applications/hello-world/');
+    assert.equal(app.provider, providerPk);
+    await page.getByRole('cell', { name: 'hello-world-provider' }).waitFor();
+    await screenshot(page, 'applications');
+
+    // The same slug again: the server's 400 is shown at the slug field, and nothing is created.
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await dialog.getByLabel(/^Name\b/).fill('hello-world');
+    await dialog.getByLabel('No provider').check();
+    browserErrors.allowOnce(/status of 400 .*\/api\/v3\/core\/applications\/\)$/);
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    const message = dialog.locator('#error-slug');
+    await message.waitFor();
+    assert.match((await message.textContent()) ?? '', /already exists/);
+    assert.equal(await dialog.locator('#field-slug').getAttribute('aria-invalid'), 'true');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('adds the application to the embedded outpost (step 8)', async () => {
+    await side('Outposts').click();
+    await page.getByRole('button', { name: 'Edit authentik Embedded Outpost' }).click();
+    await page.locator(`#field-providers-${providerPk}`).check();
+    await page.locator('dialog').getByRole('button', { name: 'Update' }).click();
+    await page.locator('dialog').waitFor({ state: 'detached' });
+    const outposts = await api<Paged<Outpost>>(
+      'GET',
+      '/outposts/instances/?name__iexact=authentik%20Embedded%20Outpost',
+    );
+    assert.deepEqual(outposts.results[0]?.providers, [providerPk]);
+    await page.getByRole('cell', { name: 'hello-world-provider' }).waitFor();
+  });
+
+  it('fills the setup snippets with the provider and its outpost', async () => {
+    await page.goto(`${server.url}/if/admin/core/providers/${providerPk}`);
+    await page.getByRole('tab', { name: 'ingress-nginx' }).click();
+    // The outpost's address arrives with the outposts list.
+    await page.locator('#snippet-panel pre', { hasText: 'ak-outpost-authentik-embedded-outpost' }).waitFor();
+    const text = (await page.locator('#snippet-panel pre').textContent()) ?? '';
+    assert.match(
+      text,
+      /http:\/\/ak-outpost-authentik-embedded-outpost\.[a-z0-9-]+\.svc\.cluster\.local:9000\/outpost\.goauthentik\.io\/auth\/nginx/,
+    );
+    assert.match(
+      text,
+      /https:\/\/hello\.yourdomain\.com\/outpost\.goauthentik\.io\/start\?rd=\$escaped_request_uri/,
+    );
+    await screenshot(page, 'provider-snippets');
+    await side('Providers').click();
+    await page.getByRole('cell', { name: 'hello-world' }).first().waitFor();
+    await screenshot(page, 'providers');
+  });
+
+  it('refuses a bad Advanced settings value before saving, then creates the outpost (seed 000)', async () => {
+    await side('Outposts').click();
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    const dialog = page.locator('dialog');
+    await dialog.getByLabel(/^Name\b/).fill('k8s outpost');
+    await dialog.getByLabel('Type').selectOption('proxy');
+    await dialog.locator(`#field-providers-${providerPk}`).check();
+    await dialog.getByText('Advanced settings').click();
+    const settings = dialog.getByLabel('Configuration (YAML)');
+    await dialog.getByRole('button', { name: 'Create' }).waitFor();
+    const yaml = await settings.inputValue();
+    assert.match(yaml, /^kubernetes_replicas: 1$/m, 'prefilled from default_settings');
+    await settings.fill(yaml.replace(/^kubernetes_replicas: 1$/m, 'kubernetes_replicas: "three"'));
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    const error = dialog.locator('#error-config');
+    await error.waitFor();
+    assert.match((await error.textContent()) ?? '', /kubernetes_replicas: must be a non-negative integer/);
+    const none = await api<Paged<Outpost>>('GET', '/outposts/instances/?name__iexact=k8s%20outpost');
+    assert.equal(none.results.length, 0, 'nothing was saved');
+
+    const fixed = yaml
+      .replace(/^kubernetes_replicas: 1$/m, 'kubernetes_replicas: 2')
+      .replace(/^authentik_host: .*$/m, `authentik_host: ${server.url}/`);
+    await settings.fill(fixed);
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const created = await api<Paged<Outpost>>('GET', '/outposts/instances/?name__iexact=k8s%20outpost');
+    assert.equal(created.results[0]?.config.kubernetes_replicas, 2);
+    assert.deepEqual(created.results[0]?.providers, [providerPk]);
+    // One instance of the new outpost connects, as a deployed outpost would; the embedded one does not.
+    const outpost = created.results[0];
+    assert.ok(outpost);
+    const key = (await api<{ key: string }>('GET', `/core/tokens/${outpost.token_identifier}/view_key/`)).key;
+    instance = await connectInstance(server.url, outpost.pk, key);
+    await page.reload();
+    await page.getByText('Not connected').first().waitFor();
+    await page.getByText(/outpost-e2e · version 0\.1\.0 · last seen/).waitFor();
+    await screenshot(page, 'outposts');
+  });
+
+  it('shows deployment info: the environment with the token, and the Kubernetes manifests', async () => {
+    const outpost = (await api<Paged<Outpost>>('GET', '/outposts/instances/?name__iexact=k8s%20outpost'))
+      .results[0];
+    assert.ok(outpost);
+    const key = (await api<{ key: string }>('GET', `/core/tokens/${outpost.token_identifier}/view_key/`)).key;
+    await page.getByRole('button', { name: 'View deployment info of k8s outpost' }).click();
+    const dialog = page.locator('dialog');
+    const env = dialog.getByLabel('Environment', { exact: true });
+    assert.doesNotMatch(
+      (await env.textContent()) ?? '',
+      new RegExp(key),
+      'the token is hidden until asked for',
+    );
+    await dialog.getByRole('button', { name: 'Show token' }).click();
+    await dialog.getByText(`AUTHENTIK_TOKEN=${key}`).waitFor();
+    assert.match((await env.textContent()) ?? '', new RegExp(`AUTHENTIK_HOST=${server.url}/`));
+    await dialog.getByRole('tab', { name: 'Kubernetes' }).click();
+    await dialog.getByText('kind: Deployment').waitFor();
+    await screenshot(page, 'deployment-info');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('shows the screens without an API as not available yet', async () => {
+    for (const name of ['Outpost Integrations', 'System Tasks', 'Events']) {
+      await page.getByRole('link', { name }).click();
+      await page.getByRole('heading', { name: 'Not available yet' }).waitFor();
+    }
+    for (const name of ['Certificates', 'Users', 'Groups', 'Tokens', 'Flows']) {
+      await page.getByRole('link', { name }).click();
+      await page.getByRole('heading', { level: 1, name }).waitFor();
+      await page.locator('tbody tr').first().waitFor();
+    }
+  });
+
+  it('works at phone width: the sidebar folds into a menu', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.url}/if/admin/outpost/outposts`);
+    await page.getByText('Healthy').first().waitFor();
+    assert.equal(await page.locator('#sidebar').isVisible(), false);
+    await screenshot(page, 'phone-outposts');
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await side('Applications').click();
+    await page.getByRole('heading', { level: 1, name: 'Applications' }).waitFor();
+    const width = await page.evaluate<number>('document.documentElement.scrollWidth');
+    assert.ok(width <= 390, `no horizontal scrolling at phone width (${width}px)`);
+    await screenshot(page, 'phone-applications');
+  });
+
+  it('ran without a console error or page error', () => {
+    console.log(`screenshots in ${SCREENSHOT_DIR}`);
+    assert.deepEqual(errors, []);
+  });
+});

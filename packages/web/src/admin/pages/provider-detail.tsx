@@ -1,0 +1,207 @@
+import { outpostObjectName } from '@palisade/core/outposts/deployment-spec';
+import type { OutpostConfig } from '../../lib/types.ts';
+import { useState } from 'preact/hooks';
+import { SelectField, TextField } from '../../components/fields.tsx';
+import type { Page } from '../../lib/api.ts';
+import { Link } from '../../lib/router.ts';
+import { useGet } from '../../lib/use-api.ts';
+import type { Outpost, ProxyProvider } from '../../lib/types.ts';
+import { allSnippets } from '../../snippets.ts';
+import { ProxyProviderModal } from './provider-modal.tsx';
+import { MODES } from './proxy-provider-form.tsx';
+
+/** One proxy provider: its settings, and how to put a reverse proxy in front of it. */
+export function ProviderPage(props: { id: number }) {
+  const provider = useGet<ProxyProvider>(`/providers/proxy/${props.id}/`);
+  const [editing, setEditing] = useState(false);
+  const p = provider.data;
+  if (provider.error)
+    return (
+      <p class="form-error" role="alert">
+        Could not load the provider: {provider.error.message}
+      </p>
+    );
+  if (!p) return <p aria-busy="true">Loading…</p>;
+  const mode = MODES.find(([value]) => value === p.mode);
+  return (
+    <>
+      <section class="card">
+        <div class="toolbar">
+          <h2>{p.name}</h2>
+          <div class="actions">
+            <button type="button" onClick={() => setEditing(true)}>
+              Edit
+            </button>
+          </div>
+        </div>
+        <dl class="details">
+          <dt>Mode</dt>
+          <dd>{mode?.[1] ?? p.mode}</dd>
+          <dt>External host</dt>
+          <dd>
+            <code>{p.external_host}</code>
+          </dd>
+          {p.mode === 'proxy' && (
+            <>
+              <dt>Internal host</dt>
+              <dd>
+                <code>{p.internal_host}</code>
+              </dd>
+            </>
+          )}
+          {p.mode === 'forward_domain' && (
+            <>
+              <dt>Cookie domain</dt>
+              <dd>{p.cookie_domain}</dd>
+            </>
+          )}
+          <dt>Application</dt>
+          <dd>
+            {p.assigned_application_name ?? (
+              <Link href="/core/applications">Not assigned: create an application</Link>
+            )}
+          </dd>
+          <dt>Outposts</dt>
+          <dd>
+            {p.outpost_set.length ? (
+              p.outpost_set.join(', ')
+            ) : (
+              <Link href="/outpost/outposts">None: add its application to an outpost</Link>
+            )}
+          </dd>
+          <dt>Client ID</dt>
+          <dd>
+            <code>{p.client_id}</code>
+          </dd>
+        </dl>
+      </section>
+      <SetupSnippets provider={p} />
+      {editing && (
+        <ProxyProviderModal
+          existing={p}
+          onClose={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            provider.reload();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+/** The outpost's address inside a cluster, from its naming template and namespace. */
+function clusterAddress(outpost: Outpost): { service: string; namespace: string } {
+  const config = outpost.config as unknown as OutpostConfig;
+  const namespace =
+    typeof outpost.config.kubernetes_namespace === 'string' ? outpost.config.kubernetes_namespace : 'default';
+  return { service: outpostObjectName({ uuid: outpost.pk, name: outpost.name }, config), namespace };
+}
+
+/** The reverse-proxy snippets, filled with this provider's values and the chosen outpost's address. */
+function SetupSnippets(props: { provider: ProxyProvider }) {
+  const p = props.provider;
+  const outposts = useGet<Page<Outpost>>(`/outposts/instances/?providers_by_pk=${p.pk}`).data?.results ?? [];
+  const [chosen, setChosen] = useState('');
+  const [upstream, setUpstream] = useState('http://app-service');
+  const [appNamespace, setAppNamespace] = useState('default');
+  const [addressOverride, setAddress] = useState<string>();
+  const [tab, setTab] = useState('nginx');
+  if (p.mode === 'proxy') {
+    return (
+      <section class="card">
+        <h2>Setup</h2>
+        <p>
+          In proxy mode the outpost itself is the reverse proxy: point <code>{p.external_host}</code> at the
+          outpost (ports 9000 and 9443). No forward-auth configuration is needed.
+        </p>
+      </section>
+    );
+  }
+  const outpost = outposts.find((o) => o.pk === chosen) ?? outposts[0];
+  const { service, namespace } = outpost
+    ? clusterAddress(outpost)
+    : { service: 'ak-outpost-OUTPOST', namespace: 'authentik' };
+  const address = addressOverride ?? `http://${service}.${namespace}.svc.cluster.local:9000`;
+  const snippets = allSnippets({
+    externalHost: p.external_host,
+    mode: p.mode,
+    cookieDomain: p.cookie_domain,
+    outpostUrl: address,
+    outpostService: service,
+    outpostNamespace: namespace,
+    upstream,
+    appNamespace,
+  });
+  const current = snippets.find((s) => s.id === tab) ?? snippets[0];
+  return (
+    <section class="card" aria-labelledby="setup-heading">
+      <h2 id="setup-heading">Setup</h2>
+      {outposts.length === 0 && (
+        <p class="warning">
+          No outpost serves this provider yet: add its application to an outpost, then use these snippets.
+        </p>
+      )}
+      <div class="grid-2">
+        <SelectField
+          name="snippet_outpost"
+          label="Outpost"
+          value={outpost?.pk ?? ''}
+          onChange={(v) => {
+            setChosen(v);
+            setAddress(undefined);
+          }}
+          options={outposts.map((o) => [o.pk, o.name])}
+          disabled={outposts.length === 0}
+        />
+        <TextField
+          name="snippet_address"
+          label="Outpost address (as the reverse proxy reaches it)"
+          value={address}
+          onInput={setAddress}
+        />
+        <TextField
+          name="snippet_upstream"
+          label="Application upstream"
+          value={upstream}
+          onInput={setUpstream}
+        />
+        <TextField
+          name="snippet_namespace"
+          label="Application namespace (Kubernetes)"
+          value={appNamespace}
+          onInput={setAppNamespace}
+        />
+      </div>
+      <div role="tablist" aria-label="Reverse proxy" class="tabs">
+        {snippets.map((s) => (
+          <button
+            key={s.id}
+            type="button"
+            role="tab"
+            id={`tab-${s.id}`}
+            aria-selected={s.id === current?.id}
+            aria-controls="snippet-panel"
+            onClick={() => setTab(s.id)}
+          >
+            {s.title}
+          </button>
+        ))}
+      </div>
+      {current && (
+        <div role="tabpanel" id="snippet-panel" aria-labelledby={`tab-${current.id}`}>
+          <pre class="snippet" tabIndex={0} aria-label={`${current.title} configuration`}>
+            <code>{current.text}</code>
+          </pre>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => void navigator.clipboard?.writeText(current.text)}
+          >
+            Copy
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
