@@ -6,6 +6,14 @@ import { generateSelfSigned } from '@palisade/x509';
 import { parse } from 'yaml';
 import { type LeafPath, mergeApply } from './apply-merge.ts';
 import { validateObject } from './object-validation.ts';
+import {
+  BUILT_IN,
+  discoveryAnswer,
+  KINDS,
+  nginxStrictPathProblems,
+  serverDefaults,
+  status,
+} from './stand-in-rules.ts';
 
 /**
  * A stand-in for a Kubernetes API server: NO REAL CLUSTER IS USED in these tests (none can run here). It is a
@@ -45,26 +53,6 @@ export interface StandInOptions {
   ingressNginxStrictPaths?: boolean;
 }
 
-const BUILT_IN: Record<string, string[]> = {
-  v1: ['secrets', 'services', 'configmaps', 'pods'],
-  'apps/v1': ['deployments'],
-  'networking.k8s.io/v1': ['ingresses'],
-};
-
-const KINDS: Record<string, string> = {
-  secrets: 'Secret',
-  services: 'Service',
-  deployments: 'Deployment',
-  ingresses: 'Ingress',
-  middlewares: 'Middleware',
-  servicemonitors: 'ServiceMonitor',
-  httproutes: 'HTTPRoute',
-  referencegrants: 'ReferenceGrant',
-};
-
-// ingress-nginx's check for Exact and Prefix paths under strict-validate-path-type.
-const NGINX_STRICT_PATH = /^\/[A-Za-z0-9/_-]*$/;
-
 /** A running stand-in; `close()` it after the test. */
 export interface StandIn {
   url: string;
@@ -91,15 +79,6 @@ export interface StandIn {
   rollOut(namespace: string, name: string): void;
   close(): Promise<void>;
 }
-
-const status = (code: number, reason: string, message: string) => ({
-  kind: 'Status',
-  apiVersion: 'v1',
-  status: 'Failure',
-  message,
-  reason,
-  code,
-});
 
 /** Starts a stand-in API server on 127.0.0.1. */
 export async function startStandInApi(options: StandInOptions = {}): Promise<StandIn> {
@@ -144,25 +123,6 @@ export async function startStandInApi(options: StandInOptions = {}): Promise<Sta
     return next;
   };
 
-  /** What the server fills in on create, owned by no manager (so they never make an apply conflict). */
-  const defaults = (o: Json) => {
-    const spec = o.spec as Json | undefined;
-    if (o.kind === 'Service' && spec) spec.clusterIP ??= '10.96.0.10';
-    if (o.kind === 'Deployment' && spec) {
-      spec.revisionHistoryLimit ??= 10;
-      o.status ??= { observedGeneration: 0 };
-    }
-  };
-
-  const admission = (o: Json): string[] => {
-    if (!options.ingressNginxStrictPaths || o.kind !== 'Ingress') return [];
-    const rules = ((o.spec as Json | undefined)?.rules ?? []) as Array<{ http?: { paths?: Json[] } }>;
-    return rules
-      .flatMap((r) => r.http?.paths ?? [])
-      .filter((p) => p.pathType !== 'ImplementationSpecific' && !NGINX_STRICT_PATH.test(String(p.path)))
-      .map((p) => `path ${String(p.path)} cannot be used with pathType ${String(p.pathType)}`);
-  };
-
   const handle = (req: IncomingMessage, body: string): [number, unknown] => {
     const url = new URL(req.url ?? '/', 'https://stand-in');
     const seen: SeenRequest = {
@@ -179,43 +139,8 @@ export async function startStandInApi(options: StandInOptions = {}): Promise<Sta
       return [401, status(401, 'Unauthorized', 'Unauthorized')];
     const path = url.pathname;
     if (path === '/version') return [200, { major: '1', minor: '31', gitVersion: 'v1.31.4' }];
-    if (path === '/api') return [200, { kind: 'APIVersions', versions: ['v1'] }];
-    if (path === '/apis') {
-      const groups = [
-        ...new Set(
-          Object.keys(served)
-            .filter((gv) => gv.includes('/'))
-            .map((gv) => gv.split('/')[0]),
-        ),
-      ];
-      return [
-        200,
-        {
-          kind: 'APIGroupList',
-          groups: groups.map((name) => ({
-            name,
-            versions: Object.keys(served)
-              .filter((gv) => gv.startsWith(`${name}/`))
-              .map((gv) => ({ groupVersion: gv, version: gv.split('/')[1] })),
-          })),
-        },
-      ];
-    }
-    const discovery = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))$/.exec(path);
-    if (discovery) {
-      const gv = discovery[1] ?? discovery[2] ?? '';
-      const resources = served[gv];
-      if (!resources)
-        return [404, status(404, 'NotFound', 'the server could not find the requested resource')];
-      return [
-        200,
-        {
-          kind: 'APIResourceList',
-          groupVersion: gv,
-          resources: resources.map((name) => ({ name, namespaced: true, kind: KINDS[name] ?? name })),
-        },
-      ];
-    }
+    const discovered = discoveryAnswer(path, served);
+    if (discovered) return discovered;
     const m = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(path);
     const gv = m?.[1] ?? m?.[2] ?? '';
     if (!m || !served[gv]?.includes(m[4] ?? ''))
@@ -263,7 +188,7 @@ export async function startStandInApi(options: StandInOptions = {}): Promise<Sta
       return [400, status(400, 'BadRequest', 'the name of the object does not match the name on the URL')];
     const problems = [
       ...validateObject({ ...object, metadata: { ...meta, namespace } }),
-      ...admission(object),
+      ...(options.ingressNginxStrictPaths ? nginxStrictPathProblems(object) : []),
     ];
     const failure = failures.get(kind);
     if (failure)
@@ -275,7 +200,7 @@ export async function startStandInApi(options: StandInOptions = {}): Promise<Sta
           `${kind} "${target}" is invalid: injected failure`,
         ),
       ];
-    if (problems.length && admission(object).length)
+    if (problems.length && (options.ingressNginxStrictPaths ? nginxStrictPathProblems(object) : []).length)
       return [
         400,
         status(
@@ -290,7 +215,7 @@ export async function startStandInApi(options: StandInOptions = {}): Promise<Sta
       if (store.has(objectKey))
         return [409, status(409, 'AlreadyExists', `${plural} "${target}" already exists`)];
       const created = { ...object, metadata: { ...meta, namespace } };
-      defaults(created);
+      serverDefaults(created);
       const manager = url.searchParams.get('fieldManager') ?? 'unknown';
       const merged = mergeApply(
         undefined,
@@ -327,7 +252,7 @@ export async function startStandInApi(options: StandInOptions = {}): Promise<Sta
         status(409, 'Conflict', `Apply failed with ${result.conflicts.length} conflict(s): ${list}`),
       ];
     }
-    if (!existing) defaults(result.object);
+    if (!existing) serverDefaults(result.object);
     return [existing ? 200 : 201, commit(objectKey, existing, result.object, result.owners)];
   };
 
