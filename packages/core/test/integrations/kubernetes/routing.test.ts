@@ -3,31 +3,13 @@ import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { reconcileOutpost } from '../../../src/integrations/kubernetes/controller.ts';
 import { testBackends } from '../../support/databases.ts';
-import { kubernetesTest } from './setup.ts';
+import { ALL_CRDS, kinds, kubernetesTest, type Obj } from './setup.ts';
 
 /**
  * Routing objects and manifests of the Kubernetes controller against the stand-in API server (stand-in-api.ts). NO REAL CLUSTER IS USED: none
  * can run here; the stand-in follows the API's documented semantics and validates every object against the
  * official schemas.
  */
-
-const ALL_CRDS = [
-  'traefik.io/v1alpha1/middlewares',
-  'monitoring.coreos.com/v1/servicemonitors',
-  'gateway.networking.k8s.io/v1/httproutes',
-  'gateway.networking.k8s.io/v1beta1/referencegrants',
-];
-type Obj = Record<string, unknown> & {
-  kind: string;
-  metadata: Record<string, unknown> & { name: string; namespace: string };
-};
-const kinds = (objects: Array<Record<string, unknown>>) =>
-  objects
-    .map(
-      (o) =>
-        `${String(o.kind)} ${String((o.metadata as { namespace: string; name: string }).namespace)}/${String((o.metadata as { name: string }).name)}`,
-    )
-    .sort();
 
 for (const backend of testBackends()) {
   describe(`Kubernetes controller routing objects (stand-in API server, no real cluster), on ${backend.name}`, () => {

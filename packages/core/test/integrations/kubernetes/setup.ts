@@ -94,3 +94,26 @@ export async function kubernetesTest(
     },
   };
 }
+
+/** Every optional CRD the controller uses: Traefik 3 Middleware, ServiceMonitor, Gateway API. */
+export const ALL_CRDS = [
+  'traefik.io/v1alpha1/middlewares',
+  'monitoring.coreos.com/v1/servicemonitors',
+  'gateway.networking.k8s.io/v1/httproutes',
+  'gateway.networking.k8s.io/v1beta1/referencegrants',
+];
+
+/** A stored object as the tests read it. */
+export type Obj = Record<string, unknown> & {
+  kind: string;
+  metadata: Record<string, unknown> & { name: string; namespace: string };
+};
+
+/** `Kind namespace/name` of each object, sorted. */
+export const kinds = (objects: Array<Record<string, unknown>>) =>
+  objects
+    .map((o) => {
+      const metadata = o.metadata as { namespace: string; name: string };
+      return `${String(o.kind)} ${metadata.namespace}/${metadata.name}`;
+    })
+    .sort();
