@@ -7,6 +7,7 @@ import { openConfiguredDatabase } from './db/open.ts';
 import { migrate, readMigrations } from './db/migrate.ts';
 import { buildHttpApp } from './http/app.ts';
 import { createLogger } from './logging.ts';
+import { startKubernetesIntegration } from './integrations/kubernetes/runtime.ts';
 
 /** A started core: its HTTP app, context and address. Close it to stop listening and release the database. */
 export interface RunningServer {
@@ -36,6 +37,7 @@ export async function startServer(
     const ctx = await createAppContext({ config, db, secretKey, migrations });
     const app = await buildHttpApp(ctx, { logger: log });
     await ensureInitialObjects(ctx, app.log);
+    const kubernetes = await startKubernetesIntegration(ctx, app.log);
     const [host, port] = splitListen(config.listen.http);
     await app.listen({ host, port });
     const address = app.server.address();
@@ -60,6 +62,7 @@ export async function startServer(
       ctx,
       url,
       async close() {
+        await kubernetes.stop();
         await app.close();
         await db.close();
       },

@@ -14,6 +14,7 @@ import { randomSecret } from '../identity/secret-box.ts';
 import { createLogger } from '../logging.ts';
 import { defaultOutpostConfig, storedOutpostConfig } from '../outposts/config.ts';
 import { outpostManifest } from '../outposts/manifest.ts';
+import { routedProvidersOf } from '../integrations/kubernetes/load-input.ts';
 import { findOutpostByName } from '../outposts/outposts-repository.ts';
 import { outpostTokenKey } from '../outposts/service-account.ts';
 import { CommandFailed } from './command.ts';
@@ -99,6 +100,7 @@ export async function directAdmin(config: Readonly<PalisadeConfig>): Promise<Ide
             tokenKey,
             version: ctx.version,
             imageBase: config.outposts.container_image_base,
+            providers: await routedProvidersOf(db, outpost),
           },
           format,
         ).manifest;

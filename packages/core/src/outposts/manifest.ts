@@ -5,17 +5,23 @@ import {
   OUTPOST_PORTS,
   outpostEnvironment,
   outpostImage,
-  outpostObjectLabels,
-  outpostObjectName,
-  outpostPodLabels,
   outpostUuidHex,
-  versionLabel,
 } from './deployment-spec.ts';
 import type { Outpost } from './outposts-repository.ts';
+import {
+  type ClusterCapabilities,
+  NO_CAPABILITIES,
+  type RoutedProvider,
+} from '../integrations/kubernetes/build-input.ts';
+import { manifestObjects } from '../integrations/kubernetes/components.ts';
 
 /** What a manual deployment is built from. */
 export interface ManifestInput {
-  outpost: Pick<Outpost, 'uuid' | 'name' | 'type'>;
+  outpost: Pick<Outpost, 'uuid' | 'name' | 'type'> & { managed?: string | null };
+  /** A proxy outpost's providers (their hosts become Ingress rules). */
+  providers?: RoutedProvider[];
+  /** Optional CRDs to render objects for (none by default). */
+  capabilities?: ClusterCapabilities;
   config: OutpostConfig;
   tokenKey: string;
   version: string;
@@ -24,8 +30,6 @@ export interface ManifestInput {
 
 /** The formats `palisade outpost manifest` and the manifest view produce. */
 export type ManifestFormat = 'compose' | 'kubernetes';
-
-const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
 /**
  * A docker-compose file running the outpost (controllers.md §4 static deployment): service
@@ -48,97 +52,17 @@ export function composeManifest(input: ManifestInput): string {
 }
 
 /**
- * The Kubernetes objects a manual deployment needs, in the shape of seed 003 and controllers.md §5.5: a
- * Secret (authentik_host, authentik_host_insecure, token), a Deployment reading its environment from that
- * Secret, and (unless the type serves no ports) a Service.
+ * The Kubernetes objects of an outpost: what the Kubernetes controller applies (one builder,
+ * integrations/kubernetes/components.ts), on a cluster without the optional CRDs unless `capabilities` says
+ * otherwise — Secret, Deployment, Services, and for proxy outposts the Ingress of their providers' hosts.
  */
 export function kubernetesObjects(input: ManifestInput): Array<Record<string, unknown>> {
-  const { outpost, config } = input;
-  const name = outpostObjectName(outpost, config);
-  const metadata = {
-    name,
-    namespace: config.kubernetes_namespace,
-    labels: outpostObjectLabels(outpost, input.version),
-  };
-  const selector = outpostPodLabels(outpost);
-  const ports = OUTPOST_PORTS[outpost.type];
-  const secretRef = (key: string) => ({ valueFrom: { secretKeyRef: { name, key } } });
-  const secret = {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata,
-    type: 'Opaque',
-    data: {
-      authentik_host: b64(config.authentik_host),
-      authentik_host_insecure: b64(String(config.authentik_host_insecure)),
-      token: b64(input.tokenKey),
-      authentik_host_browser: b64(config.authentik_host_browser),
-    },
-  };
-  const deployment = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata,
-    spec: {
-      replicas: config.kubernetes_replicas,
-      selector: { matchLabels: selector },
-      template: {
-        metadata: {
-          labels: {
-            ...selector,
-            'app.kubernetes.io/version': versionLabel(input.version),
-            app: 'authentik-outpost',
-            version: versionLabel(input.version),
-          },
-        },
-        spec: {
-          securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-          ...(config.kubernetes_image_pull_secrets.length
-            ? { imagePullSecrets: config.kubernetes_image_pull_secrets.map((n) => ({ name: n })) }
-            : {}),
-          containers: [
-            {
-              name: outpost.type,
-              image: outpostImage(outpost, config, input.version, input.imageBase),
-              ports: ports.map((p) => ({
-                name: p.name,
-                containerPort: p.innerPort,
-                protocol: p.protocol.toUpperCase(),
-              })),
-              env: [
-                { name: 'AUTHENTIK_HOST', ...secretRef('authentik_host') },
-                { name: 'AUTHENTIK_HOST_BROWSER', ...secretRef('authentik_host_browser') },
-                { name: 'AUTHENTIK_TOKEN', ...secretRef('token') },
-                { name: 'AUTHENTIK_INSECURE', ...secretRef('authentik_host_insecure') },
-              ],
-              securityContext: {
-                runAsNonRoot: true,
-                allowPrivilegeEscalation: false,
-                capabilities: { drop: ['ALL'] },
-              },
-            },
-          ],
-        },
-      },
-    },
-  };
-  if (ports.length === 0) return [secret, deployment];
-  const service = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata,
-    spec: {
-      type: config.kubernetes_service_type,
-      selector,
-      ports: ports.map((p) => ({
-        name: p.name,
-        port: p.port,
-        protocol: p.protocol.toUpperCase(),
-        targetPort: p.innerPort,
-      })),
-    },
-  };
-  return [secret, deployment, service];
+  return manifestObjects({
+    ...input,
+    outpost: { managed: null, ...input.outpost },
+    providers: input.providers ?? [],
+    capabilities: input.capabilities ?? NO_CAPABILITIES,
+  });
 }
 
 /** The objects of kubernetesObjects as one multi-document YAML. */

@@ -15,6 +15,8 @@ import {
 } from './outposts-repository.ts';
 import { PROVIDER_KIND_OF_OUTPOST, PROVIDER_KINDS, providerTypesOf } from './provider-types.ts';
 import { deleteOutpostServiceAccount, ensureOutpostServiceAccount } from './service-account.ts';
+import { SERVICE_CONNECTION_KINDS } from '../integrations/service-connections.ts';
+import { findServiceConnection } from '../integrations/service-connections-repository.ts';
 
 /** An outpost as the API writes it (OutpostRequest; every field optional for PATCH). */
 export interface OutpostInput {
@@ -71,9 +73,12 @@ async function checkedFields(
     problems.managed = ['This value is reserved for the embedded outpost.'];
   const providers = await providerProblems(db, fields.type, fields.providers, embedded);
   if (providers.length) problems.providers = providers;
-  // Service connections arrive with the Docker and Kubernetes integrations: none exists yet.
-  if (fields.serviceConnection !== null)
-    problems.service_connection = [`Invalid pk "${fields.serviceConnection}" - object does not exist.`];
+  // Any connection of a registered kind (integrations/service-connections.ts).
+  if (fields.serviceConnection !== null) {
+    const connection = await findServiceConnection(db, fields.serviceConnection);
+    if (!connection || !SERVICE_CONNECTION_KINDS[connection.kind])
+      problems.service_connection = [`Invalid pk "${fields.serviceConnection}" - object does not exist.`];
+  }
   if (input.config !== undefined) {
     // As the reference: the config sent is the whole config; keys left out take their defaults.
     const parsed = parseOutpostConfig(input.config, defaultOutpostConfig(ctx.config));
@@ -101,6 +106,8 @@ export async function createOutpost(ctx: AppContext, input: OutpostInput): Promi
     .transaction(async (tx) => {
       const outpost = await insertOutpost(tx, await checkedFields(ctx, tx, input, undefined));
       await ensureOutpostServiceAccount(tx, ctx.box, outpost);
+      // Its controller (when it has a service connection) runs once this commits.
+      await notifyOutposts(tx, [outpost.uuid]);
       return outpost;
     })
     .catch(duplicate);
@@ -130,5 +137,7 @@ export async function removeOutpost(ctx: AppContext, uuid: string): Promise<void
     if (isEmbeddedOutpost(existing)) throw new ApiError('protected_object');
     await deleteOutpostServiceAccount(tx, existing);
     await deleteOutpost(tx, uuid);
+    // Its controller removes what it deployed, once this commits.
+    await notifyOutposts(tx, [uuid]);
   });
 }

@@ -11,6 +11,9 @@ import { allProvidersRoutes } from './api/providers-all.ts';
 import { proxyProviderRoutes } from './api/proxy-providers.ts';
 import { outpostConfigRoutes } from './api/outpost-configs.ts';
 import { outpostAdminRoutes, outpostReadRoutes } from './api/outposts.ts';
+import { kubernetesConnectionRoutes } from './api/kubernetes-connections.ts';
+import { serviceConnectionRoutes } from './api/service-connections.ts';
+import { taskRoutes } from './api/tasks.ts';
 import { groupRoutes } from './api/groups.ts';
 import { policyBindingRoutes } from './api/policy-bindings.ts';
 import { scopeMappingRoutes } from './api/scope-mappings.ts';
@@ -82,6 +85,9 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(scopeMappingRoutes());
         await admin.register(certificateKeypairRoutes(ctx));
         await admin.register(outpostAdminRoutes(ctx));
+        await admin.register(kubernetesConnectionRoutes(ctx));
+        await admin.register(serviceConnectionRoutes(ctx));
+        await admin.register(taskRoutes(ctx));
       });
     },
     { prefix: '/api/v3' },

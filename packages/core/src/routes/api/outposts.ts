@@ -21,6 +21,7 @@ import { paginated, pageWindow } from '../../http/pagination.ts';
 import { defaultOutpostConfig, refreshIntervalSeconds, storedOutpostConfig } from '../../outposts/config.ts';
 import { listOutpostHealth } from '../../outposts/health.ts';
 import { outpostManifest } from '../../outposts/manifest.ts';
+import { routedProvidersOf } from '../../integrations/kubernetes/load-input.ts';
 import { findOutpost, listOutposts, type Outpost } from '../../outposts/outposts-repository.ts';
 import {
   changeOutpost,
@@ -237,6 +238,7 @@ export function outpostAdminRoutes(ctx: AppContext): FastifyPluginAsync {
             tokenKey,
             version: ctx.version,
             imageBase: ctx.config.outposts.container_image_base,
+            providers: await routedProvidersOf(ctx.db, outpost),
           },
           request.query.format ?? 'compose',
         );
