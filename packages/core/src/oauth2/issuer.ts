@@ -1,6 +1,8 @@
 import Provider, { type Configuration } from 'oidc-provider';
 import type { AppContext } from '../context.ts';
+import { SESSION_COOKIE } from '../http/authenticate.ts';
 import { findUserById } from '../identity/users-repository.ts';
+import { endSessionByCookie } from '../sessions/end-session.ts';
 import { createAdapterClass } from './adapter.ts';
 import { SCOPE_CLAIMS, sessionIdOfGrant, subjectFor, userClaims } from './claims.ts';
 import { findOAuth2ProviderBySlug } from './providers-repository.ts';
@@ -119,6 +121,12 @@ export async function createIssuer(ctx: AppContext, origin: string, slug: string
   };
   const provider = new Provider(`${origin}${OAUTH2_BASE}/${slug}/`, configuration);
   allowRegexRedirectUris(provider);
+  // RP-initiated logout signs the user out of the core, not only out of the authorization server's own
+  // session: the core session ends, with every token issued under it, and outposts hear SESSION_END.
+  provider.on('end_session.success', (koa: { cookies: { get(name: string): string | undefined } }) => {
+    const cookie = koa.cookies.get(SESSION_COOKIE);
+    if (cookie) void endSessionByCookie(ctx, cookie).catch(() => {});
+  });
   // The core hands over requests with X-Forwarded-* rewritten from what it trusts (routes/oauth2/index.ts).
   provider.proxy = true;
   return provider;

@@ -1,12 +1,13 @@
 /**
- * `/outpost.goauthentik.io/sign_out` (or `?X-authentik-logout=true`, spec §3.4): the session is revoked on this
- * replica at once (by both its outpost and core session ids) and its cookies cleared, then the browser goes
- * to the core's end-session endpoint, which ends the core session and tells every replica (SESSION_END).
+ * `/outpost.goauthentik.io/sign_out` (or `?X-authentik-logout=true`, spec §3.4): the outpost session is revoked
+ * on this replica at once and its cookies cleared, then the browser goes to the core's end-session endpoint,
+ * which ends the core session and tells every replica (SESSION_END). The core session is not revoked here:
+ * until the user confirms at the core it lives on, and a sign-in under it must not be refused (that loops).
  */
 import type { Application } from '../app/application.ts';
 import type { RuntimeContext } from '../context.ts';
 import { type Reply, redirectReply } from '../http/reply.ts';
-import { coreSessionKey, outpostSessionKey } from '../session/revocations.ts';
+import { outpostSessionKey } from '../session/revocations.ts';
 import { clearedCookies, readSession } from '../session/session-store.ts';
 import type { CanonicalUrl } from '../url/canonical.ts';
 import { redirectToStart } from './redirect-to-start.ts';
@@ -24,7 +25,6 @@ export function handleSignOut(
     return redirectToStart(app, request, setCookies);
   }
   ctx.revocations.revoke(outpostSessionKey(read.session.sid));
-  if (claims.sid) ctx.revocations.revoke(coreSessionKey(claims.sid));
   ctx.options.log.info({ provider: app.config.name, sub: claims.sub }, 'signed out');
   const endSession = new URL(app.endpoints.endSession);
   endSession.searchParams.set('id_token_hint', claims.raw_token);

@@ -47,6 +47,20 @@ export async function startSignIn(
   return redirectReply(authorizeUrl(app, state), setCookies);
 }
 
+/**
+ * The `rd` of a start URL. nginx configurations (the reference's docs among them) write
+ * `?rd=$scheme://$http_host$request_uri` unescaped, so the original URL's own query arrives split: its first
+ * parameter inside `rd`, the others beside it. Those are put back, in order, so the visitor lands on the URL
+ * they asked for; the result is validated like any `rd`.
+ */
+function redirectParam(query: URLSearchParams): string {
+  const rd = query.get('rd') ?? '';
+  if (!rd.includes('?')) return rd;
+  const rest = [...query].filter(([name]) => name !== 'rd');
+  if (rest.length === 0) return rd;
+  return `${rd}&${new URLSearchParams(rest).toString()}`;
+}
+
 /** GET /outpost.goauthentik.io/start: `rd` is followed after sign-in only when it stays on the application. */
 export async function handleStart(
   app: Application,
@@ -54,7 +68,7 @@ export async function handleStart(
   query: URLSearchParams,
   cookies: ReadonlyMap<string, string>,
 ): Promise<Reply> {
-  const rd = query.get('rd') ?? '';
+  const rd = redirectParam(query);
   const redirect = rd === '' ? '' : (validateRedirect(rd, app.redirectRules) ?? '');
   if (rd !== '' && redirect === '')
     ctx.options.log.info({ provider: app.config.name, reason: 'rd refused' }, 'redirect target ignored');

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../src/browser.ts';
+import { docSnippet, fillSnippet } from '../src/doc-snippets.ts';
+import { type EchoBackend, startEchoBackend } from '../src/echo-backend.ts';
+import { type ForwardAuthStack, startForwardAuthStack } from '../src/forward-auth-stack.ts';
+import { type Nginx, startNginx } from '../src/nginx.ts';
+import { type OutpostProcess, startOutpostProcess } from '../src/outpost-process.ts';
+import { freePort } from '../src/server-process.ts';
+
+const HOST = 'hello.example.test';
+
+/** Signs in on the core's real sign-in page (the browser was sent there by the outpost). */
+async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.waitForURL(/\/if\/flow\/default-authentication-flow\//);
+  await page.fill('#uid_field', username);
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+}
+
+/** The headers the protected application received for the page the browser shows. */
+async function echoedHeaders(page: Page): Promise<Record<string, string>> {
+  const text = (await page.textContent('#echo')) ?? '{}';
+  return (JSON.parse(text) as { headers: Record<string, string> }).headers;
+}
+
+describe('forward auth through real nginx (docs/forward-auth/nginx.md as written) in Chromium', () => {
+  let stack: ForwardAuthStack;
+  let outpost: OutpostProcess;
+  let nginx: Nginx;
+  let echo: EchoBackend;
+  let browser: Browser;
+  let appUrl = '';
+  const consoleErrors: string[] = [];
+
+  before(async () => {
+    echo = await startEchoBackend();
+    const port = await freePort();
+    appUrl = `http://${HOST}:${port}`;
+    stack = await startForwardAuthStack({
+      users: [
+        { username: 'alice', password: 'alice-password-1', name: 'Alice', groups: ['staff'] },
+        { username: 'bob', password: 'bob-password-12' },
+      ],
+      apps: [{ slug: 'hello', externalHost: appUrl, mode: 'forward_single', allowed: ['alice'] }],
+    });
+    outpost = await startOutpostProcess({
+      coreUrl: stack.core.url,
+      token: stack.outpostToken,
+      readyHost: `${HOST}:${port}`,
+    });
+    const snippet = fillSnippet(await docSnippet('forward-auth/nginx.md', 'nginx'), {
+      'listen 80;': `listen 127.0.0.1:${port};`,
+      'server_name app.example.com;': `server_name ${HOST};`,
+      'outpost.internal:9000': `127.0.0.1:${outpost.port}`,
+      'backend.internal:8080': `127.0.0.1:${echo.port}`,
+    });
+    nginx = await startNginx(port, snippet);
+    browser = await launchChromium({ loopbackHosts: [HOST] });
+  });
+  after(async () => {
+    await browser?.close();
+    await nginx?.stop();
+    await outpost?.stop();
+    await stack?.close();
+    await echo?.close();
+  });
+
+  async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    return { context, page };
+  }
+
+  it('sends a visitor through the core sign-in and back to the URL they asked for, query string included', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${appUrl}/reports/2026?view=full&sort=desc`);
+    await signIn(page, 'alice', 'alice-password-1');
+    await page.waitForURL(`${appUrl}/reports/2026?view=full&sort=desc`, { timeout: 10_000 }).catch((e) => {
+      throw new Error(`ended at ${page.url()}: ${e}`);
+    });
+    const headers = await echoedHeaders(page);
+    assert.equal(headers['x-authentik-username'], 'alice');
+    assert.equal(headers['x-authentik-groups'], 'staff');
+    assert.equal(headers['x-authentik-email'], 'alice@example.test');
+    assert.equal(headers['x-authentik-name'], 'Alice');
+    assert.match(headers['x-authentik-uid'] ?? '', /^[0-9a-f]{64}$/);
+    await context.close();
+  });
+
+  it('never passes a client-sent identity header to the application', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${appUrl}/`);
+    await signIn(page, 'alice', 'alice-password-1');
+    await page.waitForURL(`${appUrl}/`);
+    await context.setExtraHTTPHeaders({ 'X-authentik-username': 'akadmin', 'X-Authentik-Groups': 'admins' });
+    await page.goto(`${appUrl}/spoof`);
+    const headers = await echoedHeaders(page);
+    assert.equal(headers['x-authentik-username'], 'alice');
+    assert.equal(headers['x-authentik-groups'], 'staff');
+    await context.close();
+  });
+
+  it('signs out through the outpost and the core, after which the app asks to sign in again', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${appUrl}/before`);
+    await signIn(page, 'alice', 'alice-password-1');
+    await page.waitForURL(`${appUrl}/before`);
+    await page.goto(`${appUrl}/outpost.goauthentik.io/sign_out`);
+    // The core asks before it ends the session (RP-initiated logout), then ends it everywhere.
+    await page.waitForURL(/\/application\/o\/hello\/end-session\//);
+    await Promise.all([page.waitForLoadState('load'), page.click('button[value=yes]')]);
+    await page.goto(`${appUrl}/after`);
+    assert.match(page.url(), /\/if\/flow\/default-authentication-flow\//);
+    await context.close();
+  });
+
+  it('shows a user who may not use the application the access-denied page, and nothing of the app', async () => {
+    const before = echo.received.length;
+    const { context, page } = await newPage();
+    await page.goto(`${appUrl}/secret`);
+    await signIn(page, 'bob', 'bob-password-12');
+    await page.waitForLoadState('load');
+    assert.ok(!page.url().startsWith(appUrl), `ended at ${page.url()}`);
+    assert.match((await page.textContent('body')) ?? '', /access|denied|permission/i);
+    assert.equal(echo.received.filter((r) => r.url === '/secret').length, 0);
+    assert.ok(echo.received.length >= before);
+    await context.close();
+  });
+
+  it('has no script errors in the pages it showed', () => {
+    assert.deepEqual(consoleErrors, []);
+  });
+});
