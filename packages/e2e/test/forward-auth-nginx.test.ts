@@ -6,24 +6,11 @@ import { docSnippet, fillSnippet } from '../src/doc-snippets.ts';
 import { type EchoBackend, startEchoBackend } from '../src/echo-backend.ts';
 import { type ForwardAuthStack, startForwardAuthStack } from '../src/forward-auth-stack.ts';
 import { type Nginx, startNginx } from '../src/nginx.ts';
+import { echoedHeaders, signInAtCore } from '../src/sign-in-page.ts';
 import { type OutpostProcess, startOutpostProcess } from '../src/outpost-process.ts';
 import { freePort } from '../src/server-process.ts';
 
 const HOST = 'hello.example.test';
-
-/** Signs in on the core's real sign-in page (the browser was sent there by the outpost). */
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.waitForURL(/\/if\/flow\/default-authentication-flow\//);
-  await page.fill('#uid_field', username);
-  await page.fill('#password', password);
-  await page.click('button[type=submit]');
-}
-
-/** The headers the protected application received for the page the browser shows. */
-async function echoedHeaders(page: Page): Promise<Record<string, string>> {
-  const text = (await page.textContent('#echo')) ?? '{}';
-  return (JSON.parse(text) as { headers: Record<string, string> }).headers;
-}
 
 describe('forward auth through real nginx (docs/forward-auth/nginx.md as written) in Chromium', () => {
   let stack: ForwardAuthStack;
@@ -77,7 +64,7 @@ describe('forward auth through real nginx (docs/forward-auth/nginx.md as written
   it('sends a visitor through the core sign-in and back to the URL they asked for, query string included', async () => {
     const { context, page } = await newPage();
     await page.goto(`${appUrl}/reports/2026?view=full&sort=desc`);
-    await signIn(page, 'alice', 'alice-password-1');
+    await signInAtCore(page, 'alice', 'alice-password-1');
     await page.waitForURL(`${appUrl}/reports/2026?view=full&sort=desc`, { timeout: 10_000 }).catch((e) => {
       throw new Error(`ended at ${page.url()}: ${e}`);
     });
@@ -93,7 +80,7 @@ describe('forward auth through real nginx (docs/forward-auth/nginx.md as written
   it('never passes a client-sent identity header to the application', async () => {
     const { context, page } = await newPage();
     await page.goto(`${appUrl}/`);
-    await signIn(page, 'alice', 'alice-password-1');
+    await signInAtCore(page, 'alice', 'alice-password-1');
     await page.waitForURL(`${appUrl}/`);
     await context.setExtraHTTPHeaders({ 'X-authentik-username': 'akadmin', 'X-Authentik-Groups': 'admins' });
     await page.goto(`${appUrl}/spoof`);
@@ -106,7 +93,7 @@ describe('forward auth through real nginx (docs/forward-auth/nginx.md as written
   it('signs out through the outpost and the core, after which the app asks to sign in again', async () => {
     const { context, page } = await newPage();
     await page.goto(`${appUrl}/before`);
-    await signIn(page, 'alice', 'alice-password-1');
+    await signInAtCore(page, 'alice', 'alice-password-1');
     await page.waitForURL(`${appUrl}/before`);
     await page.goto(`${appUrl}/outpost.goauthentik.io/sign_out`);
     // The core asks before it ends the session (RP-initiated logout), then ends it everywhere.
@@ -121,7 +108,7 @@ describe('forward auth through real nginx (docs/forward-auth/nginx.md as written
     const before = echo.received.length;
     const { context, page } = await newPage();
     await page.goto(`${appUrl}/secret`);
-    await signIn(page, 'bob', 'bob-password-12');
+    await signInAtCore(page, 'bob', 'bob-password-12');
     await page.waitForLoadState('load');
     assert.ok(!page.url().startsWith(appUrl), `ended at ${page.url()}`);
     assert.match((await page.textContent('body')) ?? '', /access|denied|permission/i);
