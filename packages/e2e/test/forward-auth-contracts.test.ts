@@ -109,7 +109,10 @@ describe('the forward-auth contracts of Traefik and Envoy, against stand-ins tha
     const headers = await echoedHeaders(page);
     assert.equal(headers['x-authentik-username'], 'erin');
     assert.equal(headers['x-authentik-meta-app'], 'envoy-app');
-    assert.ok(echo.received.some((r) => r.url === '/deep/path?q=1'), 'the app saw the original path');
+    assert.ok(
+      echo.received.some((r) => r.url === '/deep/path?q=1'),
+      'the app saw the original path',
+    );
     await context.close();
   });
 });
