@@ -82,7 +82,7 @@ server {
 
 describe('ingress-nginx as seed 002 configures it, two outpost replicas, single and domain mode, in Chromium', () => {
   let stack: ForwardAuthStack;
-  let replicas: OutpostProcess[] = [];
+  const replicas: OutpostProcess[] = [];
   let nginx: Nginx;
   let echo: EchoBackend;
   let browser: Browser;
