@@ -1,4 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { WebSocketServer } from 'ws';
 
 /** What the protected application received: the request line and headers, as it echoes them back. */
 export interface EchoedRequest {
@@ -37,6 +38,13 @@ export async function startEchoBackend(): Promise<EchoBackend> {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(body);
   });
+  // Websockets too, as proxy mode must pass them: each message comes back prefixed with `echo: `, and the
+  // upgrade request is recorded like any other.
+  const sockets = new WebSocketServer({ server });
+  sockets.on('connection', (socket, req) => {
+    received.push({ method: 'UPGRADE', url: req.url ?? '', headers: req.headers });
+    socket.on('message', (data) => socket.send(`echo: ${String(data)}`));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -44,7 +52,12 @@ export async function startEchoBackend(): Promise<EchoBackend> {
     url: `http://127.0.0.1:${port}`,
     port,
     received,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        sockets.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

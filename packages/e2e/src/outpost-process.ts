@@ -20,9 +20,15 @@ export async function startOutpostProcess(options: {
   token: string;
   readyHost: string;
   env?: Record<string, string>;
+  /** The HTTP port (proxy mode: the application's own address); a free one when not given. */
+  port?: number;
   timeoutMs?: number;
 }): Promise<OutpostProcess> {
-  const [port, httpsPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, httpsPort, metricsPort] = [
+    options.port ?? (await freePort()),
+    await freePort(),
+    await freePort(),
+  ];
   const child: ChildProcess = spawn(
     join(REPO_ROOT, 'node_modules', '.bin', 'node'),
     [join(REPO_ROOT, 'packages', 'core', 'bin', 'palisade.ts'), 'outpost'],
@@ -49,11 +55,13 @@ export async function startOutpostProcess(options: {
     if (child.exitCode !== null) throw new Error(`outpost exited with ${child.exitCode}:\n${output}`);
     const status = await fetch(`${url}/outpost.goauthentik.io/auth/nginx`, {
       headers: { 'x-original-url': `http://${options.readyHost}/` },
+      redirect: 'manual',
     }).then(
       (res) => res.status,
       () => 0,
     );
-    if (status === 401 || status === 200) break;
+    // 401 (forward modes) or a redirect to sign in (proxy mode): it knows the application. 400: not yet.
+    if (status === 401 || status === 200 || status === 302) break;
     if (Date.now() > deadline)
       throw new Error(`outpost not serving ${options.readyHost} (${status}):\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
