@@ -32,6 +32,7 @@ const ALIASES: Record<string, string> = {
   AUTHENTIK_BOOTSTRAP_TOKEN: 'bootstrap_token',
   AUTHENTIK_BOOTSTRAP_EMAIL: 'bootstrap_email',
   AUTHENTIK_OUTPOSTS__CONTAINER_IMAGE_BASE: 'outposts.container_image_base',
+  AUTHENTIK_OUTPOSTS__DISCOVER: 'outposts.discover',
 };
 
 type Json = Record<string, unknown>;

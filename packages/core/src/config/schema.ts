@@ -119,6 +119,11 @@ export const ConfigSchema = Type.Object(
           description:
             "Image of an outpost that sets no `container_image` (manual deployment manifests and the integrations): `%(type)s` is the outpost's type (proxy, ldap, radius, rac), `%(version)s` the core's version. Also read from `AUTHENTIK_OUTPOSTS__CONTAINER_IMAGE_BASE`.",
         }),
+        discover: Type.Boolean({
+          default: true,
+          description:
+            'Create a local Docker service connection at start (and every 8 hours) when a Docker socket is present and none exists. Also read from `AUTHENTIK_OUTPOSTS__DISCOVER`.',
+        }),
       },
       { default: {}, additionalProperties: false, description: 'Outposts.' },
     ),

@@ -4,6 +4,10 @@ import { EventEmitter } from 'node:events';
 export interface DomainEvents {
   /** A core login session ended (sign-out, revocation, deactivation): outposts drop what they cached for it. */
   'session.end': { sessionUuid: string; userId: number };
+  /** An outpost was created or changed (committed); `previousServiceConnection` is undefined on create. */
+  'outpost.saved': { uuid: string; previousServiceConnection?: string | null };
+  /** An outpost was deleted (committed): what the controllers need to tear its deployment down. */
+  'outpost.deleted': { uuid: string; name: string; serviceConnection: string | null };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { createLogger } from '../logging.ts';
 import type { OutpostHubOptions } from '../outposts/hub/hub.ts';
 import { installOutpostHub } from '../outposts/hub/install.ts';
+import { installDockerIntegration } from '../integrations/docker/integration.ts';
 import { registerRoutes } from '../routes/index.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { collectOpenApiRoutes } from './openapi.ts';
@@ -56,5 +57,6 @@ export async function buildHttpApp(ctx: AppContext, options: HttpAppOptions = {}
   collectRegisteredRoutes(app);
   await registerRoutes(app, ctx);
   installOutpostHub(app, ctx, options.outpostHub);
+  installDockerIntegration(app, ctx);
   return app;
 }

@@ -15,6 +15,7 @@ import {
 } from './outposts-repository.ts';
 import { PROVIDER_KIND_OF_OUTPOST, PROVIDER_KINDS, providerTypesOf } from './provider-types.ts';
 import { deleteOutpostServiceAccount, ensureOutpostServiceAccount } from './service-account.ts';
+import { serviceConnectionExists } from './service-connection-lookup.ts';
 
 /** An outpost as the API writes it (OutpostRequest; every field optional for PATCH). */
 export interface OutpostInput {
@@ -71,8 +72,7 @@ async function checkedFields(
     problems.managed = ['This value is reserved for the embedded outpost.'];
   const providers = await providerProblems(db, fields.type, fields.providers, embedded);
   if (providers.length) problems.providers = providers;
-  // Service connections arrive with the Docker and Kubernetes integrations: none exists yet.
-  if (fields.serviceConnection !== null)
+  if (fields.serviceConnection !== null && !(await serviceConnectionExists(db, fields.serviceConnection)))
     problems.service_connection = [`Invalid pk "${fields.serviceConnection}" - object does not exist.`];
   if (input.config !== undefined) {
     // As the reference: the config sent is the whole config; keys left out take their defaults.
@@ -97,18 +97,21 @@ function duplicate(error: unknown): never {
 
 /** Creates an outpost with its service account and token, in one transaction. */
 export async function createOutpost(ctx: AppContext, input: OutpostInput): Promise<Outpost> {
-  return ctx.db
+  const created = await ctx.db
     .transaction(async (tx) => {
       const outpost = await insertOutpost(tx, await checkedFields(ctx, tx, input, undefined));
       await ensureOutpostServiceAccount(tx, ctx.box, outpost);
       return outpost;
     })
     .catch(duplicate);
+  // Controllers deploy it (integrations/docker/integration.ts listens).
+  ctx.events.emit('outpost.saved', { uuid: created.uuid });
+  return created;
 }
 
 /** Changes an outpost (PUT or PATCH) and re-ensures its service account (its display name follows renames). */
 export async function changeOutpost(ctx: AppContext, uuid: string, input: OutpostInput): Promise<Outpost> {
-  return ctx.db
+  const { outpost, previous } = await ctx.db
     .transaction(async (tx) => {
       const existing = await findOutpost(tx, uuid);
       assertThat(existing, notFound);
@@ -117,18 +120,28 @@ export async function changeOutpost(ctx: AppContext, uuid: string, input: Outpos
       await ensureOutpostServiceAccount(tx, ctx.box, outpost);
       // Its running instances reload (config, providers), once this commits.
       await notifyOutposts(tx, [outpost.uuid]);
-      return outpost;
+      return { outpost, previous: existing };
     })
     .catch(duplicate);
+  // Controllers redeploy it, and tear it down where it moved away from.
+  ctx.events.emit('outpost.saved', { uuid, previousServiceConnection: previous.serviceConnection });
+  return outpost;
 }
 
 /** Deletes an outpost with its service account and token; the embedded outpost cannot be deleted. */
 export async function removeOutpost(ctx: AppContext, uuid: string): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
+  const removed = await ctx.db.transaction(async (tx) => {
     const existing = await findOutpost(tx, uuid);
     assertThat(existing, notFound);
     if (isEmbeddedOutpost(existing)) throw new ApiError('protected_object');
     await deleteOutpostServiceAccount(tx, existing);
     await deleteOutpost(tx, uuid);
+    return existing;
+  });
+  // Controllers remove its deployment.
+  ctx.events.emit('outpost.deleted', {
+    uuid,
+    name: removed.name,
+    serviceConnection: removed.serviceConnection,
   });
 }
