@@ -28,6 +28,16 @@ export interface ContainerSpec {
   exposed: string[];
   /** `docker_network`, or null for the daemon's default bridge. */
   network: string | null;
+  /** Docker's Healthcheck object (not compared: changing it alone re-creates nothing, as the reference). */
+  healthcheck: DockerHealthcheck;
+}
+
+/** Docker's container Healthcheck (durations in nanoseconds; an empty Test inherits the image's command). */
+export interface DockerHealthcheck {
+  Test: string[];
+  Interval: number;
+  Retries: number;
+  StartPeriod: number;
 }
 
 // Docker health-check timings (nanoseconds), as the reference's controller sets them.
@@ -38,7 +48,12 @@ const SECOND_NS = 1_000_000_000;
  * on the reference's timings. Inheriting rather than naming a binary avoids issue #25485, where the
  * controller named a command the image did not have and every container stayed unhealthy.
  */
-export const HEALTHCHECK = { Test: [], Interval: 5 * SECOND_NS, Retries: 20, StartPeriod: 3 * SECOND_NS };
+export const HEALTHCHECK: DockerHealthcheck = {
+  Test: [],
+  Interval: 5 * SECOND_NS,
+  Retries: 20,
+  StartPeriod: 3 * SECOND_NS,
+};
 
 /** The Traefik labels of a proxy outpost (seed 001), N being the container name. */
 export function traefikLabels(name: string, externalHosts: readonly string[]): Record<string, string> {
@@ -86,6 +101,8 @@ export interface ContainerSpecInput {
   imageBase: string;
   /** For proxy outposts: the external hosts of their providers. */
   externalHosts: readonly string[];
+  /** Health-check timings other than the reference's (tests shorten them). */
+  healthcheck?: Partial<DockerHealthcheck>;
 }
 
 /** The container an outpost should have (controllers.md §4: name, image, env, labels, ports, network). */
@@ -110,6 +127,7 @@ export function containerSpec(input: ContainerSpecInput): ContainerSpec {
       ? Object.fromEntries(ports.map((p) => [`${p.innerPort}/${p.protocol}`, String(p.port)]))
       : {},
     network: config.docker_network ?? null,
+    healthcheck: { ...HEALTHCHECK, ...input.healthcheck },
   };
 }
 
@@ -121,7 +139,7 @@ export function createOptions(spec: ContainerSpec) {
     Env: spec.env,
     Labels: spec.labels,
     ExposedPorts: Object.fromEntries(spec.exposed.map((p) => [p, {}])),
-    Healthcheck: HEALTHCHECK,
+    Healthcheck: spec.healthcheck,
     HostConfig: {
       RestartPolicy: { Name: RESTART_POLICY },
       PortBindings: Object.fromEntries(

@@ -6,7 +6,7 @@ import { outpostTokenKey } from '../../outposts/service-account.ts';
 import { slugify } from '../../outposts/deployment-spec.ts';
 import { type DockerClientEnvironment, openDockerClient } from './client.ts';
 import { type DockerConnection, findDockerConnection } from './connections-repository.ts';
-import { containerSpec, proxyExternalHosts } from './container-spec.ts';
+import { containerSpec, type DockerHealthcheck, proxyExternalHosts } from './container-spec.ts';
 import { containerDown, containerUp } from './reconcile.ts';
 import { lockKeyOf, withRunLock } from './run-lock.ts';
 import type { OpenTaskLog, TaskLog } from './task-log.ts';
@@ -21,6 +21,8 @@ export type OutpostSnapshot = Pick<Outpost, 'uuid' | 'name' | 'serviceConnection
 export interface DockerControllerOptions {
   openTaskLog: OpenTaskLog;
   clientEnvironment?: DockerClientEnvironment;
+  /** Health-check timings of the containers made (default: the reference's 5 s interval, 20 retries). */
+  healthcheck?: Partial<DockerHealthcheck>;
 }
 
 async function withClient<T>(
@@ -72,6 +74,7 @@ export async function dockerOutpostUp(
       version: ctx.version,
       imageBase: ctx.config.outposts.container_image_base,
       externalHosts: outpost.type === 'proxy' ? await proxyExternalHosts(ctx.db, outpost.uuid) : [],
+      healthcheck: options.healthcheck,
     });
     await withClient(ctx, connection, options, (docker) => containerUp(docker, outpost.uuid, spec, log));
   });
