@@ -50,6 +50,7 @@ function tlsFromCertPath(env: NodeJS.ProcessEnv): { ca?: string; cert?: string; 
 const withAgent = (options: Docker.DockerOptions, agent: unknown) =>
   new Docker({ ...options, agent } as Docker.DockerOptions);
 
+/** A keypair's certificate and (if any) private key in PEM; undefined when unset or gone. */
 async function keypairMaterial(ctx: AppContext, uuid: string | null) {
   if (!uuid) return undefined;
   const keypair = await findKeypair(ctx.db, uuid);
@@ -110,7 +111,7 @@ export async function openDockerClient(
       }
       const ca = connection.local
         ? local?.ca
-        : (await findKeypair(ctx.db, connection.tlsVerification ?? ''))?.certificatePem;
+        : (await keypairMaterial(ctx, connection.tlsVerification))?.cert;
       const client = connection.local ? local : await keypairMaterial(ctx, connection.tlsAuthentication);
       // No verification CA: the daemon's certificate is not checked, as the reference's "empty = no validation".
       const agent = new HttpsAgent({

@@ -38,7 +38,7 @@ export interface SocketProxy {
 export async function startSocketProxy(socketPath: string): Promise<SocketProxy> {
   const calls: ProxiedCall[] = [];
   const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!.replace(/^\/v\d+\.\d+/, '');
+    const path = (req.url ?? '/').replace(/\?.*/, '').replace(/^\/v\d+\.\d+/, '');
     const allowed = ALLOWED_CALLS.some(([m, p]) => m === req.method && p.test(path));
     calls.push({ method: req.method ?? '', path, allowed });
     if (!allowed) {
