@@ -25,7 +25,8 @@ describe(
     let sshd: Awaited<ReturnType<typeof startSshd>>;
     before(async () => {
       dir = await mkdtemp(join(tmpdir(), 'pdk-remote-'));
-      dockerd = await startDockerd();
+      // No bridge on either daemon: only the controller suite runs containers, and docker0 is one per host.
+      dockerd = await startDockerd([], { bridge: false });
       tls = await dockerTlsMaterial(dir);
       tlsPort = await freePort();
       // A second daemon that only speaks TLS with client certificates (no bridge: one docker0 per host).
