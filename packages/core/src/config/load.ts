@@ -33,6 +33,7 @@ const ALIASES: Record<string, string> = {
   AUTHENTIK_BOOTSTRAP_EMAIL: 'bootstrap_email',
   AUTHENTIK_OUTPOSTS__CONTAINER_IMAGE_BASE: 'outposts.container_image_base',
   AUTHENTIK_OUTPOSTS__DISABLE_EMBEDDED_OUTPOST: 'outposts.disable_embedded_outpost',
+  AUTHENTIK_OUTPOSTS__DISCOVER: 'outposts.discover',
 };
 
 type Json = Record<string, unknown>;

@@ -124,6 +124,11 @@ export const ConfigSchema = Type.Object(
           description:
             "Don't run the embedded outpost inside the core (its outpost object stays; requests for its applications then reach the core's own routes). Also read from `AUTHENTIK_OUTPOSTS__DISABLE_EMBEDDED_OUTPOST`.",
         }),
+        discover: Type.Boolean({
+          default: true,
+          description:
+            'Create a local Docker service connection at start (and every 8 hours) when a Docker socket is present and none exists. Also read from `AUTHENTIK_OUTPOSTS__DISCOVER`.',
+        }),
       },
       { default: {}, additionalProperties: false, description: 'Outposts.' },
     ),

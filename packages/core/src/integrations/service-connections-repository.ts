@@ -69,6 +69,28 @@ export async function storeConnectionState(
   );
 }
 
+/** The last state check of a connection ; undefined when none ran. */
+export async function findStoredConnectionState(
+  db: Queryable,
+  uuid: string,
+): Promise<{ healthy: boolean; version: string; checked: Date } | undefined> {
+  const row = await queryOne<{
+    state_healthy: boolean | null;
+    state_version: string | null;
+    state_checked: Date | string | null;
+  }>(
+    db,
+    'SELECT state_healthy, state_version, state_checked FROM service_connections WHERE uuid = $1::uuid',
+    [uuid],
+  );
+  if (!row || row.state_healthy === null || row.state_checked === null) return undefined;
+  return {
+    healthy: row.state_healthy,
+    version: row.state_version ?? '',
+    checked: new Date(row.state_checked),
+  };
+}
+
 /** The names of the outposts that use a connection (for used_by and for reconciles after a change). */
 export async function outpostsOfConnection(
   db: Queryable,

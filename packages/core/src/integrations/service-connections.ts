@@ -1,11 +1,12 @@
 import type { AppContext } from '../context.ts';
+import { DOCKER_CONNECTION_KIND } from './docker/kind.ts';
 import { kubernetesConnectionState } from './kubernetes/connection-state.ts';
 import type { ConnectionState } from './service-connections-repository.ts';
 
 /**
  * The kinds of service connection (controllers.md §1.4). The generic routes (`/outposts/service_connections/
  * all/`) and the outposts API know a kind only through this registry: another kind (Docker) plugs in by
- * adding one entry.
+ * adding one entry (Docker: docker/kind.ts).
  */
 export interface ServiceConnectionKind {
   /** The API's verbose_name, verbose_name_plural, component and meta_model_name. */
@@ -17,6 +18,8 @@ export interface ServiceConnectionKind {
   description: string;
   /** Checks the connection now and stores the result; undefined when no such connection of this kind exists. */
   state(ctx: AppContext, uuid: string): Promise<ConnectionState | undefined>;
+  /** Cleans up what was deployed through a connection before the generic route deletes it. */
+  beforeDelete?(ctx: AppContext, uuid: string): Promise<void>;
 }
 
 const KUBERNETES: ServiceConnectionKind = {
@@ -34,6 +37,7 @@ export const KUBERNETES_CONNECTION_KIND = KUBERNETES;
 /** Every kind, by the `kind` column of service_connections. */
 export const SERVICE_CONNECTION_KINDS: Record<string, ServiceConnectionKind> = {
   kubernetes: KUBERNETES,
+  docker: DOCKER_CONNECTION_KIND,
 };
 
 /** The presentation fields every kind shares (the contract's ServiceConnection minus pk/name/local). */

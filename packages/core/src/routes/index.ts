@@ -3,6 +3,7 @@ import type { AppContext } from '../context.ts';
 import { assertSuperuser, authenticateApiRequest } from '../http/authenticate.ts';
 import { applicationListRoutes, applicationRoutes } from './api/applications.ts';
 import { certificateKeypairReadRoutes, certificateKeypairRoutes } from './api/certificate-keypairs.ts';
+import { dockerConnectionRoutes } from './api/docker-connections.ts';
 import { flowInstanceRoutes } from './api/flows.ts';
 import { eventRoutes } from './api/events.ts';
 import { oauth2ProviderRoutes } from './api/oauth2-providers.ts';
@@ -88,6 +89,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(kubernetesConnectionRoutes(ctx));
         await admin.register(serviceConnectionRoutes(ctx));
         await admin.register(taskRoutes(ctx));
+        await admin.register(dockerConnectionRoutes(ctx));
       });
     },
     { prefix: '/api/v3' },

@@ -3,10 +3,11 @@ import { Nullable } from './common.ts';
 
 /**
  * Service connections (controllers.md §1.4, §9): the platforms the core deploys outposts on. The generic
- * shapes serve `/outposts/service_connections/all/`; each kind (Kubernetes here, Docker later) adds its own.
+ * shapes serve `/outposts/service_connections/all/`; each kind (Kubernetes here, Docker in docker-connections.ts) adds its own.
  */
 
-const connectionCommon = {
+/** The fields every kind of service connection shows (the contract's ServiceConnection). */
+export const connectionCommon = {
   pk: Type.String({ format: 'uuid' }),
   name: Type.String(),
   local: Type.Boolean(),

@@ -117,6 +117,7 @@ export function serviceConnectionRoutes(ctx: AppContext): FastifyPluginAsync {
       async (request, reply) => {
         const row = await knownConnection(ctx, request.params.uuid);
         const outposts = await outpostsOfConnection(ctx.db, row.uuid);
+        await SERVICE_CONNECTION_KINDS[row.kind]?.beforeDelete?.(ctx, row.uuid);
         await deleteServiceConnection(ctx.db, row.uuid);
         await notifyOutposts(
           ctx.db,

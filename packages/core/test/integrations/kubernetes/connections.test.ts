@@ -60,7 +60,7 @@ for (const backend of testBackends()) {
         }>;
         assert.deepEqual(
           types.map((x) => x.model_name),
-          ['kubernetesserviceconnection'],
+          ['kubernetesserviceconnection', 'dockerserviceconnection'],
         );
         const renamed = await api.patch(`${BASE}${connection.pk}/`, { name: 'production' });
         assert.equal((renamed.json() as { name: string }).name, 'production');

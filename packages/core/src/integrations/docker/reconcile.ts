@@ -1,0 +1,130 @@
+import type Docker from 'dockerode';
+import { DOCKER_UUID_LABEL, outpostUuidHex } from '../../outposts/deployment-spec.ts';
+import { type ContainerSpec, createOptions } from './container-spec.ts';
+import { driftReasons, type InspectedContainer } from './drift.ts';
+import type { TaskLog } from '../tasks.ts';
+
+/**
+ * The Docker controller's moves (controllers.md §4), with only the calls seed 001 permits: Containers/Read
+ * (list, inspect), Images/Pull, Containers/Create, start (see docs/integrations/docker.md), Kill, Remove, and
+ * nothing else (no restart, no image inspect). An unchanged container costs two reads and no write.
+ */
+
+/** A Docker API error's status code, if it is one. */
+const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
+
+async function inspectByName(docker: Docker, name: string): Promise<InspectedContainer | undefined> {
+  try {
+    return (await docker.getContainer(name).inspect()) as unknown as InspectedContainer;
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+/** The containers carrying an outpost's uuid label, whatever their name (a rename leaves the old one). */
+async function labelledContainers(docker: Docker, outpostUuid: string) {
+  return docker.listContainers({
+    all: true,
+    filters: JSON.stringify({ label: [`${DOCKER_UUID_LABEL}=${outpostUuidHex(outpostUuid)}`] }),
+  });
+}
+
+async function removeContainer(docker: Docker, id: string, running: boolean, log: TaskLog): Promise<void> {
+  const container = docker.getContainer(id);
+  if (running) {
+    log.add('info', 'Stopping container.');
+    await container.kill().catch((error: unknown) => {
+      // It stopped between the read and the kill: nothing left to stop.
+      if (statusOf(error) !== 409 && statusOf(error) !== 404) throw error;
+    });
+  }
+  log.add('info', 'Removing container.');
+  await container.remove({ force: true }).catch((error: unknown) => {
+    if (statusOf(error) !== 404) throw error;
+  });
+}
+
+// Kill only sends the signal; start on a container still running would be a no-op, so wait (reads only).
+async function waitUntilStopped(docker: Docker, id: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const state = (await docker.getContainer(id).inspect()).State;
+    if (!state.Running) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('The container did not stop within 10 s of being killed.');
+}
+
+async function pull(docker: Docker, image: string, log: TaskLog): Promise<void> {
+  try {
+    const stream = await docker.pull(image);
+    await new Promise<void>((resolve, reject) =>
+      docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve())),
+    );
+  } catch (error) {
+    // An image loaded into the daemon by hand (no registry) can still be used; create says if it is absent.
+    log.add(
+      'warning',
+      `Failed to pull image ${image}: ${(error as Error).message}; using the local image if present.`,
+    );
+  }
+}
+
+async function createAndStart(docker: Docker, spec: ContainerSpec, log: TaskLog): Promise<void> {
+  log.add('info', '(Re-)creating container...');
+  await pull(docker, spec.image, log);
+  const container = await docker.createContainer(createOptions(spec));
+  await container.start();
+}
+
+/**
+ * Brings an outpost's container to its spec: removes containers of the outpost under another name; creates
+ * it if missing; re-creates it on drift; starts a stopped one; kills and starts an unhealthy one.
+ */
+export async function containerUp(
+  docker: Docker,
+  outpostUuid: string,
+  spec: ContainerSpec,
+  log: TaskLog,
+): Promise<void> {
+  for (const stale of await labelledContainers(docker, outpostUuid)) {
+    if (stale.Names.includes(`/${spec.name}`)) continue;
+    log.add('info', `Container ${stale.Names[0] ?? stale.Id} has an outdated name, removing it.`);
+    await removeContainer(docker, stale.Id, stale.State === 'running', log);
+  }
+  const current = await inspectByName(docker, spec.name);
+  if (!current) return createAndStart(docker, spec, log);
+  const owner = current.Config.Labels?.[DOCKER_UUID_LABEL];
+  if (owner !== outpostUuidHex(outpostUuid))
+    throw new Error(
+      `A container named ${spec.name} exists and does not belong to this outpost; not touching it.`,
+    );
+  const reasons = driftReasons(current, spec);
+  if (reasons.length > 0) {
+    for (const reason of reasons) log.add('info', reason);
+    await removeContainer(docker, current.Id, current.State.Running, log);
+    return createAndStart(docker, spec, log);
+  }
+  const health = current.State.Health?.Status;
+  if (current.State.Running && health !== undefined && health !== 'healthy' && health !== 'starting') {
+    log.add('info', 'Container is unhealthy, restarting...');
+    // kill + start rather than restart: restart is not among the permissions the seed lists.
+    await docker.getContainer(current.Id).kill();
+    await waitUntilStopped(docker, current.Id);
+    await docker.getContainer(current.Id).start();
+    return;
+  }
+  if (!current.State.Running) {
+    log.add('info', 'Container is not running, restarting...');
+    await docker.getContainer(current.Id).start();
+    return;
+  }
+  log.add('info', 'Container is running');
+}
+
+/** Removes every container of an outpost (found by its uuid label, so a renamed one too). */
+export async function containerDown(docker: Docker, outpostUuid: string, log: TaskLog): Promise<void> {
+  const containers = await labelledContainers(docker, outpostUuid);
+  if (containers.length === 0) log.add('info', 'No container to remove.');
+  for (const c of containers) await removeContainer(docker, c.Id, c.State === 'running', log);
+}
