@@ -53,7 +53,7 @@ describe('reverse proxy: failures', () => {
     assert.doesNotMatch(res.body, /ECONNREFUSED|127\.0\.0\.1/);
     assert.doesNotMatch(res.body, /<link|<script|src=/); // no external assets
     assert.deepEqual(headerValues(res.rawHeaders, 'content-security-policy'), [
-      "default-src 'none'; style-src 'unsafe-inline'",
+      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
     ]);
     assert.deepEqual(headerValues(res.rawHeaders, 'x-content-type-options'), ['nosniff']);
     assert.deepEqual(headerValues(res.rawHeaders, 'cache-control'), ['no-store']);

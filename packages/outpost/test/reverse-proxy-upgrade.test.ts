@@ -135,6 +135,9 @@ describe('reverse proxy: upgrades', () => {
     const answer = await refusal(new WebSocket(`ws://127.0.0.1:${frontPort}/`));
     assert.equal(answer.status, 502);
     assert.match(answer.body, /Failed to connect to backend\./);
-    assert.equal(answer.headers['content-security-policy'], "default-src 'none'; style-src 'unsafe-inline'");
+    assert.equal(
+      answer.headers['content-security-policy'],
+      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    );
   });
 });
