@@ -93,8 +93,10 @@ describe('admin interface in a real browser: the guides’ clicks, checked throu
   it('creates a forward_single proxy provider (seed 002 step 6)', async () => {
     await page.getByRole('button', { name: 'Create proxy provider' }).click();
     await page.getByLabel('Provider name').fill('hello-world-provider');
-    // The flows are proposed once their lists arrive.
-    await page.waitForFunction("document.getElementById('field-authorization_flow')?.value");
+    // The flows are proposed once their lists arrive (each list separately: wait for both).
+    await page.waitForFunction(
+      "document.getElementById('field-authorization_flow')?.value && document.getElementById('field-invalidation_flow')?.value",
+    );
     await page.getByLabel('Forward auth (single application)').check();
     await page.getByLabel('External host').fill('https://hello.yourdomain.com');
     await page.locator('dialog').getByRole('button', { name: 'Create' }).click();
