@@ -131,7 +131,9 @@ const preferred = (flows: Flow[], slug: string) => (flows.find((f) => f.slug ===
 /** The fields; `prefix` keeps their ids apart when they sit beside an application's fields. */
 export function ProxyProviderFields(props: {
   draft: ProxyDraft;
-  onChange: (draft: ProxyDraft) => void;
+  /** Takes an update of the current draft, never a whole draft: an update built from this render's draft
+   * would undo a keystroke or click that landed before it ran (the proposed flows are set from an effect). */
+  onChange: (update: (current: ProxyDraft) => ProxyDraft) => void;
   errors: FieldErrors;
   prefix?: string;
 }) {
@@ -145,7 +147,7 @@ export function ProxyProviderFields(props: {
   const set =
     <K extends keyof ProxyDraft>(key: K) =>
     (value: ProxyDraft[K]) =>
-      onChange({ ...draft, [key]: value });
+      onChange((current) => ({ ...current, [key]: value }));
   // Until the user picks, propose the reference's defaults (implicit consent, the provider invalidation flow).
   const authorizationFlow =
     draft.authorization_flow || preferred(authorization, 'default-provider-authorization-implicit-consent');
@@ -153,7 +155,11 @@ export function ProxyProviderFields(props: {
     draft.invalidation_flow || preferred(invalidation, 'default-provider-invalidation-flow');
   useEffect(() => {
     if ((authorizationFlow && !draft.authorization_flow) || (invalidationFlow && !draft.invalidation_flow)) {
-      onChange({ ...draft, authorization_flow: authorizationFlow, invalidation_flow: invalidationFlow });
+      onChange((current) => ({
+        ...current,
+        authorization_flow: current.authorization_flow || authorizationFlow,
+        invalidation_flow: current.invalidation_flow || invalidationFlow,
+      }));
     }
   }, [authorizationFlow, invalidationFlow]);
   // A server message about an advanced field must not hide in a closed section.
