@@ -7,6 +7,11 @@ start_postgres() {
   bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   local port=55432
   local dir=/tmp/palisade-ci-pg
+  # A server already answering on the port (another shell's) is used as it is: wiping its folder would break it.
+  if "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then
+    PALISADE_TEST_POSTGRESQL_URL="postgres://postgres@127.0.0.1:$port/postgres"
+    return 0
+  fi
   id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
   rm -rf "$dir" && mkdir -p "$dir" && chown postgres "$dir"
   su postgres -c "$bin/initdb -D $dir/data -U postgres --auth=trust -E UTF8 >/dev/null"
