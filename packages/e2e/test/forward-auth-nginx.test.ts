@@ -1,61 +1,33 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../src/browser.ts';
-import { docSnippet, fillSnippet } from '../src/doc-snippets.ts';
-import { type EchoBackend, startEchoBackend } from '../src/echo-backend.ts';
-import { type ForwardAuthStack, startForwardAuthStack } from '../src/forward-auth-stack.ts';
-import { type Nginx, startNginx } from '../src/nginx.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { EchoBackend } from '../src/echo-backend.ts';
+import { type NginxForwardAuth, startNginxForwardAuth } from '../src/nginx-forward-auth.ts';
 import { echoedHeaders, signInAtCore } from '../src/sign-in-page.ts';
-import { type OutpostProcess, startOutpostProcess } from '../src/outpost-process.ts';
-import { freePort } from '../src/server-process.ts';
 
 const HOST = 'hello.example.test';
 
 describe('forward auth through real nginx (docs/forward-auth/nginx.md as written) in Chromium', () => {
-  let stack: ForwardAuthStack;
-  let outpost: OutpostProcess;
-  let nginx: Nginx;
+  let setup: NginxForwardAuth;
   let echo: EchoBackend;
-  let browser: Browser;
   let appUrl = '';
   const consoleErrors: string[] = [];
 
   before(async () => {
-    echo = await startEchoBackend();
-    const port = await freePort();
-    appUrl = `http://${HOST}:${port}`;
-    stack = await startForwardAuthStack({
+    setup = await startNginxForwardAuth({
+      host: HOST,
       users: [
         { username: 'alice', password: 'alice-password-1', name: 'Alice', groups: ['staff'] },
         { username: 'bob', password: 'bob-password-12' },
       ],
-      apps: [{ slug: 'hello', externalHost: appUrl, mode: 'forward_single', allowed: ['alice'] }],
+      app: { slug: 'hello', allowed: ['alice'] },
     });
-    outpost = await startOutpostProcess({
-      coreUrl: stack.core.url,
-      token: stack.outpostToken,
-      readyHost: `${HOST}:${port}`,
-    });
-    const snippet = fillSnippet(await docSnippet('forward-auth/nginx.md', 'nginx'), {
-      'listen 80;': `listen 127.0.0.1:${port};`,
-      'server_name app.example.com;': `server_name ${HOST};`,
-      'outpost.internal:9000': `127.0.0.1:${outpost.port}`,
-      'backend.internal:8080': `127.0.0.1:${echo.port}`,
-    });
-    nginx = await startNginx(port, snippet);
-    browser = await launchChromium({ loopbackHosts: [HOST] });
+    ({ appUrl, echo } = setup);
   });
-  after(async () => {
-    await browser?.close();
-    await nginx?.stop();
-    await outpost?.stop();
-    await stack?.close();
-    await echo?.close();
-  });
+  after(() => setup?.close());
 
   async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext();
+    const context = await setup.browser.newContext();
     const page = await context.newPage();
     page.on('pageerror', (error) => consoleErrors.push(error.message));
     return { context, page };

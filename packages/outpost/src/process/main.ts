@@ -14,6 +14,8 @@ import { connectCoreSocket } from './websocket.ts';
 
 /** How long in-flight requests may take to finish at shutdown before their connections are cut. */
 export const DRAIN_MS = 10_000;
+/** How long startup waits for the core to replay the ended sessions over the websocket (see below). */
+export const SYNC_WAIT_MS = 10_000;
 
 /** How to run the proxy outpost. */
 export interface StartOutpostOptions {
@@ -39,6 +41,8 @@ export interface StartOutpostOptions {
   reloadOffsetMs?: number;
   startupRetryMs?: number;
   drainMs?: number;
+  /** How long startup waits for the websocket's first ACK (default SYNC_WAIT_MS). */
+  syncWaitMs?: number;
   readFile?: ReadFile;
   /** Aborts a startup still waiting for the core. */
   signal?: AbortSignal;
@@ -146,6 +150,7 @@ export async function startOutpost(options: StartOutpostOptions): Promise<Outpos
       throw new OutpostStartupError('the first configuration fetch failed (see the log line before)');
     }
     refresher.startInterval();
+    await waitForSync(socket.synced, { timers, log, ms: options.syncWaitMs ?? SYNC_WAIT_MS });
 
     const addresses: OutpostHandle['addresses'] = {};
     if (options.listen) {
@@ -183,6 +188,29 @@ export async function startOutpost(options: StartOutpostOptions): Promise<Outpos
     await cleanUp();
     throw error;
   }
+}
+
+/**
+ * Waits until the core has answered on the websocket, by which time it has replayed the sessions that ended
+ * recently: a restarted replica does not accept a cookie its peers refuse. A core whose websocket does not
+ * answer in time is waited for no longer (the sessions are then refused as soon as the replay arrives);
+ * that is logged.
+ */
+async function waitForSync(
+  synced: Promise<void>,
+  options: { timers: Timers; log: Logger; ms: number },
+): Promise<void> {
+  let timer: unknown;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = options.timers.setTimeout(() => resolve(true), options.ms);
+  });
+  const late = await Promise.race([synced.then(() => false), timedOut]);
+  options.timers.clearTimeout(timer);
+  if (late)
+    options.log.warn(
+      { waited_ms: options.ms },
+      'the core has not answered on the websocket; serving before it replayed the ended sessions',
+    );
 }
 
 /** The outpost config's `authentik_host`, when it is a URL. */

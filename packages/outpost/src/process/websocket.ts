@@ -42,6 +42,11 @@ export interface CoreSocket {
   readonly connected: boolean;
   /** Connection attempts so far (the `attempt` of the next URL is one more). */
   readonly attempts: number;
+  /**
+   * Settles at the core's first ACK. The core replays the SESSION_ENDs of recently ended sessions before it
+   * answers an instance's first HELLO, so from then on this instance's deny list is as complete as its peers'.
+   */
+  readonly synced: Promise<void>;
   /** Closes with 1000 (normal closure) and stops reconnecting. */
   close(): Promise<void>;
 }
@@ -71,6 +76,8 @@ export function connectCoreSocket(options: CoreSocketOptions): CoreSocket {
   let helloTimer: unknown;
   let reconnectTimer: unknown;
   let triggerTimer: unknown;
+  let markSynced: () => void = () => {};
+  const synced = new Promise<void>((resolve) => (markSynced = resolve));
 
   const send = (instruction: number, args: Record<string, unknown>) =>
     socket?.send(JSON.stringify({ instruction, args }), (error) => {
@@ -99,7 +106,7 @@ export function connectCoreSocket(options: CoreSocketOptions): CoreSocket {
     const args = (typeof message.args === 'object' && message.args) || {};
     switch (message.instruction) {
       case OutpostInstruction.ACK:
-        return;
+        return markSynced();
       case OutpostInstruction.TRIGGER_UPDATE:
         // Several triggers within the offset make one refresh.
         if (triggerTimer !== undefined) return;
@@ -168,6 +175,7 @@ export function connectCoreSocket(options: CoreSocketOptions): CoreSocket {
     get attempts() {
       return attempts;
     },
+    synced,
     async close() {
       closing = true;
       timers.clearTimeout(reconnectTimer);

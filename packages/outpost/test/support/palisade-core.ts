@@ -84,6 +84,8 @@ export interface ProxyProviderFields {
   basicAuth?: { user: string; password: string };
   interceptHeaderAuth?: boolean;
   accessTokenValidity?: number;
+  /** A certificate-key pair's uuid: tokens are then signed with it (the outpost verifies them by the JWKS). */
+  signingKey?: string;
 }
 
 /** Creates the OAuth2 side of a proxy provider and returns the configuration the outpost gets. */
@@ -111,9 +113,10 @@ export async function createProxyProvider(
     await insertApplication(tx, { name: `App ${fields.slug}`, slug: fields.slug, providerId: created.id });
     return created;
   });
-  await db.query("UPDATE oauth2_providers SET access_token_format = 'jwt' WHERE provider_id = $1", [
-    provider.id,
-  ]);
+  await db.query(
+    "UPDATE oauth2_providers SET access_token_format = 'jwt', signing_key = $2 WHERE provider_id = $1",
+    [provider.id, fields.signingKey ?? null],
+  );
   const discovery = (await (
     await fetch(`${core.origin}/application/o/${fields.slug}/.well-known/openid-configuration`)
   ).json()) as OidcConfiguration;

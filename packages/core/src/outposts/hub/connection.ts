@@ -27,6 +27,8 @@ export interface InstanceConnection {
   readonly socket: WebSocket;
   /** Sends one envelope; false (and the socket cut off) when the peer stopped reading. */
   send(instruction: number, args?: Record<string, unknown>): boolean;
+  /** Settles once every frame sent so far was handed to the network: true, or false when that failed. */
+  written(): Promise<boolean>;
   /** False once a keepalive ping went unanswered until the next one. */
   alive: boolean;
 }
@@ -35,6 +37,11 @@ export interface InstanceConnection {
 export interface ConnectionDeps {
   db: Queryable;
   log: FastifyBaseLogger;
+  /**
+   * Sent to the instance before any of its messages is answered (the SESSION_END replay), so the ACK of its
+   * first HELLO tells it that it has heard everything the core had to say on connecting.
+   */
+  greet?: (connection: InstanceConnection) => Promise<void>;
 }
 
 function helloFields(args: OutpostHelloArgs): InstanceHello {
@@ -63,7 +70,7 @@ export function serveInstance(
 ): InstanceConnection {
   const log = deps.log.child({ outpost: identity.outpostUuid, instance: identity.uid });
   let pending = 0;
-  let queue: Promise<void> = Promise.resolve();
+  let lastWrite: Promise<boolean> = Promise.resolve(true);
 
   const connection: InstanceConnection = {
     ...identity,
@@ -76,10 +83,20 @@ export function serveInstance(
         socket.terminate();
         return false;
       }
-      socket.send(JSON.stringify({ instruction, args }));
+      lastWrite = new Promise((resolve) =>
+        socket.send(JSON.stringify({ instruction, args }), (error) => resolve(!error)),
+      );
       return true;
     },
+    written: () => lastWrite,
   };
+
+  // An instance that could not be told what it must know is not left to believe it heard everything: the
+  // socket closes (1011) and the instance comes back through its reconnect.
+  let queue: Promise<void> = (deps.greet?.(connection) ?? Promise.resolve()).catch((error: unknown) => {
+    log.error({ err: error }, 'could not bring a connecting outpost instance up to date; disconnecting it');
+    socket.close(1011, 'try again');
+  });
 
   async function handle(message: OutpostMessage): Promise<void> {
     const args = message.args ?? {};

@@ -9,6 +9,7 @@ import { type InstanceConnection, serveInstance } from './connection.ts';
 import { decideHandshake, isOutpostSocketPath } from './handshake.ts';
 import { pruneSilentInstances } from './instances-repository.ts';
 import { bridgeSessionEnds } from './session-end.ts';
+import { replaySessionEnds, sessionsToReplay } from './session-end-replay.ts';
 
 /** Largest frame an outpost may send; HELLOs are a few hundred bytes. Larger frames close the socket (1009). */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -39,7 +40,8 @@ export interface OutpostHub {
 /**
  * Creates the hub: it authenticates websocket handshakes, serves each instance (connection.ts), and forwards
  * what the cluster bus says to the local sockets: TRIGGER_UPDATE to the instances of updated outposts and
- * SESSION_END to every instance. Changes reach it whichever core process made them.
+ * SESSION_END to every instance (and, to each instance that connects, the recently ended sessions again:
+ * session-end-replay.ts). Changes reach it whichever core process made them.
  */
 export function createOutpostHub(
   ctx: AppContext,
@@ -92,8 +94,19 @@ export function createOutpostHub(
     if (socket.destroyed) return;
     if (closing) return refuse(socket, 503, 'unavailable');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      register(serveInstance(ws, decision.accepted, { db: ctx.db, log: hubLog }));
+      register(serveInstance(ws, decision.accepted, { db: ctx.db, log: hubLog, greet: replayTo }));
     });
+  }
+
+  /** Tells a connecting instance again about the sessions that ended while it was not listening. */
+  async function replayTo(connection: InstanceConnection): Promise<void> {
+    const ended = await sessionsToReplay(ctx.db, connection.outpostUuid);
+    if (ended.length === 0) return;
+    const sent = await replaySessionEnds(connection, ended);
+    hubLog.info(
+      { outpost: connection.outpostUuid, instance: connection.uid, sessions: sent },
+      'told a connecting outpost instance about recently ended sessions',
+    );
   }
 
   function forward(message: ClusterMessage): void {
