@@ -53,6 +53,15 @@ export function collectBrowserErrors(page: Page, into: string[]): { allowOnce: (
   return { allowOnce: (pattern) => allowed.push(pattern) };
 }
 
+/**
+ * Waits until the selects `field-<name>` have their options (lists the form loads). A locator rather than
+ * waitForFunction: the console's CSP forbids the string evaluation that one does in the page.
+ */
+export async function waitForOptions(page: Page, ...names: string[]): Promise<void> {
+  for (const name of names)
+    await page.locator(`#field-${name} option`).first().waitFor({ state: 'attached' });
+}
+
 /** An outpost instance as far as health goes: its websocket, saying HELLO as outposts do. */
 export async function connectInstance(baseUrl: string, outpostUuid: string, key: string): Promise<WebSocket> {
   const socket = new WebSocket(
