@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { WebSocket } from 'ws';
 import { launchChromium } from '../src/browser.ts';
-import { type ServerProcess, startServerProcess } from '../src/server-process.ts';
+import { REPO_ROOT, type ServerProcess, startServerProcess } from '../src/server-process.ts';
 import {
   apiClient,
   assertConsoleBuilt,
@@ -83,6 +85,8 @@ describe('admin interface in a real browser: the guides’ clicks, checked throu
     assert.notEqual(outline, 'none', 'the focused link shows an outline');
     await side('Providers').click();
     await page.getByRole('button', { name: 'Create proxy provider' }).click();
+    // showModal() moves focus into the dialog once it has rendered: focus the field after that.
+    await page.locator('dialog[open]').waitFor();
     await page.getByLabel('Provider name').focus();
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate<string>('document.activeElement?.id'), 'field-authorization_flow');
@@ -253,6 +257,13 @@ describe('admin interface in a real browser: the guides’ clicks, checked throu
     const width = await page.evaluate<number>('document.documentElement.scrollWidth');
     assert.ok(width <= 390, `no horizontal scrolling at phone width (${width}px)`);
     await screenshot(page, 'phone-applications');
+  });
+
+  it('has the outposts list screenshot the README shows, committed under docs/images/', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    assert.match(readme, /!\[[^\]]*outposts[^\]]*\]\(docs\/images\/outposts\.png\)/);
+    assert.ok(existsSync(join(REPO_ROOT, 'docs', 'images', 'outposts.png')));
+    assert.ok(existsSync(join(SCREENSHOT_DIR, 'outposts.png')), 'this run saved a fresh one to copy there');
   });
 
   it('ran without a console error or page error', () => {

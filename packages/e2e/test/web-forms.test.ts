@@ -124,6 +124,8 @@ describe('admin interface forms in a real browser: directory, certificates, OAut
     const hers = await other.newPage();
     await hers.goto(`${server.url}/if/user/`);
     await signInThroughForm(hers, 'alice', 'alice-password-1', /\/if\/user\/$/);
+    // Her launcher loads (any signed-in user may list the applications they may open): none yet.
+    await hers.getByText('No applications are available to you yet.').waitFor();
     await other.close();
   });
 
@@ -267,6 +269,8 @@ describe('admin interface forms in a real browser: directory, certificates, OAut
   it('moves through a form with Tab, with a visible focus ring, and fits a phone', async () => {
     await side('Users').click();
     await page.getByRole('button', { name: 'Create', exact: true }).click();
+    // showModal() moves focus into the dialog once it has rendered: focus the field after that.
+    await page.locator('dialog[open]').waitFor();
     await dialog()
       .getByLabel(/^Username/)
       .focus();
