@@ -44,6 +44,9 @@ export function ListPage<T>(props: {
 }) {
   const list = useList<T>(props.path, props.ordering, props.extra);
   const [editing, setEditing] = useState<Editing<T>>();
+  // Bumped by each save: the rows mount again, so what a row loads itself (an outpost's health, an
+  // integration's state) is loaded again too, not only the list.
+  const [saves, setSaves] = useState(0);
   const { form, rowActions } = props;
   const editable = (row: T) => Boolean(form) && (props.editable?.(row) ?? true);
   const actions: Column<T> = {
@@ -68,7 +71,7 @@ export function ListPage<T>(props: {
     <>
       <DataTable
         noun={props.noun}
-        rowKey={props.rowKey}
+        rowKey={(row) => `${props.rowKey(row)}:${saves}`}
         page={list.data}
         error={list.error}
         loading={list.loading}
@@ -90,6 +93,7 @@ export function ListPage<T>(props: {
           onClose: () => setEditing(undefined),
           onSaved: () => {
             setEditing(undefined);
+            setSaves((n) => n + 1);
             list.reload();
           },
         })}
