@@ -266,6 +266,27 @@ describe('admin interface forms in a real browser: directory, certificates, OAut
     assert.equal(edited.redirect_uris.length, 1, 'an edit keeps the redirect URIs');
   });
 
+  it('deletes a group after asking, and its member leaves it', async () => {
+    const group = await firstOf<Group>('/core/groups/?name=web%20editors');
+    assert.ok(group);
+    await side('Groups').click();
+    await page.getByRole('button', { name: 'Delete web editors' }).click();
+    await dialog().getByRole('heading', { name: 'Delete web editors?' }).waitFor();
+    await dialog().getByRole('button', { name: 'Cancel' }).click();
+    await dialog().waitFor({ state: 'detached' });
+    assert.equal(
+      (await api<Group>('GET', `/core/groups/${group.pk}/`)).name,
+      'web editors',
+      'Cancel keeps it',
+    );
+    await page.getByRole('button', { name: 'Delete web editors' }).click();
+    await submit('Delete');
+    const left = await api<Paged<Group>>('GET', '/core/groups/?name=web%20editors');
+    assert.equal(left.results.length, 0);
+    assert.deepEqual((await firstOf<User>('/core/users/?username=alice'))?.groups, []);
+    await page.getByRole('cell', { name: 'web editors', exact: true }).waitFor({ state: 'detached' });
+  });
+
   it('moves through a form with Tab, with a visible focus ring, and fits a phone', async () => {
     await side('Users').click();
     await page.getByRole('button', { name: 'Create', exact: true }).click();

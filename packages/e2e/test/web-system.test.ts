@@ -273,12 +273,27 @@ describe('admin system screens in a real browser: integrations, outposts through
     await screenshot(page, 'events');
   });
 
+  it('deletes an integration after asking; its outpost falls back to none', async () => {
+    const connection = await connectionNamed('Test cluster');
+    assert.ok(connection);
+    await side('Outpost Integrations').click();
+    await page.getByRole('button', { name: 'Delete Test cluster' }).click();
+    await submit('Delete');
+    assert.equal(await connectionNamed('Test cluster'), undefined);
+    const outpost = (await api<Paged<Outpost>>('GET', '/outposts/instances/?name__iexact=cluster%20outpost'))
+      .results[0];
+    assert.equal(outpost?.service_connection, null);
+    assert.equal(outpost?.service_connection_obj, null);
+    await page.getByRole('row', { name: /Test cluster/ }).waitFor({ state: 'detached' });
+  });
+
   it('fits a phone: the integrations list stacks', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('button', { name: 'Menu' }).click();
     await side('Outpost Integrations').click();
     await page.getByRole('heading', { level: 1, name: 'Outpost Integrations' }).waitFor();
-    await page.getByText('Test cluster').first().waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Outpost Integrations' }).waitFor();
+    await page.locator('tbody tr').first().waitFor();
     const width = await page.evaluate<number>('document.documentElement.scrollWidth');
     assert.ok(width <= 390, `no horizontal scrolling at phone width (${width}px)`);
     await screenshot(page, 'phone-integrations');

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { useList } from '../lib/use-api.ts';
+import { ConfirmDelete } from './confirm-delete.tsx';
 import { type Column, DataTable } from './data-table.tsx';
 
 /** What a list's form is told: close it, or say it saved (the list reloads and the form closes). */
@@ -41,13 +42,19 @@ export function ListPage<T>(props: {
   editable?: (row: T) => boolean;
   /** More buttons for a row, beside Edit. */
   rowActions?: (row: T) => ComponentChildren;
+  /** The API path that deletes a row (undefined: it cannot be deleted here, e.g. the core's own objects). */
+  deletePath?: (row: T) => string | undefined;
 }) {
   const list = useList<T>(props.path, props.ordering, props.extra);
   const [editing, setEditing] = useState<Editing<T>>();
-  // Bumped by each save: the rows mount again, so what a row loads itself (an outpost's health, an
-  // integration's state) is loaded again too, not only the list.
-  const [saves, setSaves] = useState(0);
-  const { form, rowActions } = props;
+  const [deleting, setDeleting] = useState<T>();
+  // Each page the API answers (after a save too) mounts its rows again, so what a row loads itself (an
+  // outpost's health, an integration's state) is loaded again with it; until it arrives the rows stay.
+  const answers = useRef<{ page: unknown; count: number }>({ page: undefined, count: 0 });
+  if (list.data !== answers.current.page)
+    answers.current = { page: list.data, count: answers.current.count + 1 };
+  const generation = answers.current.count;
+  const { form, rowActions, deletePath } = props;
   const editable = (row: T) => Boolean(form) && (props.editable?.(row) ?? true);
   const actions: Column<T> = {
     label: 'Actions',
@@ -64,6 +71,16 @@ export function ListPage<T>(props: {
           </button>
         )}
         {rowActions?.(row)}
+        {deletePath?.(row) && (
+          <button
+            type="button"
+            class="secondary danger"
+            onClick={() => setDeleting(row)}
+            aria-label={`Delete ${props.rowName(row)}`}
+          >
+            Delete
+          </button>
+        )}
       </div>
     ),
   };
@@ -71,7 +88,7 @@ export function ListPage<T>(props: {
     <>
       <DataTable
         noun={props.noun}
-        rowKey={(row) => `${props.rowKey(row)}:${saves}`}
+        rowKey={(row) => `${props.rowKey(row)}:${generation}`}
         page={list.data}
         error={list.error}
         loading={list.loading}
@@ -85,7 +102,7 @@ export function ListPage<T>(props: {
             </button>
           ))
         }
-        columns={form || rowActions ? [...props.columns, actions] : props.columns}
+        columns={form || rowActions || deletePath ? [...props.columns, actions] : props.columns}
       />
       {form &&
         editing &&
@@ -93,10 +110,20 @@ export function ListPage<T>(props: {
           onClose: () => setEditing(undefined),
           onSaved: () => {
             setEditing(undefined);
-            setSaves((n) => n + 1);
             list.reload();
           },
         })}
+      {deleting && (
+        <ConfirmDelete
+          name={props.rowName(deleting)}
+          path={deletePath?.(deleting) ?? ''}
+          onClose={() => setDeleting(undefined)}
+          onDeleted={() => {
+            setDeleting(undefined);
+            list.reload();
+          }}
+        />
+      )}
     </>
   );
 }

@@ -17,6 +17,7 @@ export function ApplicationsPage() {
       rowKey={(a) => a.pk}
       rowName={(a) => a.name}
       form={({ row }, done) => <ApplicationModal existing={row} {...done} />}
+      deletePath={(a) => `/core/applications/${a.slug}/`}
       columns={[
         { label: 'Name', sort: 'name', render: (a) => <strong>{a.name}</strong> },
         { label: 'Slug', sort: 'slug', render: (a) => <code>{a.slug}</code> },

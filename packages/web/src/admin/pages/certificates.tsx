@@ -89,6 +89,7 @@ export function CertificatesPage() {
       creates={[{ label: 'Generate' }]}
       form={({ row }, done) => (row ? <RenameModal existing={row} {...done} /> : <GenerateModal {...done} />)}
       editable={(c) => !c.managed}
+      deletePath={(c) => (c.managed ? undefined : `/crypto/certificatekeypairs/${c.pk}/`)}
       columns={[
         { label: 'Name', sort: 'name', render: (c) => c.name },
         { label: 'Subject', render: (c) => c.cert_subject ?? '—' },

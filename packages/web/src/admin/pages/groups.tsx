@@ -60,6 +60,7 @@ export function GroupsPage() {
       rowKey={(g) => g.pk}
       rowName={(g) => g.name}
       form={({ row }, done) => <GroupModal existing={row} {...done} />}
+      deletePath={(g) => `/core/groups/${g.pk}/`}
       columns={[
         { label: 'Name', sort: 'name', render: (g) => g.name },
         { label: 'Parents', render: (g) => g.parents_obj?.map((p) => p.name).join(', ') || '—' },

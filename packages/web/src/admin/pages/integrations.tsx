@@ -39,6 +39,7 @@ export function IntegrationsPage() {
           {...done}
         />
       )}
+      deletePath={(c) => `/outposts/service_connections/all/${c.pk}/`}
       columns={[
         { label: 'Name', sort: 'name', render: (c) => <strong>{c.name}</strong> },
         { label: 'Type', render: (c) => c.verbose_name },

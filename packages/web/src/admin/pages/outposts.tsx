@@ -56,6 +56,7 @@ export function OutpostsPage() {
         rowKey={(o) => o.pk}
         rowName={(o) => o.name}
         form={({ row }, done) => <OutpostModal existing={row} {...done} />}
+        deletePath={(o) => (o.managed ? undefined : `/outposts/instances/${o.pk}/`)}
         rowActions={(o) => (
           <button
             type="button"

@@ -24,6 +24,9 @@ export function ProvidersPage() {
         { label: 'Create OAuth2 provider', kind: 'oauth2' },
       ]}
       editable={isOAuth2}
+      deletePath={(p) =>
+        isProxy(p) ? `/providers/proxy/${p.pk}/` : isOAuth2(p) ? `/providers/oauth2/${p.pk}/` : undefined
+      }
       form={({ row, kind }, done) =>
         row || kind === 'oauth2' ? (
           <OAuth2ProviderModal pk={row?.pk} {...done} />

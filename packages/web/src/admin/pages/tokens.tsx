@@ -142,6 +142,7 @@ export function TokensPage() {
       rowName={(t) => t.identifier}
       form={({ row }, done) => <TokenModal existing={row} {...done} />}
       editable={(t) => !t.managed}
+      deletePath={(t) => (t.managed ? undefined : `/core/tokens/${t.identifier}/`)}
       columns={[
         { label: 'Identifier', sort: 'identifier', render: (t) => <code>{t.identifier}</code> },
         { label: 'User', render: (t) => t.user_obj.username },

@@ -100,6 +100,7 @@ export function UsersPage() {
       rowKey={(u) => u.pk}
       rowName={(u) => u.username}
       form={({ row }, done) => <UserModal existing={row} {...done} />}
+      deletePath={(u) => `/core/users/${u.pk}/`}
       columns={[
         { label: 'Username', sort: 'username', render: (u) => u.username },
         { label: 'Name', sort: 'name', render: (u) => u.name },
