@@ -10,6 +10,7 @@ import {
   collectBrowserErrors,
   screenshot,
   signInThroughForm,
+  unlabelledControls,
   waitForOptions,
 } from './web-support.ts';
 
@@ -111,6 +112,7 @@ describe('admin interface forms in a real browser: directory, certificates, OAut
     await dialog()
       .getByLabel(/^Password/)
       .fill('alice-password-1');
+    assert.deepEqual(await unlabelledControls(page), []);
     await submit('Create');
     const alice = await firstOf<User>('/core/users/?username=alice');
     assert.equal(alice?.name, 'Alice Example');
@@ -163,6 +165,7 @@ describe('admin interface forms in a real browser: directory, certificates, OAut
       .fill('alice-api');
     await dialog().getByLabel(/^User/).selectOption({ label: 'alice' });
     await dialog().getByLabel('Description').fill('for the CI');
+    assert.deepEqual(await unlabelledControls(page), []);
     await dialog().getByLabel('Expires', { exact: true }).uncheck();
     await dialog().getByRole('button', { name: 'Create', exact: true }).click();
     const shown = dialog().getByLabel('Token key');
@@ -240,6 +243,8 @@ describe('admin interface forms in a real browser: directory, certificates, OAut
     await dialog().getByLabel('Matching mode of redirect URI 2').selectOption('regex');
     await dialog().getByLabel('Redirect URI 2', { exact: true }).fill('https://(unclosed');
     await dialog().getByLabel('Signing key').selectOption({ label: 'SSO signing key' });
+    await dialog().getByText('Advanced protocol settings').click();
+    assert.deepEqual(await unlabelledControls(page), [], 'every control has a label, the URI rows too');
     await dialog().getByText('openid', { exact: true }).waitFor();
     const message = await refused('Create', /\/api\/v3\/providers\/oauth2\/\)$/, 'redirect_uris');
     assert.match((await message.textContent()) ?? '', /Entry 1/);
@@ -258,6 +263,7 @@ describe('admin interface forms in a real browser: directory, certificates, OAut
 
     await page.getByRole('button', { name: 'Edit Grafana' }).click();
     await dialog().getByText('Advanced protocol settings').click();
+    await dialog().getByLabel('Access token validity').waitFor();
     await dialog().getByLabel('Access token validity').fill('minutes=10');
     await screenshot(page, 'oauth2-provider-form');
     await submit('Update');

@@ -62,6 +62,14 @@ export async function waitForOptions(page: Page, ...names: string[]): Promise<vo
     await page.locator(`#field-${name} option`).first().waitFor({ state: 'attached' });
 }
 
+/** Every visible control of the page without a label (its id, name or type), for a check that there is none. */
+export async function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`[...document.querySelectorAll('input, select, textarea')]
+    .filter((el) => el.type !== 'hidden' && el.getClientRects().length > 0)
+    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+    .map((el) => el.id || el.name || el.type)`);
+}
+
 /** An outpost instance as far as health goes: its websocket, saying HELLO as outposts do. */
 export async function connectInstance(baseUrl: string, outpostUuid: string, key: string): Promise<WebSocket> {
   const socket = new WebSocket(

@@ -16,6 +16,7 @@ import {
   collectBrowserErrors,
   screenshot,
   signInThroughForm,
+  unlabelledControls,
   waitForOptions,
 } from './web-support.ts';
 
@@ -95,6 +96,7 @@ describe('admin system screens in a real browser: integrations, outposts through
       await dialog()
         .getByLabel(/^Docker URL/)
         .fill(`unix://${dockerd.socket}`);
+      assert.deepEqual(await unlabelledControls(page), []);
       await submit('Create');
       const connection = await connectionNamed('Test Docker');
       assert.ok(connection);
@@ -114,6 +116,7 @@ describe('admin system screens in a real browser: integrations, outposts through
     await dialog().getByLabel(/^Name/).fill('Test cluster');
     const kubeconfig = dialog().getByLabel('Kubeconfig (YAML)');
     await dialog().getByRole('button', { name: 'Create', exact: true }).waitFor();
+    assert.deepEqual(await unlabelledControls(page), []);
     await kubeconfig.fill('- just\n- a list');
     await dialog().getByRole('button', { name: 'Create', exact: true }).click();
     const error = dialog().locator('#error-kubeconfig');
@@ -247,6 +250,8 @@ describe('admin system screens in a real browser: integrations, outposts through
     });
     await side('Events').click();
     const body = page.locator('tbody');
+    await body.locator('tr').first().waitFor();
+    assert.deepEqual(await unlabelledControls(page), [], 'the search box has its label');
     // Newest first: the configuration error heads the first page of 20.
     await body.locator('tr').first().getByText('configuration_error').waitFor();
     assert.equal(await body.locator('tr').count(), 20);
