@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium } from '../src/browser.ts';
-import { type ServerProcess, startServerProcess } from '../src/server-process.ts';
+import type { ServerProcess } from '../src/server-process.ts';
 import {
-  apiClient,
-  assertConsoleBuilt,
-  collectBrowserErrors,
+  type ConsoleSession,
   screenshot,
   signInThroughForm,
+  startConsoleSession,
   unlabelledControls,
   waitForOptions,
 } from './web-support.ts';
@@ -46,13 +43,12 @@ interface OAuth2 {
 }
 
 describe('admin interface forms in a real browser: directory, certificates, OAuth2, checked through the API', () => {
+  let session: ConsoleSession;
   let server: ServerProcess;
   let browser: Browser;
   let page: Page;
-  const errors: string[] = [];
-  let browserErrors: ReturnType<typeof collectBrowserErrors>;
-  const token = randomBytes(24).toString('hex');
-  const api = apiClient(() => server.url, token);
+  const api = <T = unknown>(method: string, path: string, body?: unknown) =>
+    session.api<T>(method, path, body);
   const side = (name: string) => page.locator('#sidebar').getByRole('link', { name, exact: true });
   const dialog = () => page.locator('dialog');
   const firstOf = async <T>(path: string) => (await api<Paged<T>>('GET', path)).results[0];
@@ -63,7 +59,7 @@ describe('admin interface forms in a real browser: directory, certificates, OAut
   };
   /** Submits, expecting the server's 400 for `path`; returns the message shown at `field`. */
   const refused = async (label: string, path: RegExp, field: string): Promise<Locator> => {
-    browserErrors.allowOnce(new RegExp(`status of 400 .*${path.source}`));
+    session.browserErrors.allowOnce(new RegExp(`status of 400 .*${path.source}`));
     await dialog().getByRole('button', { name: label, exact: true }).click();
     const message = dialog().locator(`#error-${field}`);
     await message.waitFor();
@@ -71,20 +67,11 @@ describe('admin interface forms in a real browser: directory, certificates, OAut
   };
 
   before(async () => {
-    assertConsoleBuilt();
-    server = await startServerProcess({
-      env: { PALISADE_BOOTSTRAP_TOKEN: token, PALISADE_BOOTSTRAP_PASSWORD: 'admin-password-1' },
-    });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-    browserErrors = collectBrowserErrors(page, errors);
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${server.url}/if/admin/identity/groups`);
-    await signInThroughForm(page, 'akadmin', 'admin-password-1', /\/if\/admin\/identity\/groups$/);
+    session = await startConsoleSession({ signInAt: '/identity/groups' });
+    ({ server, browser, page } = session);
   });
   after(async () => {
-    await browser?.close();
-    await server?.stop();
+    await session?.stop();
   });
 
   it('creates a group, and renames it', async () => {
@@ -319,6 +306,6 @@ describe('admin interface forms in a real browser: directory, certificates, OAut
   });
 
   it('ran without a console error or page error', () => {
-    assert.deepEqual(errors, []);
+    assert.deepEqual(session.errors, []);
   });
 });

@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 // The core's private dockerd for tests: a real daemon on its own socket, so the Docker state is real.
 import {
   dockerdUnavailable,
   startDockerd,
   type TestDockerd,
 } from '../../core/test/integrations/docker/support/dockerd.ts';
-import { launchChromium } from '../src/browser.ts';
-import { freePort, type ServerProcess, startServerProcess } from '../src/server-process.ts';
+import { freePort } from '../src/server-process.ts';
 import {
-  apiClient,
-  assertConsoleBuilt,
-  collectBrowserErrors,
+  type ConsoleSession,
   screenshot,
-  signInThroughForm,
+  startConsoleSession,
   unlabelledControls,
   waitForOptions,
 } from './web-support.ts';
@@ -45,13 +41,11 @@ interface Task {
 const dockerSkip = dockerdUnavailable();
 
 describe('admin system screens in a real browser: integrations, outposts through them, tasks, events', () => {
-  let server: ServerProcess;
-  let browser: Browser;
+  let session: ConsoleSession;
   let page: Page;
   let dockerd: TestDockerd | undefined;
-  const errors: string[] = [];
-  const token = randomBytes(24).toString('hex');
-  const api = apiClient(() => server.url, token);
+  const api = <T = unknown>(method: string, path: string, body?: unknown) =>
+    session.api<T>(method, path, body);
   const side = (name: string) => page.locator('#sidebar').getByRole('link', { name, exact: true });
   const dialog = () => page.locator('dialog');
   const submit = async (label: string) => {
@@ -67,21 +61,12 @@ describe('admin system screens in a real browser: integrations, outposts through
     ).results[0];
 
   before(async () => {
-    assertConsoleBuilt();
     if (!dockerSkip) dockerd = await startDockerd([], { bridge: false });
-    server = await startServerProcess({
-      env: { PALISADE_BOOTSTRAP_TOKEN: token, PALISADE_BOOTSTRAP_PASSWORD: 'admin-password-1' },
-    });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-    collectBrowserErrors(page, errors);
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${server.url}/if/admin/outpost/integrations`);
-    await signInThroughForm(page, 'akadmin', 'admin-password-1', /\/if\/admin\/outpost\/integrations$/);
+    session = await startConsoleSession({ signInAt: '/outpost/integrations' });
+    ({ page } = session);
   });
   after(async () => {
-    await browser?.close();
-    await server?.stop();
+    await session?.stop();
     await dockerd?.stop();
   });
 
@@ -297,7 +282,6 @@ describe('admin system screens in a real browser: integrations, outposts through
     await page.getByRole('button', { name: 'Menu' }).click();
     await side('Outpost Integrations').click();
     await page.getByRole('heading', { level: 1, name: 'Outpost Integrations' }).waitFor();
-    await page.getByRole('heading', { level: 1, name: 'Outpost Integrations' }).waitFor();
     await page.locator('tbody tr').first().waitFor();
     const width = await page.evaluate<number>('document.documentElement.scrollWidth');
     assert.ok(width <= 390, `no horizontal scrolling at phone width (${width}px)`);
@@ -305,6 +289,6 @@ describe('admin system screens in a real browser: integrations, outposts through
   });
 
   it('ran without a console error or page error', () => {
-    assert.deepEqual(errors, []);
+    assert.deepEqual(session.errors, []);
   });
 });
