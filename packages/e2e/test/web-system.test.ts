@@ -283,6 +283,8 @@ describe('admin system screens in a real browser: integrations, outposts through
     await side('Outpost Integrations').click();
     await page.getByRole('heading', { level: 1, name: 'Outpost Integrations' }).waitFor();
     await page.locator('tbody tr').first().waitFor();
+    // The link of the screen already shown closes the menu too.
+    assert.equal(await page.locator('#sidebar').isVisible(), false, 'the menu folded again');
     const width = await page.evaluate<number>('document.documentElement.scrollWidth');
     assert.ok(width <= 390, `no horizontal scrolling at phone width (${width}px)`);
     await screenshot(page, 'phone-integrations');
