@@ -1,5 +1,5 @@
 /** Helpers for a form's draft: the writable fields of an API object, as the form edits them. */
-import type { FieldErrors } from './api.ts';
+import type { FieldErrors } from './field-errors.ts';
 
 /**
  * The draft of an existing object: each key of `empty` taken from `existing`, where it has a value (null
