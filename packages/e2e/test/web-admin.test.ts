@@ -1,18 +1,19 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { WebSocket } from 'ws';
-import { launchChromium } from '../src/browser.ts';
-import { type ServerProcess, startServerProcess } from '../src/server-process.ts';
+import { REPO_ROOT, type ServerProcess } from '../src/server-process.ts';
 import {
-  apiClient,
-  assertConsoleBuilt,
-  collectBrowserErrors,
+  ADMIN_PASSWORD,
+  type ConsoleSession,
   connectInstance,
   SCREENSHOT_DIR,
   screenshot,
   signInThroughForm,
+  startConsoleSession,
+  waitForOptions,
 } from './web-support.ts';
 
 /** The outline style of the focused element (evaluated in the page, which has the DOM this file's types lack). */
@@ -30,37 +31,28 @@ interface Outpost {
 }
 
 describe('admin interface in a real browser: the guides’ clicks, checked through the API', () => {
+  let session: ConsoleSession;
   let server: ServerProcess;
-  let browser: Browser;
   let page: Page;
-  const errors: string[] = [];
-  let browserErrors: ReturnType<typeof collectBrowserErrors>;
   let instance: WebSocket | undefined;
-  const token = randomBytes(24).toString('hex');
-  const api = apiClient(() => server.url, token);
+  const api = <T = unknown>(method: string, path: string, body?: unknown) =>
+    session.api<T>(method, path, body);
   let providerPk = 0;
   /** A link of the sidebar (the dashboard's tiles link to the same screens). */
   const side = (name: string) => page.locator('#sidebar').getByRole('link', { name, exact: true });
 
   before(async () => {
-    assertConsoleBuilt();
-    server = await startServerProcess({
-      env: { PALISADE_BOOTSTRAP_TOKEN: token, PALISADE_BOOTSTRAP_PASSWORD: 'admin-password-1' },
-    });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-    browserErrors = collectBrowserErrors(page, errors);
-    page.setDefaultTimeout(10_000);
+    session = await startConsoleSession();
+    ({ server, page } = session);
   });
   after(async () => {
     instance?.close();
-    await browser?.close();
-    await server?.stop();
+    await session?.stop();
   });
 
   it('sends a visitor through the sign-in form and back to the deep link asked for', async () => {
     await page.goto(`${server.url}/if/admin/core/providers`);
-    await signInThroughForm(page, 'akadmin', 'admin-password-1', /\/if\/admin\/core\/providers$/);
+    await signInThroughForm(page, 'akadmin', ADMIN_PASSWORD, /\/if\/admin\/core\/providers$/);
     await page.getByRole('heading', { level: 1, name: 'Providers' }).waitFor();
     await side('Dashboard').click();
     await page.getByText('Applications', { exact: true }).first().waitFor();
@@ -82,6 +74,8 @@ describe('admin interface in a real browser: the guides’ clicks, checked throu
     assert.notEqual(outline, 'none', 'the focused link shows an outline');
     await side('Providers').click();
     await page.getByRole('button', { name: 'Create proxy provider' }).click();
+    // showModal() moves focus into the dialog once it has rendered: focus the field after that.
+    await page.locator('dialog[open]').waitFor();
     await page.getByLabel('Provider name').focus();
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate<string>('document.activeElement?.id'), 'field-authorization_flow');
@@ -94,9 +88,7 @@ describe('admin interface in a real browser: the guides’ clicks, checked throu
     await page.getByRole('button', { name: 'Create proxy provider' }).click();
     await page.getByLabel('Provider name').fill('hello-world-provider');
     // The flows are proposed once their lists arrive (each list separately: wait for both).
-    await page.waitForFunction(
-      "document.getElementById('field-authorization_flow')?.value && document.getElementById('field-invalidation_flow')?.value",
-    );
+    await waitForOptions(page, 'authorization_flow', 'invalidation_flow');
     await page.getByLabel('Forward auth (single application)').check();
     await page.getByLabel('External host').fill('https://hello.yourdomain.com');
     await page.locator('dialog').getByRole('button', { name: 'Create' }).click();
@@ -130,7 +122,7 @@ describe('admin interface in a real browser: the guides’ clicks, checked throu
     await page.getByRole('button', { name: 'Create', exact: true }).click();
     await dialog.getByLabel(/^Name\b/).fill('hello-world');
     await dialog.getByLabel('No provider').check();
-    browserErrors.allowOnce(/status of 400 .*\/api\/v3\/core\/applications\/\)$/);
+    session.browserErrors.allowOnce(/status of 400 .*\/api\/v3\/core\/applications\/\)$/);
     await dialog.getByRole('button', { name: 'Create' }).click();
     const message = dialog.locator('#error-slug');
     await message.waitFor();
@@ -234,11 +226,7 @@ describe('admin interface in a real browser: the guides’ clicks, checked throu
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
 
-  it('shows the screens without an API as not available yet', async () => {
-    for (const name of ['Outpost Integrations', 'System Tasks', 'Events']) {
-      await page.getByRole('link', { name }).click();
-      await page.getByRole('heading', { name: 'Not available yet' }).waitFor();
-    }
+  it('opens every other list of the sidebar with its rows', async () => {
     for (const name of ['Certificates', 'Users', 'Groups', 'Tokens', 'Flows']) {
       await page.getByRole('link', { name }).click();
       await page.getByRole('heading', { level: 1, name }).waitFor();
@@ -260,8 +248,15 @@ describe('admin interface in a real browser: the guides’ clicks, checked throu
     await screenshot(page, 'phone-applications');
   });
 
+  it('has the outposts list screenshot the README shows, committed under docs/images/', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    assert.match(readme, /!\[[^\]]*outposts[^\]]*\]\(docs\/images\/outposts\.png\)/);
+    assert.ok(existsSync(join(REPO_ROOT, 'docs', 'images', 'outposts.png')));
+    assert.ok(existsSync(join(SCREENSHOT_DIR, 'outposts.png')), 'this run saved a fresh one to copy there');
+  });
+
   it('ran without a console error or page error', () => {
     console.log(`screenshots in ${SCREENSHOT_DIR}`);
-    assert.deepEqual(errors, []);
+    assert.deepEqual(session.errors, []);
   });
 });

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import { randomBytes } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
 import { WebSocket } from 'ws';
-import { REPO_ROOT } from '../src/server-process.ts';
+import { launchChromium } from '../src/browser.ts';
+import { REPO_ROOT, type ServerProcess, startServerProcess } from '../src/server-process.ts';
 
 /** Where the console suites save their screenshots (gitignored). */
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'packages', 'e2e', 'screenshots');
@@ -28,7 +30,7 @@ export async function signInThroughForm(
   page: Page,
   username: string,
   password: string,
-  landing: RegExp,
+  landing: RegExp | ((url: URL) => boolean),
 ): Promise<void> {
   await page.waitForURL(/\/if\/flow\/default-authentication-flow\//);
   await page.fill('#uid_field', username);
@@ -51,6 +53,23 @@ export function collectBrowserErrors(page: Page, into: string[]): { allowOnce: (
   });
   page.on('pageerror', (error) => into.push(`page error: ${error.message}`));
   return { allowOnce: (pattern) => allowed.push(pattern) };
+}
+
+/**
+ * Waits until the selects `field-<name>` have their options (lists the form loads). A locator rather than
+ * waitForFunction: the console's CSP forbids the string evaluation that one does in the page.
+ */
+export async function waitForOptions(page: Page, ...names: string[]): Promise<void> {
+  for (const name of names)
+    await page.locator(`#field-${name} option`).first().waitFor({ state: 'attached' });
+}
+
+/** Every visible control of the page without a label (its id, name or type), for a check that there is none. */
+export async function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`[...document.querySelectorAll('input, select, textarea')]
+    .filter((el) => el.type !== 'hidden' && el.getClientRects().length > 0)
+    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+    .map((el) => el.id || el.name || el.type)`);
 }
 
 /** An outpost instance as far as health goes: its websocket, saying HELLO as outposts do. */
@@ -88,5 +107,55 @@ export function apiClient(baseUrl: () => string, token: string) {
     const text = await res.text();
     assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
+  };
+}
+
+/** A console suite's parts: a real server, Chromium at 1280 px, the page's errors, and an API client. */
+export interface ConsoleSession {
+  server: ServerProcess;
+  browser: Browser;
+  page: Page;
+  /** The page's console and page errors so far (a suite ends by requiring none). */
+  errors: string[];
+  browserErrors: ReturnType<typeof collectBrowserErrors>;
+  /** The API as the bootstrap superuser's token, for checking what the console did. */
+  api: ReturnType<typeof apiClient>;
+  stop: () => Promise<void>;
+}
+
+/** The bootstrap superuser's password in console suites. */
+export const ADMIN_PASSWORD = 'admin-password-1';
+
+/**
+ * Starts a server and Chromium for a console suite; with `signInAt`, opens that admin path and signs in
+ * through the real sign-in form on the way.
+ */
+export async function startConsoleSession(options: { signInAt?: string } = {}): Promise<ConsoleSession> {
+  assertConsoleBuilt();
+  const token = randomBytes(24).toString('hex');
+  const server = await startServerProcess({
+    env: { PALISADE_BOOTSTRAP_TOKEN: token, PALISADE_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD },
+  });
+  const browser = await launchChromium();
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
+  const errors: string[] = [];
+  const browserErrors = collectBrowserErrors(page, errors);
+  page.setDefaultTimeout(10_000);
+  if (options.signInAt) {
+    await page.goto(`${server.url}/if/admin${options.signInAt}`);
+    const path = `/if/admin${options.signInAt}`;
+    await signInThroughForm(page, 'akadmin', ADMIN_PASSWORD, (url) => url.pathname === path);
+  }
+  return {
+    server,
+    browser,
+    page,
+    errors,
+    browserErrors,
+    api: apiClient(() => server.url, token),
+    stop: async () => {
+      await browser.close();
+      await server.stop();
+    },
   };
 }

@@ -87,6 +87,9 @@ export interface OutpostFilters {
   managedIcontains?: string;
   providersIsNull?: boolean;
   providersByPk?: number[];
+  /** The name of the outpost's service connection, exactly (any case) or in part. */
+  connectionNameIexact?: string;
+  connectionNameIcontains?: string;
   /** Only this outpost (an outpost's token sees its own outpost only). */
   uuid?: string;
 }
@@ -99,6 +102,7 @@ export async function listOutposts(
   options: ListOptions & { filter?: OutpostFilters },
 ): Promise<{ outposts: Outpost[]; count: number }> {
   const f = options.filter ?? {};
+  const connectionName = '(SELECT sc.name FROM service_connections sc WHERE sc.uuid = o.service_connection)';
   const hasProviders = 'EXISTS (SELECT 1 FROM outpost_providers op WHERE op.outpost_uuid = o.uuid)';
   const conditions = [
     { sql: 'lower(o.name) = lower($?)', value: f.nameIexact },
@@ -111,6 +115,11 @@ export async function listOutposts(
       value: f.providersByPk?.length ? f.providersByPk : undefined,
     },
     { sql: 'o.uuid = $?::uuid', value: f.uuid },
+    { sql: `lower(${connectionName}) = lower($?)`, value: f.connectionNameIexact },
+    {
+      sql: `${connectionName} ILIKE $?`,
+      value: f.connectionNameIcontains && contains(f.connectionNameIcontains),
+    },
   ];
   const { rows, count } = await queryPage<Row>(
     db,

@@ -5,6 +5,7 @@ import { applicationListRoutes, applicationRoutes } from './api/applications.ts'
 import { certificateKeypairReadRoutes, certificateKeypairRoutes } from './api/certificate-keypairs.ts';
 import { dockerConnectionRoutes } from './api/docker-connections.ts';
 import { flowInstanceRoutes } from './api/flows.ts';
+import { eventListRoutes } from './api/event-list.ts';
 import { eventRoutes } from './api/events.ts';
 import { oauth2ProviderRoutes } from './api/oauth2-providers.ts';
 import { outpostFromQuery, outpostProxyRoutes } from './api/outposts-proxy.ts';
@@ -89,6 +90,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(kubernetesConnectionRoutes(ctx));
         await admin.register(serviceConnectionRoutes(ctx));
         await admin.register(taskRoutes(ctx));
+        await admin.register(eventListRoutes(ctx));
         await admin.register(dockerConnectionRoutes(ctx));
       });
     },

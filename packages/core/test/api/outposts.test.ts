@@ -15,6 +15,7 @@ interface OutpostBody {
   providers: number[];
   providers_obj: Array<{ pk: number; name: string; verbose_name: string }>;
   service_connection: string | null;
+  service_connection_obj: { pk: string; name: string; verbose_name: string; component: string } | null;
   refresh_interval_s: number;
   token_identifier: string;
   config: Record<string, unknown>;
@@ -305,6 +306,37 @@ for (const backend of testBackends()) {
       assert.deepEqual(await names('search=Directory 2'), ['Edge 2']);
       assert.deepEqual(await names('managed__iexact=goauthentik.io/outposts/embedded'), [EMBEDDED]);
       assert.deepEqual(await names('service_connection__name__icontains=docker'), []);
+    });
+
+    it('shows the integration of an outpost deployed through one, and filters by its name', async () => {
+      const connection = await api.post('/api/v3/outposts/service_connections/docker/', {
+        name: 'Edge Docker',
+        url: 'unix:///nonexistent/docker.sock',
+      });
+      assert.equal(connection.statusCode, 201, connection.body);
+      const uuid = (connection.json() as { pk: string }).pk;
+      const created = await api.post('/api/v3/outposts/instances/', {
+        name: 'Docker edge',
+        type: 'ldap',
+        providers: [ldap],
+        service_connection: uuid,
+        config: {},
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      const outpost = created.json() as OutpostBody;
+      assert.equal(outpost.service_connection, uuid);
+      assert.equal(outpost.service_connection_obj?.pk, uuid);
+      assert.equal(outpost.service_connection_obj?.name, 'Edge Docker');
+      assert.equal(outpost.service_connection_obj?.component, 'ak-service-connection-docker-form');
+      assert.equal((await embedded()).service_connection_obj, null);
+      const names = async (query: string) =>
+        ((await api.get(`/api/v3/outposts/instances/?${query}`)).json() as Page).results.map((o) => o.name);
+      assert.deepEqual(await names('service_connection__name__icontains=docker'), ['Docker edge']);
+      assert.deepEqual(await names('service_connection__name__iexact=edge%20docker'), ['Docker edge']);
+      assert.deepEqual(await names('service_connection__name__iexact=edge'), []);
+      assert.equal((await api.delete(`/api/v3/outposts/instances/${outpost.pk}/`)).statusCode, 204);
+      const gone = await api.delete(`/api/v3/outposts/service_connections/all/${uuid}/`);
+      assert.equal(gone.statusCode, 204);
     });
   });
 }

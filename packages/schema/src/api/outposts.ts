@@ -1,6 +1,7 @@
 import { type TLiteral, type TSchema, type TUnion, Type } from '@sinclair/typebox';
 import { DateTime, Nullable } from './common.ts';
 import { Provider } from './providers.ts';
+import { ServiceConnection } from './service-connections.ts';
 
 /** The contract's OutpostTypeEnum. */
 export const OUTPOST_TYPES = ['proxy', 'ldap', 'radius', 'rac'] as const;
@@ -168,8 +169,8 @@ export const Outpost = Type.Object({
   providers: Type.Array(Type.Integer()),
   providers_obj: Type.Array(Provider),
   service_connection: Nullable(Type.String({ format: 'uuid' })),
-  // Service connections arrive with the Docker and Kubernetes integrations.
-  service_connection_obj: Type.Null(),
+  /** The integration the core deploys this outpost through (null: deployed by hand). */
+  service_connection_obj: Nullable(ServiceConnection),
   refresh_interval_s: Type.Integer(),
   token_identifier: Type.String(),
   config: Type.Record(Type.String(), Type.Unknown()),

@@ -68,7 +68,13 @@ export function Layout(props: { path: string; title: string; children: Component
         </a>
         <SignOut />
       </header>
-      <nav id="sidebar" class="sidebar" aria-label="Admin">
+      {/* A link chosen in the folded menu closes it, also the current screen's (whose title stays). */}
+      <nav
+        id="sidebar"
+        class="sidebar"
+        aria-label="Admin"
+        onClick={(e) => (e.target as HTMLElement).closest('a') && setMenuOpen(false)}
+      >
         {NAVIGATION.map((group, i) => (
           <div key={group.section ?? i} class="nav-group">
             {group.section && <h2 class="nav-section">{group.section}</h2>}

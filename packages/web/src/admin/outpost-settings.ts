@@ -15,15 +15,22 @@ export type SettingsResult =
 
 const KEYS = OutpostConfig.properties as unknown as Record<string, TSchema & { expected: string }>;
 
-/** Parses and checks the YAML text of the Advanced settings. */
-export function parseSettings(text: string): SettingsResult {
+/** Parses YAML text that must be a mapping (empty text is an empty one), or says what is wrong with it. */
+export function parseYamlMapping(text: string, what: string): SettingsResult {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length) return { problems: doc.errors.map((e) => e.message.split('\n')[0] ?? e.message) };
   const value: unknown = doc.toJS() ?? {};
   if (typeof value !== 'object' || Array.isArray(value) || value === null) {
-    return { problems: ['The settings must be a YAML mapping of keys to values.'] };
+    return { problems: [`${what} must be a YAML mapping of keys to values.`] };
   }
-  const config = value as Record<string, unknown>;
+  return { config: value as Record<string, unknown> };
+}
+
+/** Parses and checks the YAML text of the Advanced settings. */
+export function parseSettings(text: string): SettingsResult {
+  const parsed = parseYamlMapping(text, 'The settings');
+  if (parsed.problems) return parsed;
+  const config = parsed.config;
   const problems: string[] = [];
   for (const [name, schema] of Object.entries(KEYS)) {
     if (!(name in config)) continue;
@@ -34,7 +41,7 @@ export function parseSettings(text: string): SettingsResult {
   return problems.length ? { problems } : { config };
 }
 
-/** Writes settings as the YAML the editor shows. */
+/** Writes settings (or any mapping) as the YAML an editor shows. */
 export function settingsYaml(config: Record<string, unknown>): string {
   return stringify(config, { lineWidth: 0 });
 }

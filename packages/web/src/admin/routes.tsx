@@ -2,11 +2,16 @@ import type { ComponentChildren } from 'preact';
 import { ApplicationsPage } from './pages/applications.tsx';
 import { CertificatesPage } from './pages/certificates.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
-import { FlowsPage, GroupsPage, TokensPage, UsersPage } from './pages/directory.tsx';
+import { EventsPage } from './pages/events.tsx';
+import { FlowsPage } from './pages/flows.tsx';
+import { GroupsPage } from './pages/groups.tsx';
+import { IntegrationsPage } from './pages/integrations.tsx';
 import { OutpostsPage } from './pages/outposts.tsx';
 import { ProviderPage } from './pages/provider-detail.tsx';
 import { ProvidersPage } from './pages/providers.tsx';
-import { NotAvailable } from './pages/not-available.tsx';
+import { SystemTasksPage } from './pages/system-tasks.tsx';
+import { TokensPage } from './pages/tokens.tsx';
+import { UsersPage } from './pages/users.tsx';
 
 /** A screen: the heading it shows and its content. */
 export interface Screen {
@@ -14,58 +19,27 @@ export interface Screen {
   view: ComponentChildren;
 }
 
+/** Each screen by its path below /if/admin/: its heading and its content. */
+const SCREENS: Record<string, [string, () => ComponentChildren]> = {
+  '/': ['Dashboard', () => <DashboardPage />],
+  '/core/applications': ['Applications', () => <ApplicationsPage />],
+  '/core/providers': ['Providers', () => <ProvidersPage />],
+  '/outpost/outposts': ['Outposts', () => <OutpostsPage />],
+  '/outpost/integrations': ['Outpost Integrations', () => <IntegrationsPage />],
+  '/crypto/certificates': ['Certificates', () => <CertificatesPage />],
+  '/administration/system-tasks': ['System Tasks', () => <SystemTasksPage />],
+  '/identity/users': ['Users', () => <UsersPage />],
+  '/identity/groups': ['Groups', () => <GroupsPage />],
+  '/core/tokens': ['Tokens', () => <TokensPage />],
+  '/flow/flows': ['Flows', () => <FlowsPage />],
+  '/events/log': ['Events', () => <EventsPage />],
+};
+
 /** The screen for a path below /if/admin/ (an unknown path says so rather than showing a blank page). */
 export function screenFor(path: string): Screen {
   const provider = /^\/core\/providers\/(\d+)$/.exec(path);
   if (provider?.[1]) return { title: 'Provider', view: <ProviderPage id={Number(provider[1])} /> };
-  switch (path) {
-    case '/':
-      return { title: 'Dashboard', view: <DashboardPage /> };
-    case '/core/applications':
-      return { title: 'Applications', view: <ApplicationsPage /> };
-    case '/core/providers':
-      return { title: 'Providers', view: <ProvidersPage /> };
-    case '/outpost/outposts':
-      return { title: 'Outposts', view: <OutpostsPage /> };
-    case '/outpost/integrations':
-      return {
-        title: 'Outpost Integrations',
-        view: (
-          <NotAvailable what="Outpost integrations (Docker and Kubernetes service connections)">
-            Outposts are deployed by hand for now: open <strong>Applications → Outposts</strong> and use{' '}
-            <em>View deployment info</em> for a Compose file or Kubernetes manifest.
-          </NotAvailable>
-        ),
-      };
-    case '/crypto/certificates':
-      return { title: 'Certificates', view: <CertificatesPage /> };
-    case '/administration/system-tasks':
-      return {
-        title: 'System Tasks',
-        view: (
-          <NotAvailable what="System tasks">
-            They arrive with the outpost integrations, whose deployments they report.
-          </NotAvailable>
-        ),
-      };
-    case '/identity/users':
-      return { title: 'Users', view: <UsersPage /> };
-    case '/identity/groups':
-      return { title: 'Groups', view: <GroupsPage /> };
-    case '/core/tokens':
-      return { title: 'Tokens', view: <TokensPage /> };
-    case '/flow/flows':
-      return { title: 'Flows', view: <FlowsPage /> };
-    case '/events/log':
-      return {
-        title: 'Events',
-        view: (
-          <NotAvailable what="The event log">
-            Events are recorded, but the API has no way to list them yet.
-          </NotAvailable>
-        ),
-      };
-    default:
-      return { title: 'Not found', view: <p>There is no screen at this address.</p> };
-  }
+  const screen = SCREENS[path];
+  if (!screen) return { title: 'Not found', view: <p>There is no screen at this address.</p> };
+  return { title: screen[0], view: screen[1]() };
 }

@@ -12,17 +12,23 @@ export function Modal(props: {
   wide?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Closing the dialog on unmount fires its close event later: that is not the user closing it (when one
+  // dialog replaces another, e.g. a created token's key after its form, it would close the new one too).
+  const unmounted = useRef(false);
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
+    return () => {
+      unmounted.current = true;
+      dialog?.close();
+    };
   }, []);
   return (
     <dialog
       ref={ref}
       class={props.wide ? 'wide' : undefined}
       aria-labelledby="modal-title"
-      onClose={props.onClose}
+      onClose={() => unmounted.current || props.onClose()}
       onCancel={(e) => {
         e.preventDefault();
         props.onClose();

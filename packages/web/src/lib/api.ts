@@ -3,8 +3,9 @@
  * methods, the CSRF header echoing the `palisade_csrf` cookie (see packages/core/src/http/csrf.ts).
  */
 
-/** Field name → messages, as the API's validation errors carry them (`non_field_errors` for the rest). */
-export type FieldErrors = Record<string, string[]>;
+import type { FieldErrors } from './field-errors.ts';
+
+export type { FieldErrors };
 
 /** A non-2xx answer of the API, with its parsed body. */
 export class ApiError extends Error {

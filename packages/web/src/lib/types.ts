@@ -4,6 +4,8 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type * as S from '@palisade/schema';
+import type * as SC from '@palisade/schema/api/service-connections';
+import type * as T from '@palisade/schema/api/tasks';
 
 export type Application = Static<typeof S.Application>;
 export type Provider = Static<typeof S.Provider>;
@@ -19,3 +21,12 @@ export type Group = Static<typeof S.Group>;
 export type Token = Static<typeof S.Token>;
 export type Version = Static<typeof S.Version>;
 export type OutpostConfig = Static<typeof S.OutpostConfig>;
+export type OAuth2Provider = Static<typeof S.OAuth2Provider>;
+export type ScopeMapping = Static<typeof S.ScopeMapping>;
+export type Event = Static<typeof S.Event>;
+export type ServiceConnection = Static<typeof SC.ServiceConnection>;
+export type ServiceConnectionState = Static<typeof SC.ServiceConnectionState>;
+export type KubernetesServiceConnection = Static<typeof SC.KubernetesServiceConnection>;
+export type DockerServiceConnection = Static<typeof S.DockerServiceConnection>;
+export type Task = Static<typeof T.Task>;
+export type TaskLogLine = Static<typeof T.LogEvent>;

@@ -3,6 +3,7 @@ import { Event, EventRequest, GenericError, ValidationError } from '@palisade/sc
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { insertEvent } from '../../events/events-repository.ts';
+import { presentEvent } from './event-presenter.ts';
 
 /** POST /events/events/: an outpost (or a superuser) records an event, as the reference's outposts do. */
 export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -31,17 +32,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
           { event: event.uuid, action: event.action, outpost: request.outpost?.name },
           'event recorded',
         );
-        return reply.code(201).send({
-          pk: event.uuid,
-          user: event.user,
-          action: event.action as Static<typeof Event>['action'],
-          app: event.app,
-          context: event.context,
-          client_ip: event.clientIp,
-          created: event.created.toISOString(),
-          expires: event.expires.toISOString(),
-          brand: event.brand,
-        });
+        return reply.code(201).send(presentEvent(event));
       },
     );
   };

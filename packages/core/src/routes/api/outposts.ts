@@ -21,6 +21,8 @@ import { paginated, pageWindow } from '../../http/pagination.ts';
 import { defaultOutpostConfig, refreshIntervalSeconds, storedOutpostConfig } from '../../outposts/config.ts';
 import { listOutpostHealth } from '../../outposts/health.ts';
 import { outpostManifest } from '../../outposts/manifest.ts';
+import { SERVICE_CONNECTION_KINDS } from '../../integrations/service-connections.ts';
+import { findServiceConnection } from '../../integrations/service-connections-repository.ts';
 import { routedProvidersOf } from '../../integrations/kubernetes/load-input.ts';
 import { findOutpost, listOutposts, type Outpost } from '../../outposts/outposts-repository.ts';
 import {
@@ -36,6 +38,7 @@ import {
   outpostTokenIdentifier,
   outpostTokenKey,
 } from '../../outposts/service-account.ts';
+import { presentServiceConnection } from './service-connections.ts';
 
 const errors = { 400: ValidationError, 403: GenericError, 404: GenericError };
 
@@ -47,7 +50,6 @@ const OutpostListQuery = Type.Object({
   managed__icontains: Type.Optional(Type.String()),
   providers__isnull: Type.Optional(Type.Boolean()),
   providers_by_pk: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 2147483647 }))),
-  // Service connections do not exist yet: these filters match nothing when set.
   service_connection__name__iexact: Type.Optional(Type.String()),
   service_connection__name__icontains: Type.Optional(Type.String()),
 });
@@ -55,6 +57,12 @@ const OutpostId = Type.Object({ uuid: Type.String({ format: 'uuid' }) });
 
 /** The core's build, for health answers (release builds have no build hash). */
 const coreBuild = (ctx: AppContext) => ({ version: ctx.version, buildHash: '' });
+
+/** The outpost's integration as the generic list shows it (null when it has none, or of an unknown kind). */
+async function serviceConnectionOf(ctx: AppContext, uuid: string | null) {
+  const row = uuid ? await findServiceConnection(ctx.db, uuid) : undefined;
+  return row && SERVICE_CONNECTION_KINDS[row.kind] ? presentServiceConnection(row) : null;
+}
 
 /** Presents an outpost in the contract's Outpost shape. */
 async function present(ctx: AppContext, outpost: Outpost): Promise<Static<typeof OutpostBody>> {
@@ -66,7 +74,7 @@ async function present(ctx: AppContext, outpost: Outpost): Promise<Static<typeof
     providers: outpost.providers,
     providers_obj: await presentProvidersById(ctx.db, outpost.providers),
     service_connection: outpost.serviceConnection,
-    service_connection_obj: null,
+    service_connection_obj: await serviceConnectionOf(ctx, outpost.serviceConnection),
     refresh_interval_s: refreshIntervalSeconds(config),
     token_identifier: outpostTokenIdentifier(outpost),
     config,
@@ -98,12 +106,8 @@ export function outpostReadRoutes(ctx: AppContext): FastifyPluginAsync {
       },
       async (request) => {
         const q = request.query;
-        const noConnections = q.service_connection__name__iexact ?? q.service_connection__name__icontains;
         const { outposts, count } = await listOutposts(ctx.db, {
           ...pageWindow(q),
-          // A condition that never holds: no outpost has a service connection yet.
-          conditions:
-            noConnections === undefined ? [] : [{ sql: 'false AND $?::text IS NULL', value: noConnections }],
           filter: {
             nameIexact: q.name__iexact,
             nameIcontains: q.name__icontains,
@@ -111,6 +115,8 @@ export function outpostReadRoutes(ctx: AppContext): FastifyPluginAsync {
             managedIcontains: q.managed__icontains,
             providersIsNull: q.providers__isnull,
             providersByPk: q.providers_by_pk,
+            connectionNameIexact: q.service_connection__name__iexact,
+            connectionNameIcontains: q.service_connection__name__icontains,
             uuid: outpostOfPrincipal(request)?.uuid,
           },
         });

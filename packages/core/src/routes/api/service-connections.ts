@@ -53,7 +53,8 @@ async function knownConnection(ctx: AppContext, uuid: string): Promise<ServiceCo
   return row;
 }
 
-function present(row: ServiceConnectionRow): Static<typeof ConnectionBody> {
+/** A connection in the contract's generic ServiceConnection shape (as lists and outposts show it). */
+export function presentServiceConnection(row: ServiceConnectionRow): Static<typeof ConnectionBody> {
   const kind = SERVICE_CONNECTION_KINDS[row.kind];
   if (!kind) throw new Error(`unregistered service connection kind ${row.kind}`);
   return { pk: row.uuid, name: row.name, local: row.local, ...connectionMeta(kind) };
@@ -78,7 +79,7 @@ export function serviceConnectionRoutes(ctx: AppContext): FastifyPluginAsync {
           ...pageWindow(q),
           name: q.name,
         });
-        return paginated(q, rows.map(present), count);
+        return paginated(q, rows.map(presentServiceConnection), count);
       },
     );
 
@@ -105,7 +106,7 @@ export function serviceConnectionRoutes(ctx: AppContext): FastifyPluginAsync {
         schema: { params: ConnectionId, response: { 200: ConnectionBody, ...errors } },
         config: { operationId: 'outposts_service_connections_all_retrieve' },
       },
-      async (request) => present(await knownConnection(ctx, request.params.uuid)),
+      async (request) => presentServiceConnection(await knownConnection(ctx, request.params.uuid)),
     );
 
     app.delete<{ Params: Static<typeof ConnectionId> }>(

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
-import { DataTable } from '../../components/data-table.tsx';
-import { useGet, useList } from '../../lib/use-api.ts';
+import { ListPage } from '../../components/list-page.tsx';
+import { Link } from '../../lib/router.ts';
+import { useGet } from '../../lib/use-api.ts';
 import type { Outpost, OutpostHealth } from '../../lib/types.ts';
 import { DeploymentInfo } from './deployment-info.tsx';
 import { OutpostModal } from './outpost-form.tsx';
@@ -43,26 +44,29 @@ function Health(props: { outpost: Outpost }) {
   );
 }
 
-/** Outposts: their providers, the health of each instance, and how to deploy them. */
+/** Outposts: their providers and integration, the health of each instance, and how to deploy them. */
 export function OutpostsPage() {
-  const list = useList<Outpost>('/outposts/instances/', 'name');
-  const [editing, setEditing] = useState<Outpost | 'new'>();
   const [deploying, setDeploying] = useState<Outpost>();
   return (
     <>
-      <DataTable
+      <ListPage<Outpost>
+        path="/outposts/instances/"
         noun="outposts"
+        ordering="name"
         rowKey={(o) => o.pk}
-        page={list.data}
-        error={list.error}
-        loading={list.loading}
-        state={list.state}
-        setState={list.setState}
-        actions={
-          <button type="button" onClick={() => setEditing('new')}>
-            Create
+        rowName={(o) => o.name}
+        form={({ row }, done) => <OutpostModal existing={row} {...done} />}
+        deletePath={(o) => (o.managed ? undefined : `/outposts/instances/${o.pk}/`)}
+        rowActions={(o) => (
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => setDeploying(o)}
+            aria-label={`View deployment info of ${o.name}`}
+          >
+            View deployment info
           </button>
-        }
+        )}
         columns={[
           { label: 'Name', sort: 'name', render: (o) => <strong>{o.name}</strong> },
           { label: 'Type', render: (o) => o.type },
@@ -75,43 +79,18 @@ export function OutpostsPage() {
                 <span class="warning">None</span>
               ),
           },
-          { label: 'Integration', render: () => 'None (deployed by hand)' },
-          { label: 'Health and version', render: (o) => <Health outpost={o} /> },
           {
-            label: 'Actions',
-            render: (o) => (
-              <div class="row-actions">
-                <button
-                  type="button"
-                  class="secondary"
-                  onClick={() => setEditing(o)}
-                  aria-label={`Edit ${o.name}`}
-                >
-                  Edit
-                </button>
-                <button
-                  type="button"
-                  class="secondary"
-                  onClick={() => setDeploying(o)}
-                  aria-label={`View deployment info of ${o.name}`}
-                >
-                  View deployment info
-                </button>
-              </div>
-            ),
+            label: 'Integration',
+            render: (o) =>
+              o.service_connection_obj ? (
+                <Link href="/outpost/integrations">{o.service_connection_obj.name}</Link>
+              ) : (
+                'None (deployed by hand)'
+              ),
           },
+          { label: 'Health and version', render: (o) => <Health outpost={o} /> },
         ]}
       />
-      {editing && (
-        <OutpostModal
-          existing={editing === 'new' ? undefined : editing}
-          onClose={() => setEditing(undefined)}
-          onSaved={() => {
-            setEditing(undefined);
-            list.reload();
-          }}
-        />
-      )}
       {deploying && <DeploymentInfo outpost={deploying} onClose={() => setDeploying(undefined)} />}
     </>
   );

@@ -1,57 +1,58 @@
-import { useState } from 'preact/hooks';
-import { DataTable } from '../../components/data-table.tsx';
+import { ListPage } from '../../components/list-page.tsx';
 import { Link, navigate } from '../../lib/router.ts';
-import { useList } from '../../lib/use-api.ts';
 import type { Provider } from '../../lib/types.ts';
+import { OAuth2ProviderModal } from './oauth2-provider-form.tsx';
 import { ProxyProviderModal } from './provider-modal.tsx';
 
-/** Every provider, of any kind; a proxy provider opens to its details and setup snippets. */
+const isProxy = (p: Provider) => p.component === 'ak-provider-proxy-form';
+const isOAuth2 = (p: Provider) => p.component === 'ak-provider-oauth2-form';
+
+/**
+ * Every provider, of any kind. A proxy provider opens to its details and setup snippets (edited there); an
+ * OAuth2 provider is edited from the list.
+ */
 export function ProvidersPage() {
-  const list = useList<Provider>('/providers/all/', 'name');
-  const [creating, setCreating] = useState(false);
   return (
-    <>
-      <DataTable
-        noun="providers"
-        rowKey={(p) => p.pk}
-        page={list.data}
-        error={list.error}
-        loading={list.loading}
-        state={list.state}
-        setState={list.setState}
-        actions={
-          <button type="button" onClick={() => setCreating(true)}>
-            Create proxy provider
-          </button>
-        }
-        columns={[
-          {
-            label: 'Name',
-            sort: 'name',
-            render: (p) =>
-              p.component === 'ak-provider-proxy-form' ? (
-                <Link href={`/core/providers/${p.pk}`}>{p.name}</Link>
-              ) : (
-                p.name
-              ),
-          },
-          { label: 'Type', render: (p) => p.verbose_name },
-          {
-            label: 'Application',
-            render: (p) =>
-              p.assigned_application_name ?? <span class="warning">Not assigned to an application</span>,
-          },
-        ]}
-      />
-      {creating && (
-        <ProxyProviderModal
-          onClose={() => setCreating(false)}
-          onSaved={(p) => {
-            setCreating(false);
-            navigate(`/core/providers/${p.pk}`);
-          }}
-        />
-      )}
-    </>
+    <ListPage<Provider>
+      path="/providers/all/"
+      noun="providers"
+      ordering="name"
+      rowKey={(p) => p.pk}
+      rowName={(p) => p.name}
+      creates={[
+        { label: 'Create proxy provider', kind: 'proxy' },
+        { label: 'Create OAuth2 provider', kind: 'oauth2' },
+      ]}
+      editable={isOAuth2}
+      deletePath={(p) =>
+        isProxy(p) ? `/providers/proxy/${p.pk}/` : isOAuth2(p) ? `/providers/oauth2/${p.pk}/` : undefined
+      }
+      form={({ row, kind }, done) =>
+        row || kind === 'oauth2' ? (
+          <OAuth2ProviderModal pk={row?.pk} {...done} />
+        ) : (
+          <ProxyProviderModal
+            onClose={done.onClose}
+            onSaved={(p) => {
+              done.onClose();
+              navigate(`/core/providers/${p.pk}`);
+            }}
+          />
+        )
+      }
+      columns={[
+        {
+          label: 'Name',
+          sort: 'name',
+          render: (p) => (isProxy(p) ? <Link href={`/core/providers/${p.pk}`}>{p.name}</Link> : p.name),
+        },
+        { label: 'Type', render: (p) => p.verbose_name },
+        {
+          label: 'Application',
+          render: (p) =>
+            p.assigned_application_name ?? <span class="warning">Not assigned to an application</span>,
+        },
+      ]}
+    />
   );
 }
