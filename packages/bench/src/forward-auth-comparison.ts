@@ -1,7 +1,7 @@
 /**
  * One forward-auth comparison through a real proxy (nginx or Caddy), shared by both cases: the same proxy
  * configuration in front of three auth servers, run side by side in one run:
- *   ceiling: the proxy answers the auth check itself (no auth server at all);
+ *   ceiling: the proxy answers the check itself (nginx in its auth location, Caddy from a site of its own);
  *   floor:   servers/bare-http.ts, a node:http server doing no work (the best any Node.js server can do);
  *   outpost: the Palisade outpost (`palisade outpost`), checking a real session cookie.
  * Each with a signed-in session (200 and identity headers) and without one (the 401 path). Then the
@@ -10,7 +10,13 @@
 import { type BenchSettings, type CaseReport, fixed, markdownTable } from './bench-case.ts';
 import { type BareHttp, startBareHttp } from './bare-http.ts';
 import { type PalisadeStack, startPalisadeStack } from './palisade-stack.ts';
-import { atFixedRate, checkTargets, type LoadTarget, sideBySide, type TargetFigures } from './side-by-side.ts';
+import {
+  atFixedRate,
+  checkTargets,
+  type LoadTarget,
+  sideBySide,
+  type TargetFigures,
+} from './side-by-side.ts';
 
 /** The application's host, as clients send it. */
 export const APP_HOST = 'app.bench.test';
@@ -41,14 +47,15 @@ export async function compareForwardAuth(
       apps: [{ slug: 'app', externalHost: `http://${APP_HOST}`, mode: 'forward_single' }],
     });
     front = await startFront({ floor: floor.port, outpost: palisade.outpost.port });
-    const sessions = [
-      { label: 'signed in', headers: { Host: APP_HOST, Cookie: palisade.cookie }, expect: 'ok' as const },
-      { label: 'no session (401)', headers: { Host: APP_HOST }, expect: 'refused' as const },
-    ];
+    const sessions: Array<{ label: string; headers: Record<string, string>; expect: LoadTarget['expect'] }> =
+      [
+        { label: 'signed in', headers: { Host: APP_HOST, Cookie: palisade.cookie }, expect: 'ok' },
+        { label: 'no session (401)', headers: { Host: APP_HOST }, expect: 'refused' },
+      ];
     const results: Array<{ session: string; figures: TargetFigures[] }> = [];
     for (const session of sessions) {
       const targets: LoadTarget[] = [
-        { name: `${proxy} itself (ceiling)`, url: front.ceilingUrl, ...session },
+        { name: `${proxy} answers (ceiling)`, url: front.ceilingUrl, ...session },
         { name: 'bare node:http (floor)', url: front.floorUrl, ...session },
         { name: 'Palisade outpost', url: front.outpostUrl, ...session },
       ];
@@ -67,7 +74,11 @@ export async function compareForwardAuth(
     const outpostMax = signedIn[2]?.perSecond ?? 0;
     const rate = Math.max(1, Math.round(outpostMax / 2));
     const steady = [
-      await atFixedRate({ name: 'bare node:http (floor)', url: front.floorUrl, ...sessions[0]! }, rate, settings),
+      await atFixedRate(
+        { name: 'bare node:http (floor)', url: front.floorUrl, ...sessions[0]! },
+        rate,
+        settings,
+      ),
       await atFixedRate({ name: 'Palisade outpost', url: front.outpostUrl, ...sessions[0]! }, rate, settings),
     ];
     return report(proxy, results, steady, rate, settings);
@@ -120,7 +131,16 @@ function report(
       ['session', 'auth server', 'req/s', 'ratio to floor', 'p50 ms', 'p99 ms', 'wrong answers'],
       rows,
     )}\n\nAt a fixed rate of half the outpost's maximum (signed in):\n\n${markdownTable(
-      ['auth server', 'target req/s', 'achieved req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'late sends (worst)', 'wrong'],
+      [
+        'auth server',
+        'target req/s',
+        'achieved req/s',
+        'p50 ms',
+        'p99 ms',
+        'p99.9 ms',
+        'late sends (worst)',
+        'wrong',
+      ],
       steadyRows,
     )}`,
     notes: [
@@ -130,7 +150,11 @@ function report(
     ],
     targets: [
       { target: 'outpost/floor ≥ 0.8 signed in', measured: fixed(signedInRatio), met: signedInRatio >= 0.8 },
-      { target: 'outpost/floor ≥ 0.6 on the 401 path', measured: fixed(refusedRatio), met: refusedRatio >= 0.6 },
+      {
+        target: 'outpost/floor ≥ 0.6 on the 401 path',
+        measured: fixed(refusedRatio),
+        met: refusedRatio >= 0.6,
+      },
       {
         target: `outpost p99 < 5 ms at half its maximum (${rate}/s)`,
         measured: `${fixed(steadyP99)} ms`,

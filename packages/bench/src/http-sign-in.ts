@@ -115,7 +115,9 @@ export async function signInOverHttp(options: {
     }
     throw new Error(`sign-in stopped at ${at.href}: ${answer.status} ${answer.body.slice(0, 300)}`);
   }
-  const session = [...(jar.byHost.get(app.host) ?? [])].filter(([name]) => name.startsWith('authentik_proxy_'));
+  const session = [...(jar.byHost.get(app.host) ?? [])].filter(([name]) =>
+    name.startsWith('authentik_proxy_'),
+  );
   if (session.length === 0) throw new Error(`sign-in to ${app.href} set no session cookie`);
   return session.map(([n, v]) => `${n}=${v}`).join('; ');
 }

@@ -3,11 +3,20 @@
  * applications and a user signed in to one of them: what the request-path benchmarks measure against.
  * Built on the end-to-end helpers (packages/e2e/src), so the benchmarks run what the e2e suites test.
  */
-import { type AppSpec, type ForwardAuthStack, startForwardAuthStack } from '../../e2e/src/forward-auth-stack.ts';
+import {
+  type AppSpec,
+  type ForwardAuthStack,
+  startForwardAuthStack,
+} from '../../e2e/src/forward-auth-stack.ts';
 import { type OutpostProcess, startOutpostProcess } from '../../e2e/src/outpost-process.ts';
 import { signInOverHttp } from './http-sign-in.ts';
 
-export const BENCH_USER = { username: 'bench', password: 'bench-password-1', name: 'Bench User', groups: ['bench'] };
+export const BENCH_USER = {
+  username: 'bench',
+  password: 'bench-password-1',
+  name: 'Bench User',
+  groups: ['bench'],
+};
 
 /** What the benchmarks get. */
 export interface PalisadeStack {
@@ -23,6 +32,8 @@ export async function startPalisadeStack(options: {
   apps: AppSpec[];
   /** The external host (`http://name`) to sign in to; the first app's when absent. */
   signInTo?: string;
+  /** More environment for the outpost process (e.g. NODE_OPTIONS for a profile). */
+  outpostEnv?: Record<string, string>;
 }): Promise<PalisadeStack> {
   const stack = await startForwardAuthStack({ apps: options.apps, users: [BENCH_USER] });
   let outpost: OutpostProcess | undefined;
@@ -33,6 +44,7 @@ export async function startPalisadeStack(options: {
       token: stack.outpostToken,
       readyHost: new URL(appUrl).host,
       timeoutMs: 120_000,
+      env: options.outpostEnv,
     });
     const cookie = await signInOverHttp({
       appUrl,

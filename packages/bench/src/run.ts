@@ -20,7 +20,9 @@ if (args.includes('--list')) {
 }
 const unknown = args.filter((name) => !CASES.some((c) => c.name === name));
 if (unknown.length > 0) {
-  process.stderr.write(`unknown case ${unknown.join(', ')}; the cases are: ${CASES.map((c) => c.name).join(', ')}\n`);
+  process.stderr.write(
+    `unknown case ${unknown.join(', ')}; the cases are: ${CASES.map((c) => c.name).join(', ')}\n`,
+  );
   process.exit(2);
 }
 const selected = args.length === 0 ? CASES : CASES.filter((c) => args.includes(c.name));

@@ -45,13 +45,18 @@ export async function checkTargets(
     await res.arrayBuffer();
     const isOk = res.status < 400;
     const problem =
-      isOk !== (target.expect === 'ok') ? `answered ${res.status}, expected ${target.expect}` : check(target, res);
+      isOk !== (target.expect === 'ok')
+        ? `answered ${res.status}, expected ${target.expect}`
+        : check(target, res);
     if (problem) throw new Error(`${target.name} (${target.url}): ${problem}`);
   }
 }
 
 /** Drives the targets at full speed, interleaved over `settings.rounds` rounds. */
-export async function sideBySide(targets: readonly LoadTarget[], settings: BenchSettings): Promise<TargetFigures[]> {
+export async function sideBySide(
+  targets: readonly LoadTarget[],
+  settings: BenchSettings,
+): Promise<TargetFigures[]> {
   const runs = targets.map(() => [] as WrkResult[]);
   for (let round = 0; round < settings.rounds; round++) {
     for (const [i, target] of targets.entries()) {
@@ -70,7 +75,11 @@ export async function sideBySide(targets: readonly LoadTarget[], settings: Bench
 }
 
 /** Drives one target at a fixed rate for `settings.seconds`. */
-export async function atFixedRate(target: LoadTarget, rate: number, settings: BenchSettings): Promise<TargetFigures> {
+export async function atFixedRate(
+  target: LoadTarget,
+  rate: number,
+  settings: BenchSettings,
+): Promise<TargetFigures> {
   settings.log(`  ${target.name}: fixed rate ${Math.round(rate)}/s`);
   const run = await runWrk({
     url: target.url,

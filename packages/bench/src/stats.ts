@@ -12,7 +12,12 @@ export function quantile(sorted: readonly number[], q: number): number {
 }
 
 /** p50, p99 and max of unsorted samples. */
-export function summarize(samples: readonly number[]): { p50: number; p99: number; max: number; count: number } {
+export function summarize(samples: readonly number[]): {
+  p50: number;
+  p99: number;
+  max: number;
+  count: number;
+} {
   const sorted = [...samples].sort((a, b) => a - b);
   return {
     p50: quantile(sorted, 0.5),
