@@ -39,8 +39,11 @@ ${site(floor, `127.0.0.1:${ports.floor}`)}
 ${site(outpost, `127.0.0.1:${ports.outpost}`)}
 http://:${selfAuth} {
   @signedin header Cookie *
-  respond @signedin 200
-  respond 401
+  route {
+    respond @signedin 200
+    header Location /outpost.goauthentik.io/start
+    respond 302
+  }
 }
 `,
   );
@@ -57,5 +60,10 @@ export const forwardAuthCaddy: BenchCase = {
   summary:
     'forward auth through Caddy forward_auth: Caddy-answered ceiling, bare node:http floor, the outpost',
   tools: ['caddy', 'wrk'],
-  run: (settings) => compareForwardAuth('Caddy', startCaddyFront, settings),
+  // Without a session the outpost's Caddy endpoint redirects to sign-in (spec §3.5), which Caddy relays.
+  run: (settings) =>
+    compareForwardAuth('Caddy', startCaddyFront, settings, {
+      label: 'no session (302 to sign-in)',
+      expect: 'redirect',
+    }),
 };

@@ -1,7 +1,7 @@
 /**
  * The floor for any Node.js server: `node bare-http.ts <port> auth|backend` answers every request with no
- * work at all. `auth`: 200 with one identity header when the request carries a cookie, else 401 (the two
- * answers a forward-auth server gives). `backend`: 200 with a two-byte body (the protected application).
+ * work at all. `auth`: 200 with one identity header when the request carries a cookie, else what a
+ * forward-auth server answers then: a 302 to sign in on the Caddy and Traefik endpoints, a 401 elsewhere. `backend`: 200 with a two-byte body (the protected application).
  */
 import { createServer } from 'node:http';
 
@@ -13,6 +13,8 @@ const server = createServer((req, res) => {
     return;
   }
   if (req.headers.cookie) res.writeHead(200, { 'X-Authentik-Username': 'bench', 'Content-Length': '0' });
+  else if (/\/auth\/(caddy|traefik)$/.test(req.url ?? ''))
+    res.writeHead(302, { Location: '/outpost.goauthentik.io/start', 'Content-Length': '0' });
   else res.writeHead(401, { 'Content-Length': '0' });
   res.end();
 });
