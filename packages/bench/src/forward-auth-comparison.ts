@@ -55,7 +55,7 @@ export async function compareForwardAuth(
     const sessions: Array<{ label: string; headers: Record<string, string>; expect: LoadTarget['expect'] }> =
       [
         { label: 'signed in', headers: { Host: APP_HOST, Cookie: palisade.cookie }, expect: 'ok' },
-        { label: signedOut.label, headers: { Host: APP_HOST }, ...signedOut },
+        { headers: { Host: APP_HOST }, ...signedOut },
       ];
     const results: Array<{ session: string; figures: TargetFigures[] }> = [];
     for (const session of sessions) {
