@@ -1,7 +1,15 @@
 /** Every benchmark case, in the order `npm run bench` runs them. */
 import type { BenchCase } from '../bench-case.ts';
+import { configPropagation } from './config-propagation.ts';
+import { core } from './core.ts';
 import { forwardAuthCaddy } from './forward-auth-caddy.ts';
 import { forwardAuthNginx } from './forward-auth-nginx.ts';
 import { proxyMode } from './proxy-mode.ts';
 
-export const CASES: readonly BenchCase[] = [forwardAuthNginx, forwardAuthCaddy, proxyMode];
+export const CASES: readonly BenchCase[] = [
+  forwardAuthNginx,
+  forwardAuthCaddy,
+  proxyMode,
+  configPropagation,
+  core,
+];
