@@ -4,6 +4,8 @@ import { configPropagation } from './config-propagation.ts';
 import { core } from './core.ts';
 import { forwardAuthCaddy } from './forward-auth-caddy.ts';
 import { forwardAuthNginx } from './forward-auth-nginx.ts';
+import { outpostMemoryCase } from './outpost-memory.ts';
+import { providerScale } from './provider-scale.ts';
 import { proxyMode } from './proxy-mode.ts';
 
 export const CASES: readonly BenchCase[] = [
@@ -12,4 +14,6 @@ export const CASES: readonly BenchCase[] = [
   proxyMode,
   configPropagation,
   core,
+  outpostMemoryCase,
+  providerScale,
 ];
