@@ -74,17 +74,12 @@ export async function compareForwardAuth(
       settings.log(`${proxy}: ${session.label}`);
       results.push({ session: session.label, figures: await sideBySide(targets, settings) });
     }
-    const signedIn = results[0]?.figures ?? [];
-    const refused = results[1]?.figures ?? [];
-    const outpostMax = signedIn[2]?.perSecond ?? 0;
-    const rate = Math.max(1, Math.round(outpostMax / 2));
+    // Half the outpost's measured maximum with a session, the floor alongside at the same rate.
+    const rate = Math.max(1, Math.round((results[0]?.figures[2]?.perSecond ?? 0) / 2));
+    const signedIn = { ...sessions[0], expect: 'ok' as const };
     const steady = [
-      await atFixedRate(
-        { name: 'bare node:http (floor)', url: front.floorUrl, ...sessions[0]! },
-        rate,
-        settings,
-      ),
-      await atFixedRate({ name: 'Palisade outpost', url: front.outpostUrl, ...sessions[0]! }, rate, settings),
+      await atFixedRate({ ...signedIn, name: 'bare node:http (floor)', url: front.floorUrl }, rate, settings),
+      await atFixedRate({ ...signedIn, name: 'Palisade outpost', url: front.outpostUrl }, rate, settings),
     ];
     return report(proxy, results, steady, rate, settings);
   } finally {
