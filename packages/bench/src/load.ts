@@ -1,3 +1,5 @@
+import { summarize } from './stats.ts';
+
 /** Result of driving one HTTP request shape for a fixed time at fixed concurrency. */
 export interface LoadResult {
   name: string;
@@ -37,30 +39,14 @@ export async function drive(
   };
   await Promise.all(Array.from({ length: options.concurrency }, loop));
   const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pick = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  const { p50, p99 } = summarize(latencies);
   return {
     name,
     requests: latencies.length,
     errors,
     seconds,
     perSecond: latencies.length / seconds,
-    p50Ms: pick(0.5),
-    p99Ms: pick(0.99),
+    p50Ms: p50,
+    p99Ms: p99,
   };
-}
-
-/** Formats results as a table, with each row's throughput as a ratio of the first (the baseline). */
-export function table(results: LoadResult[]): string {
-  const base = results[0]?.perSecond ?? 1;
-  const rows = results.map(
-    (r) =>
-      `| ${r.name} | ${r.perSecond.toFixed(0)} | ${(r.perSecond / base).toFixed(2)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} |`,
-  );
-  return [
-    '| case | req/s | ratio to baseline | p50 ms | p99 ms | errors |',
-    '|---|---|---|---|---|---|',
-    ...rows,
-  ].join('\n');
 }

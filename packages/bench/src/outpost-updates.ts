@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { loadConfig } from '@palisade/core/config/load';
 import { startServer } from '@palisade/core/server';
 import { OutpostInstruction } from '@palisade/schema';
+import { summarize } from './stats.ts';
 // The outposts API is not there yet: the tests' fixtures make the outpost, its account and token.
 import { createServerTestDatabaseUrl } from '../../core/test/support/databases.ts';
 import { connectInstance, insertTestOutpost, outpostSocketUrl } from '../../core/test/support/outposts.ts';
@@ -88,16 +89,14 @@ export async function measureOutpostUpdates(options: {
       const times = await Promise.all(arrivals);
       if (round > warmup) for (const at of times) latencies.push(at - started);
     }
-    latencies.sort((x, y) => x - y);
-    const pick = (q: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+    const { p50, p99, max } = summarize(latencies);
     return {
       name: database ? 'PostgreSQL server' : 'embedded (PGlite)',
       instances: options.instances,
       rounds: options.rounds,
-      p50Ms: pick(0.5),
-      p99Ms: pick(0.99),
-      maxMs: latencies.at(-1) ?? 0,
+      p50Ms: p50,
+      p99Ms: p99,
+      maxMs: max,
     };
   } finally {
     await Promise.all(sockets.map((s) => s.close()));
@@ -105,16 +104,4 @@ export async function measureOutpostUpdates(options: {
     await database?.drop();
     await rm(dataDir, { recursive: true, force: true });
   }
-}
-
-/** Formats the runs as a table. */
-export function updateTable(results: UpdateLatency[]): string {
-  return [
-    '| database | instances | rounds | p50 ms | p99 ms | max ms |',
-    '|---|---|---|---|---|---|',
-    ...results.map(
-      (r) =>
-        `| ${r.name} | ${r.instances} | ${r.rounds} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.maxMs.toFixed(2)} |`,
-    ),
-  ].join('\n');
 }

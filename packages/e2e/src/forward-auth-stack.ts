@@ -33,10 +33,16 @@ export interface ForwardAuthStack {
 export async function startForwardAuthStack(spec: {
   apps: AppSpec[];
   users: Array<{ username: string; password: string; name?: string; email?: string; groups?: string[] }>;
+  /** More PALISADE_* settings for the core (e.g. PALISADE_DATABASE_URL). */
+  coreEnv?: Record<string, string>;
 }): Promise<ForwardAuthStack> {
   const adminToken = randomBytes(24).toString('hex');
   const core = await startServerProcess({
-    env: { PALISADE_BOOTSTRAP_TOKEN: adminToken, PALISADE_BOOTSTRAP_PASSWORD: 'admin-password-1' },
+    env: {
+      PALISADE_BOOTSTRAP_TOKEN: adminToken,
+      PALISADE_BOOTSTRAP_PASSWORD: 'admin-password-1',
+      ...spec.coreEnv,
+    },
   });
   try {
     const api = adminApi(core.url, adminToken);

@@ -7,6 +7,8 @@ export interface OutpostProcess {
   url: string;
   port: number;
   metricsPort: number;
+  /** The outpost's process id (the node process itself, not a wrapper). */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -70,6 +72,7 @@ export async function startOutpostProcess(options: {
     url,
     port,
     metricsPort,
+    pid: child.pid ?? 0,
     output: () => output,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;

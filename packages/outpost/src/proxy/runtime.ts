@@ -14,6 +14,7 @@ import { clientInfo, createPeerTrust, routingHost } from './http/request-info.ts
 import { type Reply, textReply, writeReply } from './http/reply.ts';
 import { forwardRequest, proxyDecision } from './proxy-mode.ts';
 import { createTlsContexts } from './tls.ts';
+import { createOpenedSessions } from './session/opened-sessions.ts';
 import { coreSessionKey, createRevocations } from './session/revocations.ts';
 import type {
   OutpostInfo,
@@ -70,6 +71,7 @@ export function createProxyRuntime(options: ProxyRuntimeOptions, reverseProxy: R
       onEvict: (count) => log.warn({ reason: 'revocation list full', count }, 'oldest revocations dropped'),
     }),
     headerCache: createTtlCache(HEADER_CACHE_MS, HEADER_CACHE_ENTRIES, now),
+    openedSessions: createOpenedSessions(now),
     outpost: () => outpost,
     signInFailed(app, reason, detail = {}) {
       const count = (failures.get(app.config.name) ?? 0) + 1;

@@ -28,11 +28,16 @@ const UNSAFE_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 // eslint-disable-next-line no-control-regex -- as above, every occurrence
 const UNSAFE_VALUES = /[\u0000-\u0008\u000a-\u001f\u007f]/g;
 
+// eslint-disable-next-line no-control-regex -- every ASCII character, control characters included
+const ASCII = /^[\u0000-\u007f]*$/;
+
 /**
  * A header value as Go puts it on the wire: its UTF-8 bytes. Node writes header strings as latin1, so the
  * bytes are handed over one character each.
  */
-export const wireValue = (value: string): string => Buffer.from(value, 'utf8').toString('latin1');
+export const wireValue = (value: string): string =>
+  // ASCII is the same either way: skip the copy on the hot path (most values are ASCII).
+  ASCII.test(value) ? value : Buffer.from(value, 'utf8').toString('latin1');
 /** Headers an attribute may never set: framing, routing and credentials of the request itself. */
 const RESERVED = new Set([
   'host',

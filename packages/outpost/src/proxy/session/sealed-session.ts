@@ -4,7 +4,7 @@
  * cookie_secret; the cookie name is the additional data, so a value cannot be moved to another provider's
  * cookie. The payload is deflated before sealing to keep big tokens under the browsers' cookie limits.
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { SessionClaims } from '../types.ts';
 
@@ -39,8 +39,12 @@ export function createSessionSealer(
   clientId: string,
   cookieName: string,
 ): SessionSealer {
-  const key = Buffer.from(
-    hkdfSync('sha256', cookieSecret, 'palisade/outpost/session', `session-cookie/v1/${clientId}`, 32),
+  // A KeyObject, not a Buffer: a Buffer key is re-validated on every createCipheriv (about 10 µs, a tenth
+  // of a whole forward-auth check), a KeyObject is not.
+  const key = createSecretKey(
+    Buffer.from(
+      hkdfSync('sha256', cookieSecret, 'palisade/outpost/session', `session-cookie/v1/${clientId}`, 32),
+    ),
   );
   const aad = Buffer.from(cookieName);
   return {

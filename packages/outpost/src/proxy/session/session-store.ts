@@ -3,6 +3,7 @@ import { decodeJwt } from 'jose';
 import type { Application } from '../app/application.ts';
 import { claimsFrom } from '../app/claims.ts';
 import type { SessionClaims } from '../types.ts';
+import type { OpenedSession, OpenedSessions } from './opened-sessions.ts';
 import { coreSessionKey, outpostSessionKey, type Revocations } from './revocations.ts';
 import { newSessionId, type SessionPayload } from './sealed-session.ts';
 import { clearSessionCookies, readSessionValue, writeSessionCookies } from './session-cookie.ts';
@@ -29,6 +30,8 @@ export interface SessionRead {
 export interface SessionContext {
   now: () => number;
   revocations: Revocations;
+  /** Sealed values already opened (absent: every read opens the cookie). */
+  openedSessions?: OpenedSessions;
 }
 
 function claimsOf(payload: SessionPayload): SessionClaims | undefined {
@@ -42,6 +45,18 @@ function claimsOf(payload: SessionPayload): SessionClaims | undefined {
   }
 }
 
+/** The sealed value opened and its claims read, from the cache when `app` opened it before. */
+function openSession(app: Application, value: string, ctx: SessionContext): OpenedSession | undefined {
+  const cached = ctx.openedSessions?.get(value);
+  if (cached && cached.app === app) return cached;
+  const payload = app.sealer.open(value);
+  if (!payload) return undefined;
+  const hasToken = Boolean(payload.token || payload.claims);
+  const opened = { app, payload, hasToken, claims: hasToken ? claimsOf(payload) : undefined };
+  if (!hasToken || opened.claims) ctx.openedSessions?.set(value, opened);
+  return opened;
+}
+
 /** Reads the session a request carries for `app`. Never throws. */
 export function readSession(
   app: Application,
@@ -50,12 +65,12 @@ export function readSession(
 ): SessionRead {
   const value = readSessionValue(cookies, app.jar.name);
   if (value === undefined) return {};
-  const payload = app.sealer.open(value);
-  if (!payload) return { problem: 'malformed' };
+  const opened = openSession(app, value, ctx);
+  if (!opened) return { problem: 'malformed' };
+  const { payload, claims } = opened;
   if (ctx.revocations.isRevoked(outpostSessionKey(payload.sid))) return { problem: 'revoked' };
   const base = { sid: payload.sid, created: payload.created };
-  if (!payload.token && !payload.claims) return { session: base };
-  const claims = claimsOf(payload);
+  if (!opened.hasToken) return { session: base };
   if (!claims) return { problem: 'malformed' };
   ctx.revocations.observeExpiry(claims.exp);
   if (claims.sid !== undefined && ctx.revocations.isRevoked(coreSessionKey(claims.sid)))
