@@ -4,6 +4,7 @@ import { assertSuperuser, authenticateApiRequest } from '../http/authenticate.ts
 import { applicationListRoutes, applicationRoutes } from './api/applications.ts';
 import { certificateKeypairReadRoutes, certificateKeypairRoutes } from './api/certificate-keypairs.ts';
 import { dockerConnectionRoutes } from './api/docker-connections.ts';
+import { rotationRoutes } from '../integrations/token-rotation-routes.ts';
 import { flowInstanceRoutes } from './api/flows.ts';
 import { eventRoutes } from './api/events.ts';
 import { oauth2ProviderRoutes } from './api/oauth2-providers.ts';
@@ -90,6 +91,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(serviceConnectionRoutes(ctx));
         await admin.register(taskRoutes(ctx));
         await admin.register(dockerConnectionRoutes(ctx));
+        await admin.register(rotationRoutes(ctx));
       });
     },
     { prefix: '/api/v3' },
