@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,14 +9,29 @@ import { copyNode, importTar, REPO } from './test-image.ts';
 
 const run = promisify(execFile);
 
-/** The packages the `palisade outpost` command loads (packages/outpost/Dockerfile copies the same four). */
-const PACKAGES = ['core', 'outpost', 'schema', 'x509'];
+// Instructions `docker import --change` applies, taken from the Dockerfile as written.
+const IMPORTABLE = /^(ENV|WORKDIR|USER|EXPOSE|HEALTHCHECK|ENTRYPOINT|CMD) /;
+
+/**
+ * What packages/outpost/Dockerfile makes of the image: the workspace packages it copies (`COPY packages/x/
+ * packages/x/`) and its ENV, WORKDIR, USER, EXPOSE, HEALTHCHECK and ENTRYPOINT instructions, so the test image
+ * cannot drift from it.
+ */
+async function dockerfile(): Promise<{ packages: string[]; changes: string[] }> {
+  const text = await readFile(join(REPO, 'packages/outpost/Dockerfile'), 'utf8');
+  const instructions = text
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n')
+    .filter((line) => !line.startsWith('#'));
+  const packages = instructions.flatMap((line) => /^COPY packages\/([\w-]+)\/ /.exec(line)?.[1] ?? []);
+  return { packages, changes: instructions.filter((line) => IMPORTABLE.test(line)).map((l) => l.trim()) };
+}
 
 /** The production dependencies of those packages, as npm resolved them here: top-most folders only. */
-async function productionModules(): Promise<string[]> {
+async function productionModules(packages: string[]): Promise<string[]> {
   const { stdout } = await run(
     'npm',
-    ['ls', '--omit=dev', '--all', '--parseable', ...PACKAGES.flatMap((p) => ['-w', `@palisade/${p}`])],
+    ['ls', '--omit=dev', '--all', '--parseable', ...packages.flatMap((p) => ['-w', `@palisade/${p}`])],
     { cwd: REPO, maxBuffer: 16 * 1024 * 1024 },
   );
   const paths = [...new Set(stdout.split('\n').filter((p) => p.includes('/node_modules/')))]
@@ -29,9 +45,9 @@ async function productionModules(): Promise<string[]> {
 
 /**
  * Builds the outpost image the Docker tests run, without a registry: what packages/outpost/Dockerfile makes
- * from node:24-slim (the Node 24 binary, production dependencies, the four workspace packages under
- * /palisade, user `node`, the same ENTRYPOINT and HEALTHCHECK), assembled as a root filesystem from this
- * checkout and loaded with `docker import`. Tests set their own health-check timings on the container.
+ * from node:24-slim (the Node 24 binary, the production dependencies and workspace packages it copies under
+ * /palisade, its user, ENTRYPOINT and HEALTHCHECK), assembled as a root filesystem from this checkout and
+ * loaded with `docker import`. Tests set their own health-check timings on the container.
  */
 export async function importOutpostImage(dockerd: TestDockerd, tag: string): Promise<void> {
   const stage = await mkdtemp(join(tmpdir(), 'pdk-outpost-'));
@@ -44,8 +60,13 @@ export async function importOutpostImage(dockerd: TestDockerd, tag: string): Pro
       'root:x:0:0::/root:/bin/sh\nnode:x:1000:1000::/home/node:/bin/sh\n',
     );
     await writeFile(join(stage, 'etc/group'), 'root:x:0:\nnode:x:1000:\n');
-    const modules = await productionModules();
-    const sources = ['package.json', ...PACKAGES.map((p) => `packages/${p}`), ...modules];
+    const { packages, changes } = await dockerfile();
+    assert.ok(
+      packages.includes('outpost') && changes.some((c) => c.startsWith('ENTRYPOINT')),
+      'Dockerfile read',
+    );
+    const modules = await productionModules(packages);
+    const sources = ['package.json', ...packages.map((p) => `packages/${p}`), ...modules];
     await importTar(
       dockerd,
       [
@@ -59,15 +80,8 @@ export async function importOutpostImage(dockerd: TestDockerd, tag: string): Pro
         REPO,
         ...sources,
       ],
-      [
-        'ENV NODE_ENV=production',
-        'ENV PATH=/usr/local/bin:/usr/bin:/bin',
-        'WORKDIR /palisade',
-        'USER node',
-        'EXPOSE 9000 9443 9300',
-        'HEALTHCHECK --interval=5s --timeout=5s --start-period=3s --retries=20 CMD ["node", "packages/core/bin/palisade.ts", "outpost", "healthcheck"]',
-        'ENTRYPOINT ["node", "packages/core/bin/palisade.ts", "outpost"]',
-      ],
+      // node:24-slim has node on the PATH at /usr/local/bin; an imported image has no PATH of its own.
+      ['ENV PATH=/usr/local/bin:/usr/bin:/bin', ...changes],
       tag,
     );
   } finally {
