@@ -178,12 +178,16 @@ export function createOptions(spec: ContainerSpec) {
     ...(spec.network && !BUILTIN_NETWORKS.has(spec.network)
       ? {
           NetworkingConfig: {
-            EndpointsConfig: { [spec.network]: { Aliases: [spec.name.replace(/-rollover$/, '')] } },
+            EndpointsConfig: { [spec.network]: { Aliases: [serviceName(spec.name)] } },
           },
         }
       : {}),
   };
 }
+
+// A standby's name without its suffix: the name both containers answer to.
+const serviceName = (name: string) =>
+  name.endsWith(STANDBY_SUFFIX) ? name.slice(0, -STANDBY_SUFFIX.length) : name;
 
 // Docker's own networks, which take no aliases.
 const BUILTIN_NETWORKS = new Set(['bridge', 'host', 'none', 'default']);

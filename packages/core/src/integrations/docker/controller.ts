@@ -13,7 +13,13 @@ import {
   rememberDeployment,
 } from './connections-repository.ts';
 import { finishRotation, pendingRotation } from '../token-rotation.ts';
-import { containerSpec, type DockerHealthcheck, proxyExternalHosts, standbySpec } from './container-spec.ts';
+import {
+  type ContainerSpec,
+  containerSpec,
+  type DockerHealthcheck,
+  proxyExternalHosts,
+  standbySpec,
+} from './container-spec.ts';
 import { containerDown, containerUp } from './reconcile.ts';
 import { lockKeyOf, withRunLock } from './run-lock.ts';
 
@@ -44,15 +50,14 @@ async function withClient<T>(
   }
 }
 
-async function deploy(
+/** The container an outpost should have now (its token, image, ports...): what a run brings Docker to. */
+export async function desiredContainer(
   ctx: AppContext,
   outpost: Outpost,
-  connection: DockerConnection,
   options: DockerControllerOptions,
-  log: TaskLog,
-): Promise<void> {
+): Promise<ContainerSpec> {
   const config = storedOutpostConfig(outpost.config, defaultOutpostConfig(ctx.config));
-  const spec = containerSpec({
+  return containerSpec({
     outpost,
     config,
     tokenKey: await outpostTokenKey(ctx.db, ctx.box, outpost),
@@ -61,6 +66,16 @@ async function deploy(
     externalHosts: outpost.type === 'proxy' ? await proxyExternalHosts(ctx.db, outpost.uuid) : [],
     healthcheck: options.healthcheck,
   });
+}
+
+async function deploy(
+  ctx: AppContext,
+  outpost: Outpost,
+  connection: DockerConnection,
+  options: DockerControllerOptions,
+  log: TaskLog,
+): Promise<void> {
+  const spec = await desiredContainer(ctx, outpost, options);
   // A rotation in progress rolls the container over (a standby beside it) instead of re-creating it.
   const rotating = (await pendingRotation(ctx.db, outpost.uuid)) !== undefined;
   const standby = rotating ? standbySpec(spec, ctx.config.outposts.docker_rollover_port_offset) : undefined;

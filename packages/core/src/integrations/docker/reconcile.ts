@@ -13,6 +13,9 @@ import type { TaskLog } from '../tasks.ts';
 /** A Docker API error's status code, if it is one. */
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
 
+const isOwned = (container: InspectedContainer, outpostUuid: string) =>
+  container.Config.Labels?.[DOCKER_UUID_LABEL] === outpostUuidHex(outpostUuid);
+
 async function inspectByName(docker: Docker, name: string): Promise<InspectedContainer | undefined> {
   try {
     return (await docker.getContainer(name).inspect()) as unknown as InspectedContainer;
@@ -91,21 +94,28 @@ export async function containerUp(
   log: TaskLog,
   standby?: ContainerSpec,
 ): Promise<void> {
+  const keep = [`/${spec.name}`, ...(standby ? [`/${standby.name}`] : [])];
   for (const stale of await labelledContainers(docker, outpostUuid)) {
-    if (stale.Names.includes(`/${spec.name}`)) continue;
+    if (stale.Names.some((name) => keep.includes(name))) continue;
     log.add('info', `Container ${stale.Names[0] ?? stale.Id} has an outdated name, removing it.`);
     await removeContainer(docker, stale.Id, stale.State === 'running', log);
   }
   const current = await inspectByName(docker, spec.name);
+  if (current && !isOwned(current, outpostUuid))
+    throw new Error(
+      `A container named ${spec.name} exists and does not belong to this outpost; not touching it.`,
+    );
+  const leftStandby = standby && (await inspectByName(docker, standby.name));
+  if (leftStandby && !isOwned(leftStandby, outpostUuid))
+    throw new Error(
+      `A container named ${leftStandby.Name} exists and does not belong to this outpost; not touching it.`,
+    );
+  if (standby && leftStandby?.State.Running)
+    return finishRollOver(docker, current, spec, standby, leftStandby.Id, log);
   if (!current) {
     await createAndStart(docker, spec, log);
     return;
   }
-  const owner = current.Config.Labels?.[DOCKER_UUID_LABEL];
-  if (owner !== outpostUuidHex(outpostUuid))
-    throw new Error(
-      `A container named ${spec.name} exists and does not belong to this outpost; not touching it.`,
-    );
   const reasons = driftReasons(current, spec);
   if (reasons.length > 0) {
     for (const reason of reasons) log.add('info', reason);
@@ -202,6 +212,32 @@ async function rollOver(
   await stopGracefully(docker, currentId, log);
   const id = await createAndStart(docker, spec, log);
   await waitHealthy(docker, id, spec, log);
+  await stopGracefully(docker, standbyId, log);
+  log.add('info', 'Rolled over to the new container.');
+}
+
+/**
+ * Ends a roll a failed run left with its standby serving: the container on the spec's ports is made anew
+ * (unless it already runs healthy and matches) while the standby answers, then the standby goes.
+ */
+async function finishRollOver(
+  docker: Docker,
+  current: InspectedContainer | undefined,
+  spec: ContainerSpec,
+  standby: ContainerSpec,
+  standbyId: string,
+  log: TaskLog,
+): Promise<void> {
+  log.add('info', `Standby container ${standby.name} is still serving: finishing the roll.`);
+  const isReady =
+    current?.State.Running &&
+    current.State.Health?.Status === 'healthy' &&
+    driftReasons(current, spec).length === 0;
+  if (!isReady) {
+    if (current) await removeContainer(docker, current.Id, current.State.Running, log);
+    const id = await createAndStart(docker, spec, log);
+    await waitHealthy(docker, id, spec, log);
+  }
   await stopGracefully(docker, standbyId, log);
   log.add('info', 'Rolled over to the new container.');
 }

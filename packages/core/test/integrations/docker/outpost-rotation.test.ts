@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import Docker from 'dockerode';
 import { after, before, describe, it } from 'node:test';
 import { docSnippet, fillSnippet } from '../../../../e2e/src/doc-snippets.ts';
 import { type EchoBackend, startEchoBackend } from '../../../../e2e/src/echo-backend.ts';
@@ -15,6 +16,9 @@ import { dockerdUnavailable, startDockerd, type TestDockerd } from './support/do
 import { createConnection, createDockerTestApp, type DockerTestApp } from './support/harness.ts';
 import { importOutpostImage } from './support/outpost-image.ts';
 import { freePort } from './support/remote.ts';
+import { createOptions, standbySpec } from '../../../src/integrations/docker/container-spec.ts';
+import { desiredContainer, reconcileDockerOutpost } from '../../../src/integrations/docker/controller.ts';
+import { findOutpost } from '../../../src/outposts/outposts-repository.ts';
 
 const IMAGE = 'palisade-outpost-e2e:1';
 const APP_HOST = 'app.test';
@@ -109,6 +113,18 @@ function loadLoop(port: number, cookie: string, workers: number) {
   return {
     ok: () => ok,
     failures,
+    /** Waits for `count` more answered requests (or a failure). */
+    async more(count: number) {
+      const target = ok + count;
+      while (ok < target && failures.length === 0) await new Promise((r) => setTimeout(r, 20));
+    },
+    assertNoFailure() {
+      assert.equal(
+        failures.length,
+        0,
+        `${failures.length} of ${ok + failures.length} failed, first: ${failures.slice(0, 5).join(' | ')}`,
+      );
+    },
     async stop() {
       running = false;
       await Promise.all(loops);
@@ -133,6 +149,12 @@ describe(
     const inspect = async (name: string) => JSON.parse(await dockerd.docker('inspect', name))[0] as Inspect;
     const tokenOf = (c: Inspect) =>
       c.Config.Env.find((e) => e.startsWith('AUTHENTIK_TOKEN='))?.slice('AUTHENTIK_TOKEN='.length) ?? '';
+    const exists = async (name: string) =>
+      (await dockerd.docker('ps', '-aq', '--filter', `name=^/${name}$`)).trim() !== '';
+    const waitHealthy = async (name: string) => {
+      for (let i = 0; i < 600 && (await inspect(name)).State.Health?.Status !== 'healthy'; i++)
+        await new Promise((r) => setTimeout(r, 100));
+    };
     const asOutpost = (token: string) =>
       d.t.app.inject({ url: '/api/v3/outposts/instances/', headers: { authorization: `Bearer ${token}` } });
 
@@ -209,8 +231,7 @@ describe(
 
     it('connects back to the core and answers forward auth through nginx: sign-in redirect, then the identity', async () => {
       // Healthy means the outpost found its outpost with its token and fetched its providers (it listens only then).
-      for (let i = 0; i < 600 && (await inspect(containerName)).State.Health?.Status !== 'healthy'; i++)
-        await new Promise((r) => setTimeout(r, 100));
+      await waitHealthy(containerName);
       assert.equal(
         (await inspect(containerName)).State.Health?.Status,
         'healthy',
@@ -240,7 +261,7 @@ describe(
       let servedDuringRoll: number;
       try {
         // Some traffic before the roll, so the loop is known to work.
-        while (load.ok() < 20 && load.failures.length === 0) await new Promise((r) => setTimeout(r, 20));
+        await load.more(20);
 
         const mark = d.mark();
         // A Palisade extension, not in the contract the API client checks answers against.
@@ -253,17 +274,12 @@ describe(
         await d.settle(outpost, mark);
         servedDuringRoll = load.ok();
         // Traffic after the roll, on the new container alone.
-        while (load.ok() < servedDuringRoll + 20 && load.failures.length === 0)
-          await new Promise((r) => setTimeout(r, 20));
+        await load.more(20);
       } finally {
         await load.stop();
       }
 
-      assert.equal(
-        load.failures.length,
-        0,
-        `${load.failures.length} of ${load.ok() + load.failures.length} failed, first: ${load.failures.slice(0, 5).join(' | ')}`,
-      );
+      load.assertNoFailure();
       const messages = await d.messages(outpost);
       assert.ok(messages.includes('Rolled over to the new container.'), messages.join('\n'));
       const afterRoll = await inspect(containerName);
@@ -273,11 +289,7 @@ describe(
       assert.notEqual(newToken, oldToken);
       assert.equal((await asOutpost(newToken)).statusCode, 200, 'the new token works');
       assert.equal((await asOutpost(oldToken)).statusCode, 403, 'the old token no longer works');
-      assert.equal(
-        (await dockerd.docker('ps', '-aq', '--filter', `name=^/${containerName}-rollover$`)).trim(),
-        '',
-        'the standby is gone',
-      );
+      assert.equal(await exists(`${containerName}-rollover`), false, 'the standby is gone');
       // The standby really answered while the old container stopped (nginx fell back to it).
       const upstreams = await readFile(join(dir, 'upstreams.log'), 'utf8');
       assert.match(upstreams, new RegExp(`:${STANDBY_PORT}\\b`));
@@ -287,6 +299,50 @@ describe(
       process.stdout.write(
         `# ${load.ok()} requests through nginx, ${servedDuringRoll} by the end of the roll, ${byStandby} auth checks answered by the standby, 0 failed\n`,
       );
+    });
+
+    it('finishes a roll that a failed run left with only its standby serving, still without a failed request', async () => {
+      // Nothing reconciles behind the test's back: it makes the failed run's state itself.
+      await d.integration.stop();
+      const oldToken = tokenOf(await inspect(containerName));
+      const load = loadLoop(nginx.port, cookie, 4);
+      try {
+        await load.more(20);
+        const res = await d.t.app.inject({
+          method: 'POST',
+          url: `/api/v3/outposts/instances/${outpost}/rotate_token/`,
+          headers: d.t.adminHeaders,
+        });
+        assert.equal(res.statusCode, 200, res.body);
+        // What a run whose new container never turned healthy leaves: the standby alone, on the new token.
+        const found = await findOutpost(d.t.db, outpost);
+        assert.ok(found);
+        const spec = await desiredContainer(d.t.ctx, found, d.integration.options);
+        const standby = standbySpec(spec, d.t.ctx.config.outposts.docker_rollover_port_offset);
+        const docker = new Docker({ socketPath: dockerd.socket });
+        await (await docker.createContainer(createOptions(standby))).start();
+        await waitHealthy(standby.name);
+        await dockerd.docker('stop', containerName);
+        await dockerd.docker('rm', containerName);
+        assert.equal(await reconcileDockerOutpost(d.t.ctx, outpost, d.integration.options), true);
+        await load.more(20);
+      } finally {
+        await load.stop();
+      }
+      load.assertNoFailure();
+      const messages = await d.messages(outpost);
+      assert.ok(
+        messages.includes(
+          `Standby container ${containerName}-rollover is still serving: finishing the roll.`,
+        ),
+        messages.join('\n'),
+      );
+      const now = await inspect(containerName);
+      assert.equal(now.State.Health?.Status, 'healthy');
+      assert.notEqual(tokenOf(now), oldToken);
+      assert.equal((await asOutpost(oldToken)).statusCode, 403);
+      assert.equal(await exists(`${containerName}-rollover`), false, 'the standby is gone');
+      process.stdout.write(`# finishing an interrupted roll: ${load.ok()} requests, 0 failed\n`);
     });
   },
 );
