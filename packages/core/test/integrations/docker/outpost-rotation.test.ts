@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { dockerdUnavailable, startDockerd, type TestDockerd } from './support/do
 import { createConnection, createDockerTestApp, type DockerTestApp } from './support/harness.ts';
 import { importOutpostImage } from './support/outpost-image.ts';
 import { freePort } from './support/remote.ts';
+import { type SocketProxy, startSocketProxy } from './support/socket-proxy.ts';
 import { createOptions, standbySpec } from '../../../src/integrations/docker/container-spec.ts';
 import { desiredContainer, reconcileDockerOutpost } from '../../../src/integrations/docker/controller.ts';
 import { findOutpost } from '../../../src/outposts/outposts-repository.ts';
@@ -34,6 +36,14 @@ interface Inspect {
 }
 
 const skip = dockerdUnavailable();
+
+/** Whether nothing listens on a host port (on any address). */
+const isFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+  });
 const run = promisify(execFile);
 
 /**
@@ -138,6 +148,7 @@ describe(
   { skip },
   () => {
     let dockerd: TestDockerd;
+    let proxy: SocketProxy;
     let d: DockerTestApp;
     let echo: EchoBackend;
     let nginx: Nginx;
@@ -160,6 +171,8 @@ describe(
 
     before(async () => {
       dir = await mkdtemp(join(tmpdir(), 'pdk-roll-'));
+      for (const port of [HTTP_PORT, HTTP_PORT + 443, STANDBY_PORT, STANDBY_PORT + 443])
+        assert.ok(await isFree(port), `host port ${port} is in use: this test publishes the outpost's ports`);
       // The default bridge: the container reaches the core on the bridge's gateway, nginx the published port.
       dockerd = await startDockerd();
       await importOutpostImage(dockerd, IMAGE);
@@ -203,10 +216,9 @@ describe(
         provider: providerPk,
       });
       assert.equal(application.statusCode, 201, application.body);
-      const connection = await createConnection(d.api, {
-        name: 'local test daemon',
-        url: `unix://${dockerd.socket}`,
-      });
+      // Through the filtering proxy: a roll needs no call beyond seed 001's (kill with a signal is Kill).
+      proxy = await startSocketProxy(dockerd.socket);
+      const connection = await createConnection(d.api, { name: 'test daemon', url: proxy.url });
       const mark = d.mark();
       const created = await d.api.post('/api/v3/outposts/instances/', {
         name: 'Rolling',
@@ -223,6 +235,7 @@ describe(
       await nginx?.stop();
       await echo?.close();
       await d?.close();
+      await proxy?.close();
       await dockerd?.stop();
       await rm(dir, { recursive: true, force: true });
     });
@@ -343,6 +356,17 @@ describe(
       assert.equal((await asOutpost(oldToken)).statusCode, 403);
       assert.equal(await exists(`${containerName}-rollover`), false, 'the standby is gone');
       process.stdout.write(`# finishing an interrupted roll: ${load.ok()} requests, 0 failed\n`);
+    });
+
+    it('made no Docker call the socket proxy refuses', () => {
+      assert.ok(
+        proxy.calls.some((c) => c.path.endsWith('/kill')),
+        'the rolls stopped containers',
+      );
+      assert.deepEqual(
+        proxy.calls.filter((c) => !c.allowed),
+        [],
+      );
     });
   },
 );
