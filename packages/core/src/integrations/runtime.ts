@@ -31,8 +31,13 @@ export async function rotateDueTokens(ctx: AppContext): Promise<void> {
     },
     async (task) => {
       for (const uuid of await outpostsDueForRotation(ctx, ctx.config.outposts.token_rotation_days)) {
-        await startTokenRotation(ctx, uuid);
-        task.add('info', `Started the token rotation of outpost ${uuid}.`);
+        try {
+          await startTokenRotation(ctx, uuid);
+          task.add('info', `Started the token rotation of outpost ${uuid}.`);
+        } catch (error) {
+          // One outpost's refusal (a rotation started meanwhile, a connection just changed) stops no other.
+          task.add('warning', `Not rotating outpost ${uuid}: ${(error as Error).message}`);
+        }
       }
     },
   );
@@ -46,10 +51,14 @@ export async function startIntegrations(
   ctx: AppContext,
   log: FastifyBaseLogger,
 ): Promise<RunningIntegration> {
-  const running: RunningIntegration[] = [
-    await startDockerIntegration(ctx, log),
-    await startKubernetesIntegration(ctx, log),
-  ];
+  const running: RunningIntegration[] = [];
+  try {
+    running.push(await startDockerIntegration(ctx, log));
+    running.push(await startKubernetesIntegration(ctx, log));
+  } catch (error) {
+    for (const integration of running) await integration.stop();
+    throw error;
+  }
   const timer = setInterval(() => {
     rotateDueTokens(ctx).catch((error: unknown) =>
       log.warn({ err: error }, 'token rotation schedule failed'),
