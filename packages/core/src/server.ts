@@ -7,7 +7,7 @@ import { openConfiguredDatabase } from './db/open.ts';
 import { migrate, readMigrations } from './db/migrate.ts';
 import { buildHttpApp } from './http/app.ts';
 import { createLogger } from './logging.ts';
-import { startKubernetesIntegration } from './integrations/kubernetes/runtime.ts';
+import { type RunningIntegration, startIntegrations } from './integrations/runtime.ts';
 
 /** A started core: its HTTP app, context and address. Close it to stop listening and release the database. */
 export interface RunningServer {
@@ -28,6 +28,7 @@ export async function startServer(
   const log = options.logger ?? createLogger(config.log_level);
   const secretKey = await ensureSecretKey(config, config.data_dir);
   const db = await openConfiguredDatabase(config);
+  let integrations: RunningIntegration | undefined;
   try {
     const migrations = await readMigrations();
     const result = await migrate(db, migrations, (m) =>
@@ -37,7 +38,7 @@ export async function startServer(
     const ctx = await createAppContext({ config, db, secretKey, migrations });
     const app = await buildHttpApp(ctx, { logger: log });
     await ensureInitialObjects(ctx, app.log);
-    const kubernetes = await startKubernetesIntegration(ctx, app.log);
+    integrations = await startIntegrations(ctx, app.log);
     const [host, port] = splitListen(config.listen.http);
     await app.listen({ host, port });
     const address = app.server.address();
@@ -62,12 +63,13 @@ export async function startServer(
       ctx,
       url,
       async close() {
-        await kubernetes.stop();
+        await integrations?.stop();
         await app.close();
         await db.close();
       },
     };
   } catch (error) {
+    await integrations?.stop();
     await db.close();
     throw error;
   }

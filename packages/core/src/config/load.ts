@@ -34,6 +34,8 @@ const ALIASES: Record<string, string> = {
   AUTHENTIK_OUTPOSTS__CONTAINER_IMAGE_BASE: 'outposts.container_image_base',
   AUTHENTIK_OUTPOSTS__DISABLE_EMBEDDED_OUTPOST: 'outposts.disable_embedded_outpost',
   AUTHENTIK_OUTPOSTS__DISCOVER: 'outposts.discover',
+  AUTHENTIK_OUTPOSTS__TOKEN_ROTATION_DAYS: 'outposts.token_rotation_days',
+  AUTHENTIK_OUTPOSTS__DOCKER_ROLLOVER_PORT_OFFSET: 'outposts.docker_rollover_port_offset',
 };
 
 type Json = Record<string, unknown>;

@@ -129,6 +129,19 @@ export const ConfigSchema = Type.Object(
           description:
             'Create a local Docker service connection at start (and every 8 hours) when a Docker socket is present and none exists. Also read from `AUTHENTIK_OUTPOSTS__DISCOVER`.',
         }),
+        token_rotation_days: Type.Integer({
+          minimum: 0,
+          default: 30,
+          description:
+            'Rotate the token of every outpost the Docker or Kubernetes integration deploys once it is this many days old (checked hourly), rolling its containers or pods onto the new one without a gap; 0 rotates only on request (`POST /api/v3/outposts/instances/{uuid}/rotate_token/`). A Palisade extension. Also read from `AUTHENTIK_OUTPOSTS__TOKEN_ROTATION_DAYS`.',
+        }),
+        docker_rollover_port_offset: Type.Integer({
+          minimum: 1,
+          maximum: 60000,
+          default: 10000,
+          description:
+            'While the Docker integration rolls an outpost onto a new token, a standby container serves beside the old one on the published ports plus this offset (9000 -> 19000); with `docker_network: host` it listens on them. Point your proxy at both (docs/integrations/docker.md, "Token rotation"). Also read from `AUTHENTIK_OUTPOSTS__DOCKER_ROLLOVER_PORT_OFFSET`.',
+        }),
       },
       { default: {}, additionalProperties: false, description: 'Outposts.' },
     ),

@@ -5,7 +5,6 @@ import { createLogger } from '../logging.ts';
 import type { OutpostHubOptions } from '../outposts/hub/hub.ts';
 import { installEmbeddedOutpost } from '../outposts/embedded-runtime.ts';
 import { installOutpostHub } from '../outposts/hub/install.ts';
-import { installDockerIntegration } from '../integrations/docker/integration.ts';
 import { registerRoutes } from '../routes/index.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { collectOpenApiRoutes } from './openapi.ts';
@@ -60,6 +59,5 @@ export async function buildHttpApp(ctx: AppContext, options: HttpAppOptions = {}
   installEmbeddedOutpost(app, ctx);
   await registerRoutes(app, ctx);
   installOutpostHub(app, ctx, options.outpostHub);
-  installDockerIntegration(app, ctx);
   return app;
 }

@@ -4,6 +4,7 @@ import { assertSuperuser, authenticateApiRequest } from '../http/authenticate.ts
 import { applicationListRoutes, applicationRoutes } from './api/applications.ts';
 import { certificateKeypairReadRoutes, certificateKeypairRoutes } from './api/certificate-keypairs.ts';
 import { dockerConnectionRoutes } from './api/docker-connections.ts';
+import { rotationRoutes } from '../integrations/token-rotation-routes.ts';
 import { flowInstanceRoutes } from './api/flows.ts';
 import { eventListRoutes } from './api/event-list.ts';
 import { eventRoutes } from './api/events.ts';
@@ -92,6 +93,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(taskRoutes(ctx));
         await admin.register(eventListRoutes(ctx));
         await admin.register(dockerConnectionRoutes(ctx));
+        await admin.register(rotationRoutes(ctx));
       });
     },
     { prefix: '/api/v3' },

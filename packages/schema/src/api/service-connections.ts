@@ -72,6 +72,9 @@ export const PatchedKubernetesServiceConnectionRequest = Type.Partial(Type.Objec
 export const OutpostTokenRotation = Type.Object({
   outpost: Type.String({ format: 'uuid' }),
   token_identifier: Type.String(),
-  /** The old key's token, revoked once the Deployment's new pods are ready; null when revoked at once. */
+  /**
+   * The old key's token, revoked once the new pods (Kubernetes) or container (Docker) are healthy; null when
+   * revoked at once.
+   */
   retiring_token_identifier: Nullable(Type.String()),
 });

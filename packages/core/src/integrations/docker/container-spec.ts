@@ -131,6 +131,32 @@ export function containerSpec(input: ContainerSpecInput): ContainerSpec {
   };
 }
 
+/** What a standby container's name ends with (docs/integrations/docker.md, "Token rotation"). */
+export const STANDBY_SUFFIX = '-rollover';
+
+/**
+ * The standby container of a roll: the spec under `<name>-rollover`, with the same labels (a Traefik router
+ * balances over both) and published ports shifted by `portOffset`, since the current container holds the
+ * spec's. With `docker_network: host` nothing is published, so the proxy outpost listens on shifted ports.
+ */
+export function standbySpec(spec: ContainerSpec, portOffset: number): ContainerSpec {
+  const shift = (port: number | string) => String(Number(port) + portOffset);
+  const listen =
+    spec.network === 'host'
+      ? [
+          `AUTHENTIK_LISTEN__HTTP=0.0.0.0:${shift(9000)}`,
+          `AUTHENTIK_LISTEN__HTTPS=0.0.0.0:${shift(9443)}`,
+          `AUTHENTIK_LISTEN__METRICS=0.0.0.0:${shift(9300)}`,
+        ]
+      : [];
+  return {
+    ...spec,
+    name: `${spec.name}${STANDBY_SUFFIX}`,
+    env: [...spec.env, ...listen],
+    ports: Object.fromEntries(Object.entries(spec.ports).map(([inner, host]) => [inner, shift(host)])),
+  };
+}
+
 /** The body of `POST /containers/create` for a spec. */
 export function createOptions(spec: ContainerSpec) {
   return {
@@ -147,5 +173,21 @@ export function createOptions(spec: ContainerSpec) {
       ),
       ...(spec.network ? { NetworkMode: spec.network } : {}),
     },
+    // On a network of the admin's, the outpost's name is an alias its standby shares during a roll, so a
+    // proxy in that network resolving the name reaches whichever answers.
+    ...(spec.network && !BUILTIN_NETWORKS.has(spec.network)
+      ? {
+          NetworkingConfig: {
+            EndpointsConfig: { [spec.network]: { Aliases: [serviceName(spec.name)] } },
+          },
+        }
+      : {}),
   };
 }
+
+// A standby's name without its suffix: the name both containers answer to.
+const serviceName = (name: string) =>
+  name.endsWith(STANDBY_SUFFIX) ? name.slice(0, -STANDBY_SUFFIX.length) : name;
+
+// Docker's own networks, which take no aliases.
+const BUILTIN_NETWORKS = new Set(['bridge', 'host', 'none', 'default']);

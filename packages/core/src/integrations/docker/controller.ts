@@ -12,7 +12,14 @@ import {
   forgetDeployment,
   rememberDeployment,
 } from './connections-repository.ts';
-import { containerSpec, type DockerHealthcheck, proxyExternalHosts } from './container-spec.ts';
+import { finishRotation, pendingRotation } from '../token-rotation.ts';
+import {
+  type ContainerSpec,
+  containerSpec,
+  type DockerHealthcheck,
+  proxyExternalHosts,
+  standbySpec,
+} from './container-spec.ts';
 import { containerDown, containerUp } from './reconcile.ts';
 import { lockKeyOf, withRunLock } from './run-lock.ts';
 
@@ -43,15 +50,14 @@ async function withClient<T>(
   }
 }
 
-async function deploy(
+/** The container an outpost should have now (its token, image, ports...): what a run brings Docker to. */
+export async function desiredContainer(
   ctx: AppContext,
   outpost: Outpost,
-  connection: DockerConnection,
   options: DockerControllerOptions,
-  log: TaskLog,
-): Promise<void> {
+): Promise<ContainerSpec> {
   const config = storedOutpostConfig(outpost.config, defaultOutpostConfig(ctx.config));
-  const spec = containerSpec({
+  return containerSpec({
     outpost,
     config,
     tokenKey: await outpostTokenKey(ctx.db, ctx.box, outpost),
@@ -60,9 +66,29 @@ async function deploy(
     externalHosts: outpost.type === 'proxy' ? await proxyExternalHosts(ctx.db, outpost.uuid) : [],
     healthcheck: options.healthcheck,
   });
+}
+
+async function deploy(
+  ctx: AppContext,
+  outpost: Outpost,
+  connection: DockerConnection,
+  options: DockerControllerOptions,
+  log: TaskLog,
+): Promise<void> {
+  const spec = await desiredContainer(ctx, outpost, options);
+  // A rotation in progress rolls the container over (a standby beside it) instead of re-creating it.
+  const rotating = (await pendingRotation(ctx.db, outpost.uuid)) !== undefined;
+  const standby = rotating ? standbySpec(spec, ctx.config.outposts.docker_rollover_port_offset) : undefined;
   // Remembered first: a run that fails half-way still knows to clean this connection up later.
   await rememberDeployment(ctx.db, outpost.uuid, connection.uuid);
-  await withClient(ctx, connection, options, (docker) => containerUp(docker, outpost.uuid, spec, log));
+  await withClient(ctx, connection, options, (docker) =>
+    containerUp(docker, outpost.uuid, spec, log, standby),
+  );
+  if (rotating) {
+    // The container answering now carries the new token and the old one is gone.
+    await finishRotation(ctx, outpost.uuid);
+    log.add('info', 'Token rotation: the new container is healthy; revoked the previous token.');
+  }
 }
 
 /** Removes an outpost's containers (found by their uuid label) from one connection, then forgets them. */

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { subscribeClusterBus } from '../../outposts/hub/cluster-bus.ts';
 import { recordTask } from '../tasks.ts';
@@ -29,16 +29,19 @@ export interface DockerIntegration {
   /** Resolves when every run started so far has ended. */
   idle(): Promise<void>;
   start(): Promise<void>;
-  close(): Promise<void>;
+  stop(): Promise<void>;
 }
 
-const integrations = new WeakMap<AppContext, DockerIntegration>();
+const optionsByContext = new WeakMap<AppContext, DockerControllerOptions>();
 
-/** The Docker integration running on a context (installed by installDockerIntegration). */
-export function dockerIntegrationOf(ctx: AppContext): DockerIntegration {
-  const integration = integrations.get(ctx);
-  if (!integration) throw new Error('the Docker integration is not installed on this context');
-  return integration;
+/**
+ * The settings of a context's Docker runs, shared by its integration and by the API's direct calls (a
+ * connection's state, the containers removed with a deleted connection); tests point them at their daemons.
+ */
+export function dockerOptionsOf(ctx: AppContext): DockerControllerOptions {
+  let options = optionsByContext.get(ctx);
+  if (!options) optionsByContext.set(ctx, (options = {}));
+  return options;
 }
 
 /**
@@ -47,7 +50,7 @@ export function dockerIntegrationOf(ctx: AppContext): DockerIntegration {
  * providers, applications and keypairs sends them, an outpost delete included), plus the schedule.
  */
 export function createDockerIntegration(ctx: AppContext, log: FastifyBaseLogger): DockerIntegration {
-  const options: DockerControllerOptions = {};
+  const options = dockerOptionsOf(ctx);
   const enqueue = createOutpostQueue();
   const inFlight = new Set<Promise<unknown>>();
   const track = <T>(promise: Promise<T>): Promise<T> => {
@@ -114,19 +117,20 @@ export function createDockerIntegration(ctx: AppContext, log: FastifyBaseLogger)
         stops.push(() => clearInterval(timer));
       }
     },
-    async close() {
+    async stop() {
       for (const stop of stops.splice(0)) await stop();
       await integration.idle();
     },
   };
-  integrations.set(ctx, integration);
   return integration;
 }
 
-/** Starts the integration with the app (ready) and stops it before the database closes (preClose). */
-export function installDockerIntegration(app: FastifyInstance, ctx: AppContext): DockerIntegration {
-  const integration = createDockerIntegration(ctx, app.log);
-  app.addHook('onReady', async () => integration.start());
-  app.addHook('preClose', async () => integration.close());
+/** Builds and starts the integration (startIntegrations does, with the Kubernetes one); close it before the database. */
+export async function startDockerIntegration(
+  ctx: AppContext,
+  log: FastifyBaseLogger,
+): Promise<DockerIntegration> {
+  const integration = createDockerIntegration(ctx, log);
+  await integration.start();
   return integration;
 }

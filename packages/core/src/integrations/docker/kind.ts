@@ -4,7 +4,7 @@ import type { ServiceConnectionKind } from '../service-connections.ts';
 import { deleteServiceConnection, outpostsOfConnection } from '../service-connections-repository.ts';
 import { removeFromConnection } from './controller.ts';
 import { findDockerConnection, outpostsDeployedOn } from './connections-repository.ts';
-import { dockerIntegrationOf } from './integration.ts';
+import { dockerOptionsOf } from './integration.ts';
 import { dockerState } from './state.ts';
 
 /**
@@ -13,7 +13,7 @@ import { dockerState } from './state.ts';
  * each outpost's task log.
  */
 async function removeDeployedContainers(ctx: AppContext, uuid: string): Promise<void> {
-  const options = dockerIntegrationOf(ctx).options;
+  const options = dockerOptionsOf(ctx);
   const outposts = new Set([
     ...(await outpostsDeployedOn(ctx.db, uuid)),
     ...(await outpostsOfConnection(ctx.db, uuid)).map((o) => o.uuid),
@@ -49,7 +49,7 @@ export const DOCKER_CONNECTION_KIND: ServiceConnectionKind = {
   async state(ctx, uuid) {
     const connection = await findDockerConnection(ctx.db, uuid);
     if (!connection) return undefined;
-    return dockerState(ctx, connection, dockerIntegrationOf(ctx).options.clientEnvironment);
+    return dockerState(ctx, connection, dockerOptionsOf(ctx).clientEnvironment);
   },
   beforeDelete: removeDeployedContainers,
 };

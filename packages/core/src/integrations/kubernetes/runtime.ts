@@ -12,7 +12,7 @@ import { reconcileOutpost } from './controller.ts';
 import { isInCluster } from './kubeconfig.ts';
 import { outpostsWithAppliedObjects } from './objects-repository.ts';
 import { kubernetesOptions } from './options.ts';
-import { pendingRotations } from './token-rotation.ts';
+import { pendingRotations } from '../token-rotation.ts';
 
 /**
  * What keeps the Kubernetes integration going (controllers.md §3.6, §6): the in-cluster connection made at
@@ -145,7 +145,7 @@ export async function startKubernetesIntegration(
       Math.min(intervals.stateIntervalMs, 60_000),
     ),
     setInterval(() => {
-      void pendingRotations(ctx)
+      void pendingRotations(ctx.db)
         .then(enqueue)
         .catch(() => {});
     }, intervals.rotationPollMs),

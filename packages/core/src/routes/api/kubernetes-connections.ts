@@ -21,7 +21,6 @@ import {
   createKubernetesConnection,
   type KubernetesConnectionInput,
 } from '../../integrations/kubernetes/connections-service.ts';
-import { rotationRoutes } from '../../integrations/kubernetes/token-rotation-routes.ts';
 import { connectionMeta, KUBERNETES_CONNECTION_KIND } from '../../integrations/service-connections.ts';
 import {
   deleteServiceConnection,
@@ -167,7 +166,5 @@ export function kubernetesConnectionRoutes(ctx: AppContext): FastifyPluginAsync 
         return usedByOutposts(ctx, connection.uuid);
       },
     );
-
-    await app.register(rotationRoutes(ctx));
   };
 }

@@ -7,12 +7,15 @@ import { testBackends } from '../../support/databases.ts';
 import { dockerdUnavailable, startDockerd, type TestDockerd } from './support/dockerd.ts';
 import { createConnection, createDockerTestApp, type DockerTestApp } from './support/harness.ts';
 import { dockerTlsMaterial, freePort, sshClientKey, sshdUnavailable, startSshd } from './support/remote.ts';
+import { importTestImage } from './support/test-image.ts';
+import { insertTestProvider } from '../../support/outposts.ts';
 
 const BASE = '/api/v3/outposts/service_connections/docker/';
+const IMAGE = 'palisade-test-outpost:1';
 const skip = dockerdUnavailable() ?? sshdUnavailable();
 
 describe(
-  'Docker service connections: API, and state over unix, ssh and https against real daemons',
+  'Docker service connections: API, state over unix, ssh and https against real daemons, deploying over ssh',
   { skip },
   () => {
     let dockerd: TestDockerd;
@@ -26,6 +29,7 @@ describe(
       dir = await mkdtemp(join(tmpdir(), 'pdk-remote-'));
       // No bridge on either daemon: only the controller suite runs containers, and docker0 is one per host.
       dockerd = await startDockerd([], { bridge: false });
+      await importTestImage(dockerd, IMAGE);
       tls = await dockerTlsMaterial(dir);
       tlsPort = await freePort();
       // A second daemon that only speaks TLS with client certificates (no bridge: one docker0 per host).
@@ -190,6 +194,44 @@ describe(
             await state(noKey),
             { healthy: false, version: '' },
             'no keypair and no SSH config of our own',
+          );
+        });
+
+        it("creates an outpost's container over ssh://, and removes it when the outpost is deleted", async () => {
+          const kp = await keypair(`SSH deploy ${backend.name}`, ssh.certificate, ssh.key);
+          const connection = await createConnection(d.api, {
+            name: 'SSH deploy',
+            url: `ssh://root@127.0.0.1:${sshd.port}`,
+            tls_authentication: kp,
+          });
+          const ldap = await insertTestProvider(d.t.db, 'ldap', `Over SSH ${backend.name}`);
+          let mark = d.mark();
+          const res = await d.api.post('/api/v3/outposts/instances/', {
+            name: `Over SSH ${backend.name}`,
+            type: 'ldap',
+            providers: [ldap],
+            service_connection: connection,
+            // No bridge on this daemon: the container gets no network.
+            config: { container_image: IMAGE, docker_map_ports: false, docker_network: 'none' },
+          });
+          assert.equal(res.statusCode, 201, res.body);
+          const outpost = (res.json() as { pk: string }).pk;
+          await d.settle(outpost, mark);
+          const name = `ak-outpost-over-ssh-${backend.name}`;
+          const running = async () =>
+            (await dockerd.docker('ps', '-q', '--filter', `name=^/${name}$`)).trim() !== '';
+          assert.ok(await running(), (await d.messages(outpost)).join('\n'));
+          const labels = JSON.parse(
+            await dockerd.docker('inspect', '--format', '{{json .Config.Labels}}', name),
+          );
+          assert.equal(labels['io.goauthentik.outpost-uuid'], outpost.replaceAll('-', ''));
+          mark = d.mark();
+          assert.equal((await d.api.delete(`/api/v3/outposts/instances/${outpost}/`)).statusCode, 204);
+          await d.settle(outpost, mark);
+          assert.equal(
+            (await dockerd.docker('ps', '-aq', '--filter', `name=^/${name}$`)).trim(),
+            '',
+            'removed over ssh',
           );
         });
 

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultOutpostConfig } from '../../../src/outposts/config.ts';
-import { containerName, containerSpec } from '../../../src/integrations/docker/container-spec.ts';
+import {
+  containerName,
+  containerSpec,
+  createOptions,
+  standbySpec,
+} from '../../../src/integrations/docker/container-spec.ts';
 import { driftReasons, type InspectedContainer } from '../../../src/integrations/docker/drift.ts';
 
 const uuid = '0b6c2a0e-5f0a-4c8e-9d3e-2f1a3b4c5d6e';
@@ -92,5 +97,40 @@ describe('Docker container spec', () => {
       ).join(),
       /restart/,
     );
+  });
+
+  it("makes a roll's standby: its own name, the same labels and token, the published ports shifted", () => {
+    const s = spec({ docker_map_ports: true });
+    const standby = standbySpec(s, 10_000);
+    assert.equal(standby.name, 'ak-outpost-my-proxy-rollover');
+    assert.deepEqual(standby.labels, s.labels, 'a Traefik router balances over both');
+    assert.deepEqual(standby.env, s.env);
+    assert.deepEqual(standby.ports, { '9000/tcp': '19000', '9443/tcp': '19443' });
+    assert.deepEqual(s.ports, { '9000/tcp': '9000', '9443/tcp': '9443' }, 'the spec is left alone');
+  });
+
+  it('shifts the listen addresses of a standby on the host network, where nothing is published', () => {
+    const standby = standbySpec(spec({ docker_network: 'host', docker_map_ports: true }), 500);
+    assert.deepEqual(
+      standby.env.filter((e) => e.startsWith('AUTHENTIK_LISTEN__')),
+      [
+        'AUTHENTIK_LISTEN__HTTP=0.0.0.0:9500',
+        'AUTHENTIK_LISTEN__HTTPS=0.0.0.0:9943',
+        'AUTHENTIK_LISTEN__METRICS=0.0.0.0:9800',
+      ],
+    );
+  });
+
+  it("gives the container and its standby the outpost's name as an alias on a network of the admin's only", () => {
+    const s = spec({ docker_network: 'outposts' });
+    const aliases = (o: ReturnType<typeof createOptions>) =>
+      (o as { NetworkingConfig?: { EndpointsConfig: Record<string, { Aliases: string[] }> } })
+        .NetworkingConfig?.EndpointsConfig;
+    assert.deepEqual(aliases(createOptions(s)), { outposts: { Aliases: ['ak-outpost-my-proxy'] } });
+    assert.deepEqual(aliases(createOptions(standbySpec(s, 1))), {
+      outposts: { Aliases: ['ak-outpost-my-proxy'] },
+    });
+    assert.equal(aliases(createOptions(spec({ docker_network: 'host' }))), undefined);
+    assert.equal(aliases(createOptions(spec())), undefined);
   });
 });

@@ -13,6 +13,8 @@ export interface TestDockerd {
   dir: string;
   /** Runs the docker CLI against this daemon. */
   docker(...args: string[]): Promise<string>;
+  /** A container's output, stdout and stderr, for a failure message. */
+  logs(container: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -67,6 +69,10 @@ export async function startDockerd(
     socket,
     dir,
     docker,
+    async logs(container) {
+      const { stdout, stderr } = await run('docker', ['-H', `unix://${socket}`, 'logs', container]);
+      return `${stdout}${stderr}`.slice(-4000);
+    },
     async stop() {
       await docker('rm', '-f', ...(await docker('ps', '-aq')).split('\n').filter(Boolean)).catch(() => '');
       child.kill('SIGTERM');

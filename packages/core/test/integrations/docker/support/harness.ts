@@ -4,8 +4,8 @@ import { createTestApp, type TestApp } from '../../../support/app.ts';
 import type { TestBackend } from '../../../support/databases.ts';
 import { dockerTaskUid } from '../../../../src/integrations/docker/controller.ts';
 import {
-  dockerIntegrationOf,
   type DockerIntegration,
+  startDockerIntegration,
 } from '../../../../src/integrations/docker/integration.ts';
 import { subscribeClusterBus } from '../../../../src/outposts/hub/cluster-bus.ts';
 import type { TaskLogLine } from '../../../../src/integrations/tasks.ts';
@@ -27,14 +27,17 @@ export interface DockerTestApp {
   close(): Promise<void>;
 }
 
-/** Builds the app with discovery off (the host's own socket must not leak into a test). */
+/**
+ * Builds the app and starts its Docker integration as startIntegrations does, with discovery off (the host's
+ * own socket must not leak into a test).
+ */
 export async function createDockerTestApp(backend: TestBackend): Promise<DockerTestApp> {
   const t = await createTestApp(backend, { PALISADE_OUTPOSTS__DISCOVER: 'false' });
   await t.app.ready();
-  const integration = dockerIntegrationOf(t.ctx);
+  const integration = await startDockerIntegration(t.ctx, t.app.log);
   // Seconds, not the reference's 100 s, to turn unhealthy (durations in nanoseconds).
   integration.options.healthcheck = { Interval: 1e9, Retries: 2, StartPeriod: 1e9 };
-  // Subscribed after the integration (started on ready): a message reaches it first, so once heard here
+  // Subscribed after the integration: a message reaches it first, so once heard here
   // its run is already queued.
   const heard: string[][] = [];
   const unsubscribe = await subscribeClusterBus(t.db, {
@@ -67,6 +70,7 @@ export async function createDockerTestApp(backend: TestBackend): Promise<DockerT
     },
     close: async () => {
       await unsubscribe();
+      await integration.stop();
       await t.close();
     },
   };

@@ -6,7 +6,34 @@ import { promisify } from 'node:util';
 import type { TestDockerd } from './dockerd.ts';
 
 const run = promisify(execFile);
-const NODE = resolve(import.meta.dirname, '../../../../../../node_modules/node/bin/node');
+/** The repository root and the Node 24 binary the devDependency `node` installed. */
+export const REPO = resolve(import.meta.dirname, '../../../../../..');
+const NODE = join(REPO, 'node_modules/node/bin/node');
+
+/** Copies the Node binary to `<root>/<at>` and the shared libraries `ldd` lists for it to their paths. */
+export async function copyNode(root: string, at: string): Promise<void> {
+  await mkdir(join(root, dirname(at)), { recursive: true });
+  await copyFile(NODE, join(root, at));
+  const { stdout } = await run('ldd', [NODE]);
+  for (const lib of stdout.match(/\/\S+/g) ?? []) {
+    await mkdir(join(root, dirname(lib)), { recursive: true });
+    await copyFile(lib, join(root, lib));
+  }
+}
+
+/** `docker import` of `tar -c <args>` with Dockerfile-style `changes`, tagged `tag`. */
+export async function importTar(
+  dockerd: TestDockerd,
+  tarArgs: string[],
+  changes: string[],
+  tag: string,
+): Promise<void> {
+  const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  await run('sh', [
+    '-c',
+    `tar -c ${tarArgs.map(quote).join(' ')} | docker -H unix://${dockerd.socket} import ${changes.map((c) => `-c ${quote(c)}`).join(' ')} - ${tag}`,
+  ]);
+}
 
 // Answers 204 on the outpost ping path on 9300 (and 9000), prints its environment; the health check fails
 // while /tmp/unhealthy exists, which a fresh start clears.
@@ -30,25 +57,16 @@ require('node:http').get('http://127.0.0.1:9300/outpost.goauthentik.io/ping', (r
 export async function importTestImage(dockerd: TestDockerd, tag: string): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'pdk-rootfs-'));
   try {
-    await mkdir(join(root, 'bin'), { recursive: true });
+    await copyNode(root, 'bin/node');
     await mkdir(join(root, 'app'));
     await mkdir(join(root, 'tmp'));
-    await copyFile(NODE, join(root, 'bin/node'));
-    const { stdout } = await run('ldd', [NODE]);
-    for (const lib of stdout.match(/\/\S+/g) ?? []) {
-      await mkdir(join(root, dirname(lib)), { recursive: true });
-      await copyFile(lib, join(root, lib));
-    }
     await writeFile(join(root, 'app/server.js'), SERVER);
     await writeFile(join(root, 'app/health.js'), HEALTH);
     const changes = [
       'CMD ["/bin/node", "/app/server.js"]',
       'HEALTHCHECK --interval=1s --retries=2 CMD ["/bin/node", "/app/health.js"]',
     ];
-    await run('sh', [
-      '-c',
-      `tar -C ${root} -c . | docker -H unix://${dockerd.socket} import ${changes.map((c) => `-c '${c}'`).join(' ')} - ${tag}`,
-    ]);
+    await importTar(dockerd, ['-C', root, '.'], changes, tag);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

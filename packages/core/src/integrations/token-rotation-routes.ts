@@ -2,12 +2,12 @@ import { Type } from '@sinclair/typebox';
 import { GenericError, ValidationError } from '@palisade/schema';
 import { OutpostTokenRotation } from '@palisade/schema/api/service-connections';
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppContext } from '../../context.ts';
+import type { AppContext } from '../context.ts';
 import { startTokenRotation } from './token-rotation.ts';
 
 const OutpostId = Type.Object({ uuid: Type.String({ format: 'uuid' }) });
 
-/** `POST /outposts/instances/{uuid}/rotate_token/`: a Palisade extension (docs/integrations/kubernetes.md). */
+/** `POST /outposts/instances/{uuid}/rotate_token/`: a Palisade extension (docs/integrations/docker.md, kubernetes.md). */
 export function rotationRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     app.post<{ Params: { uuid: string } }>(
