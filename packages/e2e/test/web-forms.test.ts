@@ -60,7 +60,11 @@ describe('admin interface forms in a real browser: directory, certificates, OAut
   /** Submits, expecting the server's 400 for `path`; returns the message shown at `field`. */
   const refused = async (label: string, path: RegExp, field: string): Promise<Locator> => {
     session.browserErrors.allowOnce(new RegExp(`status of 400 .*${path.source}`));
+    // Read the message only once the server has answered: the form clears the last one on submit, so what
+    // shows after the 400 is this answer's.
+    const answered = page.waitForResponse((r) => r.status() === 400 && r.request().method() !== 'GET');
     await dialog().getByRole('button', { name: label, exact: true }).click();
+    await answered;
     const message = dialog().locator(`#error-${field}`);
     await message.waitFor();
     return message;

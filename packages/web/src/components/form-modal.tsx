@@ -33,6 +33,9 @@ export function useSubmission(save: () => Promise<void>): Submission {
   const onSubmit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
+    // The last attempt's messages go: a message still shown after a new answer would describe the old one.
+    setErrors({});
+    setDetail(undefined);
     try {
       await save();
     } catch (error) {
