@@ -68,26 +68,25 @@ async function bridgeAddress(dockerd: TestDockerd): Promise<string> {
 
 /**
  * nginx on the host in front of the outpost container: docs/forward-auth/nginx.md as written, with the
- * outpost upstream of docs/integrations/docker.md ("Token rotation"): the published port first, the
- * standby's as backup, both without failure accounting so every request tries the published port first.
- * Every auth check is logged with the upstream that answered it.
+ * standby's address added to its outpost upstream as docs/integrations/docker.md ("Token rotation") says:
+ * the published port first, the standby's as backup, both without failure accounting so every request tries
+ * the published port first. Every auth check is logged with the upstream that answered it.
  */
 async function nginxConfig(port: number, backend: number, upstreamLog: string): Promise<string> {
-  const server = fillSnippet(await docSnippet('forward-auth/nginx.md', 'nginx'), {
+  const config = fillSnippet(await docSnippet('forward-auth/nginx.md', 'nginx'), {
     'listen 80;': `listen 127.0.0.1:${port};`,
     'server_name app.example.com;': `server_name ${APP_HOST};`,
-    'outpost.internal:9000': 'outpost',
+    'server outpost.internal:9000;': [
+      `server 127.0.0.1:${HTTP_PORT} max_fails=0;`,
+      `server 127.0.0.1:${STANDBY_PORT} backup max_fails=0;`,
+    ].join('\n    '),
     'backend.internal:8080': `127.0.0.1:${backend}`,
   });
   return `
 log_format upstreams '$status $upstream_addr';
 access_log ${upstreamLog} upstreams;
 log_subrequest on;
-upstream outpost {
-  server 127.0.0.1:${HTTP_PORT} max_fails=0;
-  server 127.0.0.1:${STANDBY_PORT} backup max_fails=0;
-}
-${server}`;
+${config}`;
 }
 
 /** Requests the app through nginx from `workers` loops until stopped; counts what was not a 200 for alice. */

@@ -1,6 +1,6 @@
 /**
- * nginx `auth_request` (also ingress-nginx, NPM, HAProxy): 200 with identity headers, or 401
- * `unauthorized request`; never a redirect (nginx maps the 401 to the start URL with `error_page`).
+ * nginx `auth_request` (also ingress-nginx, NPM, HAProxy): 200 with identity headers, or an empty 401; never
+ * a redirect (nginx maps the 401 to the start URL with `error_page`).
  * The original URL comes from X-Original-URI (a path, on the request's host) or X-Original-URL.
  */
 import type { IncomingMessage } from 'node:http';
@@ -8,7 +8,7 @@ import { type Application, OUTPOST_PREFIX } from '../app/application.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { RuntimeContext } from '../context.ts';
 import { firstHeader } from '../http/request-info.ts';
-import { type Reply, textReply } from '../http/reply.ts';
+import type { Reply } from '../http/reply.ts';
 import { canonicalUrl } from '../url/canonical.ts';
 import { allowlistedReply, allowReply, authRequestOf, configurationError } from './common.ts';
 
@@ -37,5 +37,8 @@ export async function nginxAuth(
   // The outpost's own paths are served by the outpost (the nginx snippets route them there without auth).
   if (url.path.startsWith(`${OUTPOST_PREFIX}/`) && !url.isAmbiguous)
     return allowlistedReply(decision.setCookies);
-  return textReply(401, 'unauthorized request', decision.setCookies);
+  // Empty, unlike the reference's `unauthorized request`: nginx never shows an auth subrequest's body, and
+  // it closes a kept-alive upstream connection that answers one with a body, so each refused check would
+  // cost a new connection (docs/benchmarks.md measures it: about a third of the rate).
+  return { status: 401, setCookies: decision.setCookies };
 }
