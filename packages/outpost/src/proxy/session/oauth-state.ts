@@ -3,15 +3,9 @@
  * and the outpost session id it belongs to, so every sign-in (one per tab) lands where it began and a callback
  * from another browser is refused. Unlike the reference it expires, and it counts automatic retries.
  */
-import {
-  createHmac,
-  createSecretKey,
-  type KeyObject,
-  randomBytes,
-  timingSafeEqual,
-  type webcrypto,
-} from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual, type webcrypto } from 'node:crypto';
 import { jwtVerify } from 'jose';
+import { pooledRandomBytes } from './random-pool.ts';
 
 /** What a verified state says. */
 export interface OAuthState {
@@ -68,7 +62,7 @@ export function createStateCodec(cookieSecret: string, clientId: string, now: ()
       const issuedAt = Math.floor(now() / 1000);
       return signHs256(secret, {
         sid: state.sid,
-        state: randomBytes(32).toString('base64url'),
+        state: pooledRandomBytes(32).toString('base64url'),
         redirect: state.redirect,
         attempt: state.attempt,
         iss: issuer,
