@@ -3,6 +3,7 @@
  * annotations, Traefik (Middleware, and Gateway API HTTPRoute + ReferenceGrant), Caddy and Envoy. Pure
  * functions of their input, so the console shows them and the docs can be generated from the same text.
  */
+import { IDENTITY_RESPONSE_HEADERS } from '@palisade/schema/identity-headers';
 
 /** How the provider is served: the outpost as the proxy, or forward auth for one host or a whole domain. */
 export type ProxyMode = 'proxy' | 'forward_single' | 'forward_domain';
@@ -34,20 +35,7 @@ export interface Snippet {
 }
 
 /** The identity headers an outpost answers with, in the reference's order. */
-export const RESPONSE_HEADERS = [
-  'X-authentik-username',
-  'X-authentik-groups',
-  'X-authentik-entitlements',
-  'X-authentik-email',
-  'X-authentik-name',
-  'X-authentik-uid',
-  'X-authentik-jwt',
-  'X-authentik-meta-jwks',
-  'X-authentik-meta-outpost',
-  'X-authentik-meta-provider',
-  'X-authentik-meta-app',
-  'X-authentik-meta-version',
-];
+export const RESPONSE_HEADERS = IDENTITY_RESPONSE_HEADERS;
 
 const OUTPOST_PATH = '/outpost.goauthentik.io';
 

@@ -1,5 +1,6 @@
 import type { KubeObject } from './client.ts';
 import { type BuildInput, buildBasics, isForwardMode, OUTPOST_PATH, providerHost } from './build-input.ts';
+import { IDENTITY_RESPONSE_HEADERS } from '@palisade/schema/identity-headers';
 
 /**
  * The objects that route traffic to a proxy outpost (controllers.md §5.5, seeds 002 and 003): Ingress, Traefik
@@ -16,20 +17,7 @@ const DEFAULT_INGRESS_ANNOTATIONS = {
 };
 
 /** The headers Traefik copies from the outpost's answer (seed 003). */
-export const TRAEFIK_AUTH_RESPONSE_HEADERS = [
-  'X-authentik-username',
-  'X-authentik-groups',
-  'X-authentik-entitlements',
-  'X-authentik-email',
-  'X-authentik-name',
-  'X-authentik-uid',
-  'X-authentik-jwt',
-  'X-authentik-meta-jwks',
-  'X-authentik-meta-outpost',
-  'X-authentik-meta-provider',
-  'X-authentik-meta-app',
-  'X-authentik-meta-version',
-];
+export const TRAEFIK_AUTH_RESPONSE_HEADERS = IDENTITY_RESPONSE_HEADERS;
 
 /** One route per distinct provider host: its path (outpost path for forward auth, `/` for proxy mode). */
 function routedHosts(input: BuildInput): Array<{ host: string; https: boolean; path: string }> {
