@@ -6,7 +6,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 
 /**
- * Checks real responses against the REST contract (shared/contracts/authentik-api-subset.yml): the status
+ * Checks real responses against the REST contract (contracts/authentik-api-subset.yml at the repository's root): the status
  * must be one the operation lists, and a JSON body must validate against that status's schema.
  *
  * Two deliberate widenings, both where the reference's own responses differ from its generated schema:
@@ -17,7 +17,7 @@ import { parse } from 'yaml';
  */
 
 const CONTRACT_PATH = fileURLToPath(
-  new URL('../../../../../shared/contracts/authentik-api-subset.yml', import.meta.url),
+  new URL('../../../../contracts/authentik-api-subset.yml', import.meta.url),
 );
 
 interface Operation {
