@@ -23,7 +23,7 @@ export interface RunningServer {
  */
 export async function startServer(
   config: Readonly<PalisadeConfig>,
-  options: { logger?: FastifyBaseLogger } = {},
+  options: { logger?: FastifyBaseLogger; shutdownGraceMs?: number } = {},
 ): Promise<RunningServer> {
   const log = options.logger ?? createLogger(config.log_level);
   const secretKey = await ensureSecretKey(config, config.data_dir);
@@ -64,7 +64,7 @@ export async function startServer(
       url,
       async close() {
         await integrations?.stop();
-        await app.close();
+        await closeWithin(app, options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
         await db.close();
       },
     };
@@ -72,6 +72,30 @@ export async function startServer(
     await integrations?.stop();
     await db.close();
     throw error;
+  }
+}
+
+/** How long in-flight requests get to finish at shutdown before their connections are cut. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Closes the app, letting in-flight requests finish for `graceMs`; then every connection still open is cut.
+ * Without the deadline one stuck connection (a client that never sends the rest of its body, a keep-alive
+ * request that arrived as the server began closing) keeps the process alive after SIGTERM until a second
+ * signal, which is what a supervisor or a test harness waiting for the exit does not send.
+ */
+async function closeWithin(app: FastifyInstance, graceMs: number): Promise<void> {
+  const deadline = setTimeout(() => {
+    app.log.warn(
+      { grace_ms: graceMs },
+      'requests still open at the end of the shutdown grace period: cutting them',
+    );
+    app.server.closeAllConnections();
+  }, graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(deadline);
   }
 }
 
