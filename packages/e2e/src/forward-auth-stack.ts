@@ -42,6 +42,8 @@ export async function startForwardAuthStack(spec: {
   embedded?: boolean;
   /** The outpost's `log_level` (the reference's default, info, when not given). */
   outpostLogLevel?: string;
+  /** How long the core may take to start (startServerProcess's default when not given). */
+  startTimeoutMs?: number;
 }): Promise<ForwardAuthStack> {
   const adminToken = randomBytes(24).toString('hex');
   const core = await startServerProcess({
@@ -50,6 +52,7 @@ export async function startForwardAuthStack(spec: {
       PALISADE_BOOTSTRAP_PASSWORD: 'admin-password-1',
       ...spec.coreEnv,
     },
+    timeoutMs: spec.startTimeoutMs,
   });
   try {
     const api = adminApi(core.url, adminToken);

@@ -42,7 +42,8 @@ export function ingressServer(options: {
 }): string {
   const { host, port, annotations, upstream, backend } = options;
   const id = host.replace(/\W/g, '_');
-  const signin = options.signin ?? (annotations['auth-signin'] ?? '').replace(/^https?:\/\/[^/]+/, options.origin);
+  const signin =
+    options.signin ?? (annotations['auth-signin'] ?? '').replace(/^https?:\/\/[^/]+/, options.origin);
   const authPath = new URL(annotations['auth-url'] ?? '').pathname;
   const headers = (annotations['auth-response-headers'] ?? '')
     .split(',')

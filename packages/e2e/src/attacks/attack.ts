@@ -127,7 +127,8 @@ export function assertServedAs(sent: Sent, username: string, why: string, marker
   assert.ok(sent.received, `${why}: the application received nothing; the client got ${describe(sent)}`);
   assert.equal(sent.response.status, 200, `${why}: the client got ${describe(sent)}`);
   const identity = identityOf(sent.received);
-  if (username) assert.equal(identity['x-authentik-username'], username, `${why}: ${JSON.stringify(identity)}`);
+  if (username)
+    assert.equal(identity['x-authentik-username'], username, `${why}: ${JSON.stringify(identity)}`);
   else
     assert.deepEqual(
       Object.entries(identity).filter(([, v]) => v !== ''),

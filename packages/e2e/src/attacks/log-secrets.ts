@@ -20,7 +20,8 @@ export function assertNoSecretsIn(logs: string, secrets: ReadonlyMap<string, str
   const found: string[] = [];
   for (const [value, kind] of secrets) {
     if (value.length < 8) continue;
-    if (logs.includes(value) || logs.includes(encodeURIComponent(value))) found.push(`${kind}: ${value.slice(0, 12)}…`);
+    if (logs.includes(value) || logs.includes(encodeURIComponent(value)))
+      found.push(`${kind}: ${value.slice(0, 12)}…`);
   }
   for (const pattern of URL_CREDENTIALS) {
     const match = pattern.exec(logs);

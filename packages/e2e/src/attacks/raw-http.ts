@@ -61,7 +61,8 @@ export function rawRequest(request: RawRequest): Promise<RawResponse> {
 
 function parseResponse(raw: Buffer): RawResponse {
   const end = raw.indexOf('\r\n\r\n');
-  if (end < 0) throw new Error(`incomplete HTTP answer: ${JSON.stringify(raw.toString('latin1').slice(0, 200))}`);
+  if (end < 0)
+    throw new Error(`incomplete HTTP answer: ${JSON.stringify(raw.toString('latin1').slice(0, 200))}`);
   const [statusLine = '', ...headerLines] = raw.subarray(0, end).toString('latin1').split('\r\n');
   const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1]);
   if (!Number.isInteger(status)) throw new Error(`not an HTTP status line: ${statusLine}`);

@@ -31,7 +31,8 @@ async function openSessions(world: AttackWorld, secret: AttackContext['secret'])
     return visitor;
   };
   const aliceVisitor = await signedIn(world.origins.one);
-  for (const app of [world.origins.two, world.origins.short]) await aliceVisitor.follow(`${app}/private/first`);
+  for (const app of [world.origins.two, world.origins.short])
+    await aliceVisitor.follow(`${app}/private/first`);
   const shortSignedInAt = Date.now();
   const malloryVisitor = new Visitor(secret);
   await malloryVisitor.signIn(`${world.origins.two}/private/first`, mallory.username, mallory.password);
@@ -58,7 +59,11 @@ async function openSessions(world: AttackWorld, secret: AttackContext['secret'])
  * runs against it (those that do not apply to `kind` are not registered), and at the end the core's and the
  * outpost's output is searched for every credential the suite saw.
  */
-export function runAttackSuite(title: string, kind: AttackWorld['kind'], start: () => Promise<AttackWorld>): void {
+export function runAttackSuite(
+  title: string,
+  kind: AttackWorld['kind'],
+  start: () => Promise<AttackWorld>,
+): void {
   describe(title, () => {
     let ctx: AttackContext | undefined;
     const secrets = new Map<string, string>();

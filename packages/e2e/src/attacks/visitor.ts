@@ -83,17 +83,21 @@ export class Visitor {
     const hops = await this.follow(url);
     const form = hops.at(-1);
     if (!form || !/\/if\/flow\/default-authentication-flow\//.test(form.url))
-      throw new Error(`no sign-in form on the way from ${url}: ended at ${form?.url} (${form?.response.status})`);
+      throw new Error(
+        `no sign-in form on the way from ${url}: ended at ${form?.url} (${form?.response.status})`,
+      );
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(form.response.body)?.[1];
     const action = /<form method="post" action="([^"]+)"/.exec(form.response.body)?.[1];
-    if (!csrf || !action) throw new Error(`the sign-in page has no form: ${form.response.body.slice(0, 300)}`);
+    if (!csrf || !action)
+      throw new Error(`the sign-in page has no form: ${form.response.body.slice(0, 300)}`);
     this.secrets('password', password);
     const posted = await this.fetch(new URL(action.replaceAll('&amp;', '&'), form.url).href, {
       method: 'POST',
       body: new URLSearchParams({ csrf_token: csrf, uid_field: username, password }).toString(),
     });
     const location = headerOf(posted, 'location');
-    if (posted.status !== 303 || !location) throw new Error(`sign-in as ${username} failed: ${posted.status}`);
+    if (posted.status !== 303 || !location)
+      throw new Error(`sign-in as ${username} failed: ${posted.status}`);
     const back = await this.follow(new URL(location, form.url).href);
     const last = back.at(-1);
     if (!last) throw new Error('no answer after sign-in');
@@ -106,7 +110,10 @@ export class Visitor {
     const page = await this.fetch(url);
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.body)?.[1];
     if (!csrf) throw new Error(`no sign-out form at the core (${page.status})`);
-    const done = await this.fetch(url, { method: 'POST', body: new URLSearchParams({ csrf_token: csrf }).toString() });
+    const done = await this.fetch(url, {
+      method: 'POST',
+      body: new URLSearchParams({ csrf_token: csrf }).toString(),
+    });
     if (done.status >= 400) throw new Error(`the core sign-out answered ${done.status}`);
   }
 

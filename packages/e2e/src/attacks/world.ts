@@ -82,14 +82,29 @@ export async function startWorld(options: {
       coreEnv: { PALISADE_LOG_LEVEL: 'info' },
       embedded: options.embedded,
       outpostLogLevel: 'info',
+      // Seven stacks start one after another on a shared two-core machine: a start is not what is tested.
+      startTimeoutMs: 90_000,
       users: Object.values(USERS).map((u) => ({ username: u.username, password: u.password })),
       apps: (coreUrl) => {
         origins = names(options.port === 'core' ? Number(new URL(coreUrl).port) : options.port);
         const internal = options.mode === 'proxy' ? { internalHost: echo.url } : {};
         return [
-          { slug: 'one', externalHost: origins.one, mode: options.mode, skipPathRegex: '^/public/', allowed: ['alice'], ...internal },
+          {
+            slug: 'one',
+            externalHost: origins.one,
+            mode: options.mode,
+            skipPathRegex: '^/public/',
+            allowed: ['alice'],
+            ...internal,
+          },
           { slug: 'two', externalHost: origins.two, mode: options.mode, ...internal },
-          { slug: 'short', externalHost: origins.short, mode: options.mode, accessTokenValidity: `seconds=${SHORT_SESSION_SECONDS}`, ...internal },
+          {
+            slug: 'short',
+            externalHost: origins.short,
+            mode: options.mode,
+            accessTokenValidity: `seconds=${SHORT_SESSION_SECONDS}`,
+            ...internal,
+          },
         ];
       },
     }));
@@ -101,6 +116,7 @@ export async function startWorld(options: {
         token: stack.outpostToken,
         readyHost: host,
         port: options.outpostPort,
+        timeoutMs: 90_000,
       });
     else await embeddedServes(stack.core.url, host);
     const outpost = parts.outpost;
@@ -121,13 +137,14 @@ export async function startWorld(options: {
 
 /** Waits until the core's embedded outpost has the new providers (it answers 401, not 400, for `host`). */
 async function embeddedServes(coreUrl: string, host: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const res = await fetch(`${coreUrl}/outpost.goauthentik.io/auth/nginx`, {
       headers: { 'x-original-url': `http://${host}/` },
       redirect: 'manual',
     });
-    if (res.status === 401) return;
+    // 401 (forward modes) or the redirect to sign in (proxy mode): it knows the application.
+    if (res.status === 401 || res.status === 302) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`the embedded outpost does not serve ${host}`);

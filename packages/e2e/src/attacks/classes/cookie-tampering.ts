@@ -4,7 +4,13 @@
  * whatever name it is sent under, never opens `one`.
  */
 import assert from 'node:assert/strict';
-import { type Attack, type AttackClass, type AttackContext, assertRefused, assertServedAs } from '../attack.ts';
+import {
+  type Attack,
+  type AttackClass,
+  type AttackContext,
+  assertRefused,
+  assertServedAs,
+} from '../attack.ts';
 import { USERS, type Hosts } from '../world.ts';
 import type { Visitor } from '../visitor.ts';
 
@@ -15,9 +21,16 @@ function cookieOf(ctx: AttackContext, visitor: Visitor, app: keyof Hosts): [stri
   return first;
 }
 
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * The value with the character at `at` changed in its high bit (so the decoded bytes change: a low bit of
+ * the last character may be padding that decoders ignore, which would not be tampering at all).
+ */
 const flip = (value: string, at: number) => {
   const i = ((at % value.length) + value.length) % value.length;
-  const c = value[i] === 'A' ? 'B' : 'A';
+  const index = BASE64.indexOf((value[i] ?? 'A').replace('-', '+').replace('_', '/'));
+  const c = BASE64[(index < 0 ? 0 : index) ^ 32] ?? 'A';
   return value.slice(0, i) + c + value.slice(i + 1);
 };
 
@@ -33,10 +46,13 @@ const DAMAGE: Array<[string, (value: string) => string]> = [
   ['truncated by sixteen (no tag)', (v) => v.slice(0, -16)],
   ['truncated to half', (v) => v.slice(0, Math.floor(v.length / 2))],
   ['truncated to sixteen characters', (v) => v.slice(0, 16)],
-  ['one character added', (v) => `${v}A`],
+  ['four characters added (three bytes)', (v) => `${v}AAAA`],
   ['doubled', (v) => v + v],
   ['reversed', (v) => [...v].reverse().join('')],
-  ['percent-encoded', (v) => encodeURIComponent(v).replace(/[A-Za-z]/, (c) => `%${c.charCodeAt(0).toString(16)}`)],
+  [
+    'percent-encoded',
+    (v) => encodeURIComponent(v).replace(/[A-Za-z]/, (c) => `%${c.charCodeAt(0).toString(16)}`),
+  ],
   ['in quotes with a flipped byte', (v) => `"${flip(v, 3)}"`],
   ['empty', () => ''],
   ['a single dot', () => '.'],
@@ -58,7 +74,10 @@ for (const [how, damage] of DAMAGE)
     name: `alice's cookie of one, ${how}: refused`,
     run: async (ctx) => {
       const [name, value] = cookieOf(ctx, ctx.sessions.alice, 'one');
-      assertRefused(await ctx.send('one', { target: '/private/c', headers: [['Cookie', `${name}=${damage(value)}`]] }), how);
+      assertRefused(
+        await ctx.send('one', { target: '/private/c', headers: [['Cookie', `${name}=${damage(value)}`]] }),
+        how,
+      );
     },
   });
 
@@ -67,7 +86,8 @@ const FOREIGN: Array<[string, (ctx: AttackContext) => string]> = [
   ["mallory's cookie of two, as is", (ctx) => cookieOf(ctx, ctx.sessions.mallory, 'two').join('=')],
   [
     "mallory's cookie of two, under one's cookie name",
-    (ctx) => `${cookieOf(ctx, ctx.sessions.alice, 'one')[0]}=${cookieOf(ctx, ctx.sessions.mallory, 'two')[1]}`,
+    (ctx) =>
+      `${cookieOf(ctx, ctx.sessions.alice, 'one')[0]}=${cookieOf(ctx, ctx.sessions.mallory, 'two')[1]}`,
   ],
   [
     "mallory's cookie of two, under one's name and as is",
@@ -76,17 +96,20 @@ const FOREIGN: Array<[string, (ctx: AttackContext) => string]> = [
   ],
   [
     "mallory's cookie of two, as one's second chunk",
-    (ctx) => `${cookieOf(ctx, ctx.sessions.alice, 'one')[0]}_1=${cookieOf(ctx, ctx.sessions.mallory, 'two')[1]}`,
+    (ctx) =>
+      `${cookieOf(ctx, ctx.sessions.alice, 'one')[0]}_1=${cookieOf(ctx, ctx.sessions.mallory, 'two')[1]}`,
   ],
   [
     "mallory's cookie of short (another provider), under one's name",
-    (ctx) => `${cookieOf(ctx, ctx.sessions.alice, 'one')[0]}=${cookieOf(ctx, ctx.sessions.mallory, 'short')[1]}`,
+    (ctx) =>
+      `${cookieOf(ctx, ctx.sessions.alice, 'one')[0]}=${cookieOf(ctx, ctx.sessions.mallory, 'short')[1]}`,
   ],
 ];
 for (const [how, cookie] of FOREIGN)
   attacks.push({
     name: `${how}, to one: refused`,
-    run: async (ctx) => assertRefused(await ctx.send('one', { target: '/private/c', headers: [['Cookie', cookie(ctx)]] }), how),
+    run: async (ctx) =>
+      assertRefused(await ctx.send('one', { target: '/private/c', headers: [['Cookie', cookie(ctx)]] }), how),
   });
 
 /** Cookie tampering. */

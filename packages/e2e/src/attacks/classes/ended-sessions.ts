@@ -3,7 +3,14 @@
  * ended at the core, or past their token's expiry. A client that kept the cookie is refused.
  */
 import assert from 'node:assert/strict';
-import { type Attack, type AttackClass, type AttackContext, assertRefused, assertServedAs, sessionCookie } from '../attack.ts';
+import {
+  type Attack,
+  type AttackClass,
+  type AttackContext,
+  assertRefused,
+  assertServedAs,
+  sessionCookie,
+} from '../attack.ts';
 import { headerOf } from '../raw-http.ts';
 import { SHORT_SESSION_SECONDS, USERS } from '../world.ts';
 
@@ -11,12 +18,21 @@ import { SHORT_SESSION_SECONDS, USERS } from '../world.ts';
 async function freshSession(ctx: AttackContext) {
   const visitor = await ctx.sessions.leaving();
   const cookie = sessionCookie(ctx, visitor, 'one');
-  assertServedAs(await ctx.send('one', { target: '/private/s', headers: [['Cookie', cookie]] }), USERS.alice.username, 'fresh session');
+  assertServedAs(
+    await ctx.send('one', { target: '/private/s', headers: [['Cookie', cookie]] }),
+    USERS.alice.username,
+    'fresh session',
+  );
   return { visitor, cookie };
 }
 
 /** Refused now, or — for a change that travels from the core to the outposts — within `withinMs`. */
-async function refusedWithin(ctx: AttackContext, cookie: string, withinMs: number, why: string): Promise<void> {
+async function refusedWithin(
+  ctx: AttackContext,
+  cookie: string,
+  withinMs: number,
+  why: string,
+): Promise<void> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     const sent = await ctx.send('one', { target: '/private/after', headers: [['Cookie', cookie]] });
@@ -61,7 +77,10 @@ const attacks: Attack[] = [
       const cookie = sessionCookie(ctx, ctx.sessions.alice, 'short');
       const wait = ctx.sessions.shortSignedInAt + SHORT_SESSION_SECONDS * 1000 + 1500 - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      assertRefused(await ctx.send('short', { target: '/private/late', headers: [['Cookie', cookie]] }), 'expired');
+      assertRefused(
+        await ctx.send('short', { target: '/private/late', headers: [['Cookie', cookie]] }),
+        'expired',
+      );
     },
   },
 ];

@@ -42,7 +42,10 @@ for (const header of IDENTITY_RESPONSE_HEADERS) {
       name: `${header} ${how}, signed in: the app sees the outpost's value only`,
       run: async (ctx) => {
         const cookie = sessionCookie(ctx, ctx.sessions.alice, 'one');
-        const sent = await ctx.send('one', { target: '/private/spoof', headers: [['Cookie', cookie], ...lines] });
+        const sent = await ctx.send('one', {
+          target: '/private/spoof',
+          headers: [['Cookie', cookie], ...lines],
+        });
         assertServedAs(sent, USERS.alice.username, `${header} ${how}`, MARKER);
       },
     });

@@ -5,7 +5,14 @@
  * only; a disagreement is refused.
  */
 import assert from 'node:assert/strict';
-import { type Attack, type AttackClass, assertRefused, identityOf, type Sent, sessionCookie } from '../attack.ts';
+import {
+  type Attack,
+  type AttackClass,
+  assertRefused,
+  identityOf,
+  type Sent,
+  sessionCookie,
+} from '../attack.ts';
 import { USERS, type AttackWorld } from '../world.ts';
 
 type Lines = (w: AttackWorld) => Array<[string, string]>;
@@ -15,8 +22,14 @@ const HEADERS: Array<[string, Lines]> = [
   ['X-Forwarded-Host of two', (w) => [['X-Forwarded-Host', host(w, 'two')]]],
   ['X-Forwarded-Host of two, lowercase name', (w) => [['x-forwarded-host', host(w, 'two')]]],
   ['X-Forwarded-Host of two, uppercase value', (w) => [['X-Forwarded-Host', host(w, 'two').toUpperCase()]]],
-  ['X-Forwarded-Host of two with a trailing dot', (w) => [['X-Forwarded-Host', host(w, 'two').replace(':', '.:')]]],
-  ['X-Forwarded-Host of two without the port', (w) => [['X-Forwarded-Host', new URL(w.origins.two).hostname]]],
+  [
+    'X-Forwarded-Host of two with a trailing dot',
+    (w) => [['X-Forwarded-Host', host(w, 'two').replace(':', '.:')]],
+  ],
+  [
+    'X-Forwarded-Host of two without the port',
+    (w) => [['X-Forwarded-Host', new URL(w.origins.two).hostname]],
+  ],
   ['X-Forwarded-Host "two, one"', (w) => [['X-Forwarded-Host', `${host(w, 'two')}, ${host(w, 'one')}`]]],
   [
     'X-Forwarded-Host twice (two, then one)',
@@ -44,7 +57,9 @@ const HEADERS: Array<[string, Lines]> = [
 function servedToMalloryAsOne(sent: Sent, world: AttackWorld): boolean {
   if (!sent.received) return false;
   if (identityOf(sent.received)['x-authentik-username'] !== USERS.mallory.username) return false;
-  const seen = [sent.received.headers.host, sent.received.headers['x-forwarded-host']].map((h) => String(h ?? ''));
+  const seen = [sent.received.headers.host, sent.received.headers['x-forwarded-host']].map((h) =>
+    String(h ?? ''),
+  );
   return seen.some((h) => h.toLowerCase().startsWith(new URL(world.origins.one).hostname));
 }
 
@@ -54,7 +69,10 @@ const attacks: Attack[] = [
     run: async (ctx) => {
       const cookie = sessionCookie(ctx, ctx.sessions.mallory, 'two');
       const sent = await ctx.send('two', { target: '/private/x', headers: [['Cookie', cookie]] });
-      assert.equal(sent.received && identityOf(sent.received)['x-authentik-username'], USERS.mallory.username);
+      assert.equal(
+        sent.received && identityOf(sent.received)['x-authentik-username'],
+        USERS.mallory.username,
+      );
     },
   },
   {
@@ -70,7 +88,10 @@ for (const [how, lines] of HEADERS)
     name: `${how}, mallory's session of two, on one: refused`,
     run: async (ctx) => {
       const cookie = sessionCookie(ctx, ctx.sessions.mallory, 'two');
-      const sent = await ctx.send('one', { target: '/private/x', headers: [['Cookie', cookie], ...lines(ctx.world)] });
+      const sent = await ctx.send('one', {
+        target: '/private/x',
+        headers: [['Cookie', cookie], ...lines(ctx.world)],
+      });
       assertRefused(sent, how);
     },
   });
@@ -80,9 +101,21 @@ for (const [how, lines] of HEADERS)
  * wins over Host). Whatever host the proxy takes, mallory must never be served as if at `one`.
  */
 const ABSOLUTE: Array<[string, (w: AttackWorld) => { target: string; host: string }]> = [
-  ['absolute-form target of one, Host of two', (w) => ({ target: `${w.origins.one}/private/x`, host: host(w, 'two') })],
-  ['absolute-form target of two, Host of one', (w) => ({ target: `${w.origins.two}/private/x`, host: host(w, 'one') })],
-  ['absolute-form target of ONE (uppercase), Host of two', (w) => ({ target: `${w.origins.one.toUpperCase().replace('HTTP', 'http')}/private/x`, host: host(w, 'two') })],
+  [
+    'absolute-form target of one, Host of two',
+    (w) => ({ target: `${w.origins.one}/private/x`, host: host(w, 'two') }),
+  ],
+  [
+    'absolute-form target of two, Host of one',
+    (w) => ({ target: `${w.origins.two}/private/x`, host: host(w, 'one') }),
+  ],
+  [
+    'absolute-form target of ONE (uppercase), Host of two',
+    (w) => ({
+      target: `${w.origins.one.toUpperCase().replace('HTTP', 'http')}/private/x`,
+      host: host(w, 'two'),
+    }),
+  ],
 ];
 for (const [how, request] of ABSOLUTE)
   attacks.push({
@@ -90,7 +123,10 @@ for (const [how, request] of ABSOLUTE)
     run: async (ctx) => {
       const cookie = sessionCookie(ctx, ctx.sessions.mallory, 'two');
       const sent = await ctx.send('one', { ...request(ctx.world), headers: [['Cookie', cookie]] });
-      assert.ok(!servedToMalloryAsOne(sent, ctx.world), `${how}: served ${JSON.stringify(sent.received?.headers)}`);
+      assert.ok(
+        !servedToMalloryAsOne(sent, ctx.world),
+        `${how}: served ${JSON.stringify(sent.received?.headers)}`,
+      );
       assert.ok(sent.response.status < 500, `${how}: ${sent.response.status}`);
     },
   });

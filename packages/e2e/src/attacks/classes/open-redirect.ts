@@ -61,7 +61,8 @@ function staysHome(ctx: AttackContext, location: string, base: string): boolean 
   if (!URL.canParse(location, base)) return true;
   const url = new URL(location, base);
   return (
-    (url.origin === new URL(ctx.world.origins.one).origin || url.origin === new URL(ctx.world.coreUrl).origin) &&
+    (url.origin === new URL(ctx.world.origins.one).origin ||
+      url.origin === new URL(ctx.world.coreUrl).origin) &&
     url.username === '' &&
     url.password === ''
   );
@@ -71,13 +72,18 @@ function staysHome(ctx: AttackContext, location: string, base: string): boolean 
  * Follows redirects from `url` as a browser would, asserting that each stays home; answers the last URL
  * asked for and its status.
  */
-async function walk(ctx: AttackContext, visitor: Visitor, url: string): Promise<{ url: string; status: number }> {
+async function walk(
+  ctx: AttackContext,
+  visitor: Visitor,
+  url: string,
+): Promise<{ url: string; status: number }> {
   let next = url;
   for (let i = 0; i < 10; i++) {
     const response = await visitor.fetch(next);
     const location = headerOf(response, 'location');
     assert.ok(response.status < 500, `${next}: ${response.status}`);
-    if (response.status < 300 || response.status > 399 || location === undefined) return { url: next, status: response.status };
+    if (response.status < 300 || response.status > 399 || location === undefined)
+      return { url: next, status: response.status };
     assert.ok(staysHome(ctx, location, next), `${url}: redirected off the application to ${location}`);
     next = new URL(location, next).href;
   }
@@ -99,19 +105,31 @@ for (const rd of [...new Set([...corpus, ...MORE])])
 
 /** Callbacks an attacker crafts: none signs in, none sends the browser away. */
 const CALLBACKS: Array<[string, (ctx: AttackContext) => Promise<string>]> = [
-  ['a forged state', async () => '/outpost.goauthentik.io/callback?code=forged-code-1&state=forged.state.value'],
+  [
+    'a forged state',
+    async () => '/outpost.goauthentik.io/callback?code=forged-code-1&state=forged.state.value',
+  ],
   ['no state', async () => '/outpost.goauthentik.io/callback?code=forged-code-2'],
-  ['an alg=none state', async () => `/outpost.goauthentik.io/callback?code=x&state=${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"redirect":"http://evil.test/"}').toString('base64url')}.`],
+  [
+    'an alg=none state',
+    async () =>
+      `/outpost.goauthentik.io/callback?code=x&state=${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"redirect":"http://evil.test/"}').toString('base64url')}.`,
+  ],
   [
     "another application's state",
     async (ctx) => {
-      const start = await ctx.sessions.wanderer.fetch(`${ctx.world.origins.two}/outpost.goauthentik.io/start?rd=%2F`);
+      const start = await ctx.sessions.wanderer.fetch(
+        `${ctx.world.origins.two}/outpost.goauthentik.io/start?rd=%2F`,
+      );
       const location = headerOf(start, 'location') ?? '';
       const state = new URL(location, ctx.world.origins.two).searchParams.get('state') ?? 'none';
       return `/outpost.goauthentik.io/callback?code=forged-code-3&state=${encodeURIComponent(state)}`;
     },
   ],
-  ['the callback signature on a protected path', async () => '/private/x?X-authentik-auth-callback=true&code=x&state=forged'],
+  [
+    'the callback signature on a protected path',
+    async () => '/private/x?X-authentik-auth-callback=true&code=x&state=forged',
+  ],
 ];
 for (const [how, target] of CALLBACKS)
   attacks.push({

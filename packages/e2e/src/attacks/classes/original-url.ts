@@ -65,7 +65,9 @@ for (const [how, lines] of CLAIMS) {
     run: async (ctx) => {
       const headers = lines.map(([n, v]): [string, string] => [
         n,
-        fill(ctx.world, v).replace('/public/x', '/outpost.goauthentik.io/x').replace(ctx.world.origins.one, ctx.world.origins.two),
+        fill(ctx.world, v)
+          .replace('/public/x', '/outpost.goauthentik.io/x')
+          .replace(ctx.world.origins.one, ctx.world.origins.two),
       ]);
       assertRefused(await ctx.send('two', { target: '/private/x', headers }), how);
     },
@@ -80,12 +82,36 @@ for (const [how, lines] of CLAIMS) {
 const forwardOnly = (kind: AttackWorld['kind']) => kind !== 'proxy';
 const direct: Array<[string, (world: AttackWorld) => Array<[string, string]>]> = [
   ['X-Original-URI alone, to the skip path', () => [['X-Original-URI', '/public/x']]],
-  ['X-Original-URI disagreeing with X-Original-URL', (w) => [['X-Original-URL', `${w.origins.one}/private/x`], ['X-Original-URI', '/public/x']]],
-  ['X-Original-URI to the outpost prefix, with X-Original-URL', (w) => [['X-Original-URL', `${w.origins.two}/private/x`], ['X-Original-URI', '/outpost.goauthentik.io/x']]],
-  ["X-Original-URL on the outpost's prefix (app with skip rules)", (w) => [['X-Original-URL', `${w.origins.one}/outpost.goauthentik.io/x`]]],
-  ["X-Original-URL on the outpost's prefix (app without skip rules)", (w) => [['X-Original-URL', `${w.origins.two}/outpost.goauthentik.io/x`]]],
-  ["X-Original-URL on the outpost's start", (w) => [['X-Original-URL', `${w.origins.two}/outpost.goauthentik.io/start?rd=/`]]],
-  ["X-Original-URL on auth/nginx itself", (w) => [['X-Original-URL', `${w.origins.two}/outpost.goauthentik.io/auth/nginx`]]],
+  [
+    'X-Original-URI disagreeing with X-Original-URL',
+    (w) => [
+      ['X-Original-URL', `${w.origins.one}/private/x`],
+      ['X-Original-URI', '/public/x'],
+    ],
+  ],
+  [
+    'X-Original-URI to the outpost prefix, with X-Original-URL',
+    (w) => [
+      ['X-Original-URL', `${w.origins.two}/private/x`],
+      ['X-Original-URI', '/outpost.goauthentik.io/x'],
+    ],
+  ],
+  [
+    "X-Original-URL on the outpost's prefix (app with skip rules)",
+    (w) => [['X-Original-URL', `${w.origins.one}/outpost.goauthentik.io/x`]],
+  ],
+  [
+    "X-Original-URL on the outpost's prefix (app without skip rules)",
+    (w) => [['X-Original-URL', `${w.origins.two}/outpost.goauthentik.io/x`]],
+  ],
+  [
+    "X-Original-URL on the outpost's start",
+    (w) => [['X-Original-URL', `${w.origins.two}/outpost.goauthentik.io/start?rd=/`]],
+  ],
+  [
+    'X-Original-URL on auth/nginx itself',
+    (w) => [['X-Original-URL', `${w.origins.two}/outpost.goauthentik.io/auth/nginx`]],
+  ],
 ];
 for (const [how, headers] of direct) {
   attacks.push({
@@ -101,7 +127,11 @@ for (const [how, headers] of direct) {
         host: url ? new URL(url).host : undefined,
         headers: lines,
       });
-      assert.equal(sent.response.status, 401, `${how}: ${sent.response.status} ${sent.response.body.slice(0, 120)}`);
+      assert.equal(
+        sent.response.status,
+        401,
+        `${how}: ${sent.response.status} ${sent.response.body.slice(0, 120)}`,
+      );
       assert.equal(sent.response.headers.get('x-authentik-username'), undefined);
     },
   });

@@ -11,11 +11,16 @@ import { startNginx } from '../../nginx.ts';
 import { freePort } from '../../server-process.ts';
 import { startEnvoyLike, startTraefikLike } from '../../stand-in-proxies.ts';
 import { type AttackWorld, type Hosts, startWorld, type WorldParts } from '../world.ts';
-import { traefikAuthResponseHeaders } from './traefik-doc.ts';
+import { traefikAuthResponseHeaders, traefikClearedHeaders } from './traefik-doc.ts';
 
 const hostsOf = (origins: Hosts) => Object.values(origins).map((o) => new URL(o).hostname);
 
-function world(name: string, kind: AttackWorld['kind'], parts: WorldParts, stop: () => Promise<void>): AttackWorld {
+function world(
+  name: string,
+  kind: AttackWorld['kind'],
+  parts: WorldParts,
+  stop: () => Promise<void>,
+): AttackWorld {
   return {
     name,
     kind,
@@ -90,7 +95,12 @@ export async function ingressNginxStack(): Promise<AttackWorld> {
     );
     return () => nginx.stop();
   });
-  return world('ingress-nginx as it renders docs/forward-auth/ingress-nginx.md, embedded outpost', 'ingress-nginx', parts, stop);
+  return world(
+    'ingress-nginx as it renders docs/forward-auth/ingress-nginx.md, embedded outpost',
+    'ingress-nginx',
+    parts,
+    stop,
+  );
 }
 
 /** Caddy with docs/forward-auth/caddy.md's site block (one per application host), standalone outpost. */
@@ -123,6 +133,7 @@ export async function traefikStack(): Promise<AttackWorld> {
       backend: parts.echo.url,
       outpost: parts.outpostUrl,
       authResponseHeaders: headers,
+      clearRequestHeaders: await traefikClearedHeaders(),
       port,
     });
     return () => proxy.close();

@@ -12,3 +12,11 @@ export async function traefikAuthResponseHeaders(): Promise<string[]> {
     .map((l) => l.replace(/^ +- /, '').trim())
     .filter(Boolean);
 }
+
+/** The request headers docs/forward-auth/traefik.md's `headers` Middleware clears (set to ""). */
+export async function traefikClearedHeaders(): Promise<string[]> {
+  const text = await readFile(join(REPO_ROOT, 'docs', 'forward-auth', 'traefik.md'), 'utf8');
+  const list = /customRequestHeaders:\n((?: +[\w-]+: ""\n)+)/.exec(text)?.[1];
+  if (!list) throw new Error('docs/forward-auth/traefik.md has no headers Middleware clearing headers');
+  return [...list.matchAll(/([\w-]+): ""/g)].map((m) => m[1] ?? '');
+}
