@@ -1,4 +1,6 @@
-/** The attack suite (src/attacks) against embedded-outpost. */
+/**
+ * The attack suite (src/attacks, docs/security.md) against proxy mode on the core's own port: the embedded outpost is the reverse proxy.
+ */
 import { runAttackSuite } from '../../src/attacks/run-suite.ts';
 import { embeddedProxyModeStack } from '../../src/attacks/stacks/front-doors.ts';
 

@@ -1,4 +1,6 @@
-/** The attack suite (src/attacks) against proxy-mode. */
+/**
+ * The attack suite (src/attacks, docs/security.md) against proxy mode: a standalone outpost is the reverse proxy.
+ */
 import { runAttackSuite } from '../../src/attacks/run-suite.ts';
 import { proxyModeStack } from '../../src/attacks/stacks/front-doors.ts';
 
