@@ -31,11 +31,16 @@ describe('canonical request identity', () => {
   });
 
   it('canonicalises paths: unreserved escapes decoded, dot-segments resolved, // collapsed, %2F kept', () => {
-    assert.deepEqual(canonicalPath('/a/./b/../c'), { path: '/a/c', isAmbiguous: false });
+    // A dot segment is resolved, and flagged: a backend may route before resolving it (issue 13, finding 8).
+    assert.deepEqual(canonicalPath('/a/./b/../c'), { path: '/a/c', isAmbiguous: true });
     assert.deepEqual(canonicalPath('//public//x'), { path: '/public/x', isAmbiguous: false });
     assert.deepEqual(canonicalPath('/%70ublic/%7e'), { path: '/public/~', isAmbiguous: false });
-    assert.deepEqual(canonicalPath('/%2e%2e/admin'), { path: '/admin', isAmbiguous: false });
-    assert.deepEqual(canonicalPath('/public/..'), { path: '/', isAmbiguous: false });
+    assert.deepEqual(canonicalPath('/%2e%2e/admin'), { path: '/admin', isAmbiguous: true });
+    assert.deepEqual(canonicalPath('/public/..'), { path: '/', isAmbiguous: true });
+    assert.deepEqual(canonicalPath('/a.b/.well-known/x..y'), {
+      path: '/a.b/.well-known/x..y',
+      isAmbiguous: false,
+    });
     assert.deepEqual(canonicalPath('/a%2fb'), { path: '/a%2Fb', isAmbiguous: true });
     assert.deepEqual(canonicalPath('/a%5cb'), { path: '/a%5Cb', isAmbiguous: true });
     assert.equal(canonicalPath('/a\\b').isAmbiguous, true);
