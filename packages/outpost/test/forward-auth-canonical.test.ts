@@ -73,6 +73,15 @@ describe('canonical request identity', () => {
     assert.equal(anchored.matches(url('http://some-host/foo')), false);
   });
 
+  it('compiles the lines as the core does (@palisade/schema/skip-path-regex): what the core accepted matches', () => {
+    lines.length = 0;
+    const rules = compileSkipPaths('^/api\\-v1/\n^/a{/', 'forward_single', log, 'p');
+    assert.equal(rules.size, 2);
+    assert.equal(rules.matches(url('https://app/api-v1/x')), true);
+    assert.equal(rules.matches(url('https://app/a{/x')), true);
+    assert.equal(lines.length, 0);
+  });
+
   it('fails closed on a rule that does not compile: it matches nothing, and says so in the log', () => {
     lines.length = 0;
     const rules = compileSkipPaths('(unclosed\n^/ok$', 'proxy', log, 'provider-x');
