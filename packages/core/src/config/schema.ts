@@ -56,7 +56,7 @@ export const ConfigSchema = Type.Object(
         pattern: '^https?://[^/?#]+(/[^?#]*)?$',
         examples: ['https://auth.example.com'],
         description:
-          'URL users reach the core at, when it differs from the listen address (behind a reverse proxy). Used in printed links.',
+          'URL users reach the core at, when it differs from the listen address (behind a reverse proxy). Names every OAuth2 issuer and endpoint and the URLs handed to outposts; unset, they follow each request\'s Host header (see docs/oauth2.md, "Issuer and Host"). Set it in production.',
       }),
     ),
     trusted_proxy_cidrs: Type.Array(Type.String({ minLength: 1 }), {
