@@ -115,7 +115,7 @@ const direct: Array<[string, (world: AttackWorld) => Array<[string, string]>]> =
 ];
 for (const [how, headers] of direct) {
   attacks.push({
-    name: `straight to auth/nginx: ${how}: 401`,
+    name: `straight to auth/nginx: ${how}: refused`,
     only: forwardOnly,
     run: async (ctx) => {
       const lines = headers(ctx.world);
@@ -127,11 +127,16 @@ for (const [how, headers] of direct) {
         host: url ? new URL(url).host : undefined,
         headers: lines,
       });
-      assert.equal(
-        sent.response.status,
-        401,
-        `${how}: ${sent.response.status} ${sent.response.body.slice(0, 120)}`,
-      );
+      const answer = `${how}: ${sent.response.status} ${sent.response.body.slice(0, 120)}`;
+      // Without X-Original-URL there is no original URL at all: the documented misconfiguration answer
+      // (500 `configuration error`, and an event) is as much a refusal as a 401; a 200 is not.
+      if (url) assert.equal(sent.response.status, 401, answer);
+      else
+        assert.ok(
+          sent.response.status === 401 ||
+            (sent.response.status === 500 && sent.response.body.includes('configuration error')),
+          answer,
+        );
       assert.equal(sent.response.headers.get('x-authentik-username'), undefined);
     },
   });
