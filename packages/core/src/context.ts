@@ -48,6 +48,7 @@ export async function createAppContext(input: {
     throttle: createLoginThrottle({
       maxFailuresPerUsername: config.login.max_failures_per_username,
       maxFailuresPerAddress: config.login.max_failures_per_address,
+      scope: config.login.lockout_scope,
       baseDelaySeconds: config.login.lockout_base_seconds,
       maxDelaySeconds: config.login.lockout_max_seconds,
     }),

@@ -46,6 +46,11 @@ export async function startServer(
     const url =
       config.external_url?.replace(/\/$/, '') ??
       `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${boundPort}`;
+    if (!config.external_url)
+      app.log.warn(
+        { setting: 'external_url' },
+        'external_url is not set: OAuth2 issuers and the URLs the core hands out follow each request Host header; set it in production (docs/oauth2.md, "Issuer and Host")',
+      );
     if (await isInitialSetupOpen(ctx)) {
       app.log.info({ url: `${url}/if/flow/initial-setup/` }, 'initial setup is open');
       process.stdout.write(

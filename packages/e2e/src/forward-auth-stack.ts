@@ -10,6 +10,8 @@ export interface AppSpec {
   internalHost?: string;
   cookieDomain?: string;
   accessTokenValidity?: string;
+  /** The provider's `skip_path_regex` (unauthenticated paths), one regex a line. */
+  skipPathRegex?: string;
   /** Usernames bound to the application; none means everyone may use it. */
   allowed?: string[];
 }
@@ -31,10 +33,17 @@ export interface ForwardAuthStack {
  * outpost serving them whose token the test then runs an outpost with.
  */
 export async function startForwardAuthStack(spec: {
-  apps: AppSpec[];
+  /** The applications, or a function of the core's URL (for applications served on the core's own port). */
+  apps: AppSpec[] | ((coreUrl: string) => AppSpec[]);
   users: Array<{ username: string; password: string; name?: string; email?: string; groups?: string[] }>;
   /** More PALISADE_* settings for the core (e.g. PALISADE_DATABASE_URL). */
   coreEnv?: Record<string, string>;
+  /** Serve the applications from the core's embedded outpost instead of a new outpost. */
+  embedded?: boolean;
+  /** The outpost's `log_level` (the reference's default, info, when not given). */
+  outpostLogLevel?: string;
+  /** How long the core may take to start (startServerProcess's default when not given). */
+  startTimeoutMs?: number;
 }): Promise<ForwardAuthStack> {
   const adminToken = randomBytes(24).toString('hex');
   const core = await startServerProcess({
@@ -43,6 +52,7 @@ export async function startForwardAuthStack(spec: {
       PALISADE_BOOTSTRAP_PASSWORD: 'admin-password-1',
       ...spec.coreEnv,
     },
+    timeoutMs: spec.startTimeoutMs,
   });
   try {
     const api = adminApi(core.url, adminToken);
@@ -67,7 +77,8 @@ export async function startForwardAuthStack(spec: {
       }
     }
     const providerPks: number[] = [];
-    for (const app of spec.apps) {
+    const apps = typeof spec.apps === 'function' ? spec.apps(core.url) : spec.apps;
+    for (const app of apps) {
       const provider = await api<{ pk: number }>('POST', '/providers/proxy/', {
         name: `${app.slug} provider`,
         authorization_flow: flow('default-provider-authorization-implicit-consent'),
@@ -77,6 +88,7 @@ export async function startForwardAuthStack(spec: {
         ...(app.internalHost ? { internal_host: app.internalHost } : {}),
         ...(app.cookieDomain ? { cookie_domain: app.cookieDomain } : {}),
         ...(app.accessTokenValidity ? { access_token_validity: app.accessTokenValidity } : {}),
+        ...(app.skipPathRegex ? { skip_path_regex: app.skipPathRegex } : {}),
       });
       providerPks.push(provider.pk);
       const application = await api<{ pk: string }>('POST', '/core/applications/', {
@@ -92,17 +104,44 @@ export async function startForwardAuthStack(spec: {
         });
       }
     }
-    const outpostName = 'e2e outpost';
-    const outpost = await api<{ pk: string; token_identifier: string }>('POST', '/outposts/instances/', {
-      name: outpostName,
-      type: 'proxy',
-      providers: providerPks,
-      config: { authentik_host: core.url },
-    });
-    const { key } = await api<{ key: string }>('GET', `/core/tokens/${outpost.token_identifier}/view_key/`);
+    const config = {
+      authentik_host: core.url,
+      ...(spec.outpostLogLevel ? { log_level: spec.outpostLogLevel } : {}),
+    };
+    const outpostName = spec.embedded ? EMBEDDED_OUTPOST : 'e2e outpost';
+    const outpost = spec.embedded
+      ? await useEmbeddedOutpost(api, providerPks)
+      : await api<{ pk: string; token_identifier: string }>('POST', '/outposts/instances/', {
+          name: outpostName,
+          type: 'proxy',
+          providers: providerPks,
+          config,
+        });
+    // The embedded outpost authenticates with the core's secret key, not a token of its own.
+    const { key } = spec.embedded
+      ? { key: '' }
+      : await api<{ key: string }>('GET', `/core/tokens/${outpost.token_identifier}/view_key/`);
     return { core, api, outpostUuid: outpost.pk, outpostName, outpostToken: key, close: () => core.stop() };
   } catch (error) {
     await core.stop();
     throw error;
   }
+}
+
+/** The embedded outpost's name (seed 002's Service is named after it). */
+const EMBEDDED_OUTPOST = 'authentik Embedded Outpost';
+
+/** Gives the core's embedded outpost the providers; it then serves them on the core's port. */
+async function useEmbeddedOutpost(
+  api: AdminApi,
+  providers: number[],
+): Promise<{ pk: string; token_identifier: string }> {
+  const found = await api<{ results: Array<{ pk: string; token_identifier: string; name: string }> }>(
+    'GET',
+    '/outposts/instances/?page_size=100',
+  );
+  const embedded = found.results.find((o) => o.name === EMBEDDED_OUTPOST);
+  if (!embedded) throw new Error('the core has no embedded outpost');
+  await api('PATCH', `/outposts/instances/${embedded.pk}/`, { providers });
+  return embedded;
 }

@@ -65,10 +65,12 @@ export async function startServerProcess(
     output += chunk;
   });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server not up after ${options.timeoutMs ?? 30_000} ms:\n${output}`)),
-      options.timeoutMs ?? 30_000,
-    );
+    const timer = setTimeout(() => {
+      clearInterval(check);
+      // A server that never came up is stopped, or it would keep the test process alive.
+      if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+      reject(new Error(`server not up after ${options.timeoutMs ?? 30_000} ms:\n${output}`));
+    }, options.timeoutMs ?? 30_000);
     const check = setInterval(() => {
       if (/Palisade is running/.test(output)) {
         readyAfterMs = Date.now() - started;

@@ -6,6 +6,7 @@ import { type EchoBackend, startEchoBackend } from '../src/echo-backend.ts';
 import { type ForwardAuthStack, startForwardAuthStack } from '../src/forward-auth-stack.ts';
 import { type Nginx, startNginx } from '../src/nginx.ts';
 import { type OutpostProcess, startOutpostProcess } from '../src/outpost-process.ts';
+import { ingressAnnotations, ingressServer } from '../src/ingress-nginx-render.ts';
 import { freePort } from '../src/server-process.ts';
 import { echoedHeaders, signInAtCore } from '../src/sign-in-page.ts';
 
@@ -13,72 +14,6 @@ const SINGLE = 'hello.example.test';
 const AUTH = 'auth.corp.test';
 const APP1 = 'app1.corp.test';
 const APP2 = 'app2.corp.test';
-
-/**
- * What ingress-nginx renders for seed 002's annotations (its template for auth-url, auth-signin,
- * auth-response-headers and auth-snippet), with the Ingress the Kubernetes integration adds for
- * /outpost.goauthentik.io. One difference: Debian's nginx has no set_escape_uri, so $escaped_request_uri is
- * the raw $request_uri here — the outpost puts a query split by an unescaped rd back together.
- */
-function ingressServer(host: string, port: number, signin: string, backend: string): string {
-  const id = host.replace(/\W/g, '_');
-  return `
-server {
-  listen 127.0.0.1:${port};
-  server_name ${host};
-  proxy_buffers 8 16k;
-  proxy_buffer_size 32k;
-
-  location = /_external-auth-${id} {
-    internal;
-    proxy_pass_request_body off;
-    proxy_set_header Content-Length "";
-    proxy_set_header X-Forwarded-Proto "";
-    proxy_set_header Host ak-outpost-authentik-embedded-outpost.authentik.svc.cluster.local;
-    proxy_set_header X-Original-URL $scheme://$http_host$request_uri;
-    proxy_set_header X-Original-Method $request_method;
-    proxy_set_header X-Sent-From "nginx-ingress-controller";
-    proxy_set_header X-Real-IP $remote_addr;
-    proxy_set_header X-Forwarded-For $remote_addr;
-    proxy_set_header X-Auth-Request-Redirect $request_uri;
-    # nginx.ingress.kubernetes.io/auth-snippet
-    proxy_set_header X-Forwarded-Host $http_host;
-    proxy_pass http://outposts/outpost.goauthentik.io/auth/nginx;
-  }
-
-  location @${id}_signin {
-    internal;
-    add_header Set-Cookie $auth_cookie;
-    return 302 ${signin};
-  }
-
-  location /outpost.goauthentik.io {
-    proxy_set_header Host $http_host;
-    proxy_set_header X-Forwarded-For $remote_addr;
-    proxy_pass http://outposts;
-  }
-
-  location / {
-    set $escaped_request_uri $request_uri;
-    auth_request /_external-auth-${id};
-    auth_request_set $auth_cookie $upstream_http_set_cookie;
-    add_header Set-Cookie $auth_cookie;
-    auth_request_set $authHeader1 $upstream_http_x_authentik_username;
-    proxy_set_header 'X-authentik-username' $authHeader1;
-    auth_request_set $authHeader2 $upstream_http_x_authentik_groups;
-    proxy_set_header 'X-authentik-groups' $authHeader2;
-    auth_request_set $authHeader3 $upstream_http_x_authentik_email;
-    proxy_set_header 'X-authentik-email' $authHeader3;
-    auth_request_set $authHeader4 $upstream_http_x_authentik_name;
-    proxy_set_header 'X-authentik-name' $authHeader4;
-    auth_request_set $authHeader5 $upstream_http_x_authentik_uid;
-    proxy_set_header 'X-authentik-uid' $authHeader5;
-    error_page 401 = @${id}_signin;
-    proxy_set_header Host $http_host;
-    proxy_pass ${backend};
-  }
-}`;
-}
 
 describe('ingress-nginx as seed 002 configures it, two outpost replicas, single and domain mode, in Chromium', () => {
   let stack: ForwardAuthStack;
@@ -109,15 +44,29 @@ describe('ingress-nginx as seed 002 configures it, two outpost replicas, single 
       );
     }
     const backend = `http://127.0.0.1:${echo.port}`;
+    // docs/forward-auth/ingress-nginx.md's annotations as ingress-nginx renders them; domain mode signs in
+    // on the auth host with an absolute rd, as that page's snippet for a domain says.
+    const annotations = await ingressAnnotations();
+    const server = (host: string, signin?: string) =>
+      ingressServer({
+        host,
+        port,
+        annotations,
+        origin: url(host, ''),
+        signin,
+        upstream: 'outposts',
+        backend,
+      });
+    const domainSignin = `${url(AUTH, '')}/outpost.goauthentik.io/start?rd=$scheme://$http_host$escaped_request_uri`;
     const http = `
   upstream outposts {
     server 127.0.0.1:${replicas[0]?.port};
     server 127.0.0.1:${replicas[1]?.port};
   }
-  ${ingressServer(SINGLE, port, `${url(SINGLE, '')}/outpost.goauthentik.io/start?rd=$escaped_request_uri`, backend)}
-  ${ingressServer(APP1, port, `${url(AUTH, '')}/outpost.goauthentik.io/start?rd=$scheme://$http_host$escaped_request_uri`, backend)}
-  ${ingressServer(APP2, port, `${url(AUTH, '')}/outpost.goauthentik.io/start?rd=$scheme://$http_host$escaped_request_uri`, backend)}
-  ${ingressServer(AUTH, port, `${url(AUTH, '')}/outpost.goauthentik.io/start`, backend)}`;
+  ${server(SINGLE)}
+  ${server(APP1, domainSignin)}
+  ${server(APP2, domainSignin)}
+  ${server(AUTH, `${url(AUTH, '')}/outpost.goauthentik.io/start`)}`;
     nginx = await startNginx(port, http);
     browser = await launchChromium({ loopbackHosts: [SINGLE, AUTH, APP1, APP2] });
   });

@@ -31,11 +31,16 @@ describe('canonical request identity', () => {
   });
 
   it('canonicalises paths: unreserved escapes decoded, dot-segments resolved, // collapsed, %2F kept', () => {
-    assert.deepEqual(canonicalPath('/a/./b/../c'), { path: '/a/c', isAmbiguous: false });
+    // A dot segment is resolved, and flagged: a backend may route before resolving it (issue 13, finding 8).
+    assert.deepEqual(canonicalPath('/a/./b/../c'), { path: '/a/c', isAmbiguous: true });
     assert.deepEqual(canonicalPath('//public//x'), { path: '/public/x', isAmbiguous: false });
     assert.deepEqual(canonicalPath('/%70ublic/%7e'), { path: '/public/~', isAmbiguous: false });
-    assert.deepEqual(canonicalPath('/%2e%2e/admin'), { path: '/admin', isAmbiguous: false });
-    assert.deepEqual(canonicalPath('/public/..'), { path: '/', isAmbiguous: false });
+    assert.deepEqual(canonicalPath('/%2e%2e/admin'), { path: '/admin', isAmbiguous: true });
+    assert.deepEqual(canonicalPath('/public/..'), { path: '/', isAmbiguous: true });
+    assert.deepEqual(canonicalPath('/a.b/.well-known/x..y'), {
+      path: '/a.b/.well-known/x..y',
+      isAmbiguous: false,
+    });
     assert.deepEqual(canonicalPath('/a%2fb'), { path: '/a%2Fb', isAmbiguous: true });
     assert.deepEqual(canonicalPath('/a%5cb'), { path: '/a%5Cb', isAmbiguous: true });
     assert.equal(canonicalPath('/a\\b').isAmbiguous, true);
@@ -66,6 +71,15 @@ describe('canonical request identity', () => {
     assert.equal(rules.matches(url('https://health.domain.tld/')), false);
     const anchored = compileSkipPaths('^/foo', 'forward_domain', log, 'p');
     assert.equal(anchored.matches(url('http://some-host/foo')), false);
+  });
+
+  it('compiles the lines as the core does (@palisade/schema/skip-path-regex): what the core accepted matches', () => {
+    lines.length = 0;
+    const rules = compileSkipPaths('^/api\\-v1/\n^/a{/', 'forward_single', log, 'p');
+    assert.equal(rules.size, 2);
+    assert.equal(rules.matches(url('https://app/api-v1/x')), true);
+    assert.equal(rules.matches(url('https://app/a{/x')), true);
+    assert.equal(lines.length, 0);
   });
 
   it('fails closed on a rule that does not compile: it matches nothing, and says so in the log', () => {

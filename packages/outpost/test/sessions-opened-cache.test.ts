@@ -12,6 +12,8 @@ async function sealedToken(app: ReturnType<typeof applicationFor>, exp: number, 
   const token = await new SignJWT({ preferred_username: 'alice', sid })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject('alice-sub')
+    // As every stored token does (verified at callback): the session-store checks it names this client.
+    .setAudience(app.config.client_id)
     .setExpirationTime(exp)
     .sign(new TextEncoder().encode('irrelevant: the cookie is trusted once it opens'));
   return app.sealer.seal({ v: 1, sid: 'outpost-sid-1', created: NOW / 1000, token });

@@ -111,14 +111,15 @@ describe('sessions any replica can serve (proxy mode, real core)', () => {
     }
   });
 
-  it('signs out: the cookie is cleared, replaying it fails, and the browser goes to the core with id_token_hint', async () => {
+  it('signs out: the cookie is cleared, replaying it fails, and the browser goes to the core naming the client', async () => {
     const browser = await signedIn();
     const stolen = browser.cookieHeader(`${APP}/`);
     const res = await browser.request(`${APP}/outpost.goauthentik.io/sign_out`);
     assert.equal(res.status, 302);
     const end = new URL(res.location ?? '');
     assert.equal(end.href.split('?')[0], config.oidc_configuration.end_session_endpoint);
-    assert.ok(end.searchParams.get('id_token_hint'));
+    assert.equal(end.searchParams.get('client_id'), config.client_id);
+    assert.equal(end.searchParams.get('id_token_hint'), null, 'no token in a browser-visible URL');
     assert.ok(
       (res.headers['set-cookie'] ?? []).every((line) => /Max-Age=0/.test(line)),
       'every session cookie is deleted',

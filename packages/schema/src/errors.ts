@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   invalid: { status: 400, message: 'Invalid input.' },
   malformed_body: { status: 400, message: 'The request body is not valid JSON.' },
   body_too_large: { status: 400, message: 'The request body is too large.' },
+  invalid_host: { status: 400, message: 'The Host header does not name a valid host.' },
+  nesting_too_deep: { status: 400, message: 'JSON may nest objects and arrays at most 64 levels deep.' },
   unsupported_media_type: { status: 400, message: 'The request body must be application/json.' },
   unique: { status: 400, message: 'An object with this value already exists.' },
   protected_object: { status: 400, message: 'This object is managed by Palisade and cannot be deleted.' },

@@ -37,6 +37,15 @@ export interface Snippet {
 /** The identity headers an outpost answers with, in the reference's order. */
 export const RESPONSE_HEADERS = IDENTITY_RESPONSE_HEADERS;
 
+/**
+ * The underscore spellings of the identity headers (`X_authentik_username`): Go-based proxies pass them on,
+ * and CGI, PHP, WSGI and Rack applications read them as the dashed header, so the snippets remove them.
+ */
+export const UNDERSCORE_HEADERS = RESPONSE_HEADERS.map((h) => h.replace(/-/g, '_'));
+
+/** An nginx `if` refusing an absolute-form request line (nginx serves that host, the outpost hears Host's). */
+const ABSOLUTE_FORM = '$request ~* "^[a-z]+ [a-z][a-z0-9+.-]*://"';
+
 const OUTPOST_PATH = '/outpost.goauthentik.io';
 
 /** The host name (without port) of a URL; the URL itself when it does not parse. */
@@ -80,7 +89,7 @@ function signInUrl(input: SnippetInput, rd: string): string {
 
 /** nginx in front of the application: `auth_request` to the outpost, sign-in on 401. */
 export function nginxSnippet(input: SnippetInput): string {
-  const headers = RESPONSE_HEADERS.slice(0, 6);
+  const headers = RESPONSE_HEADERS;
   const vars = headers.map((h) => h.toLowerCase().replace(/-/g, '_'));
   const start =
     input.mode === 'forward_domain'
@@ -94,6 +103,11 @@ export function nginxSnippet(input: SnippetInput): string {
     proxy_buffers 8 16k;
     proxy_buffer_size 32k;
 
+    # An absolute URL in the request line would make nginx serve another host than the outpost is told.
+    if (${ABSOLUTE_FORM}) {
+        return 400;
+    }
+
     location / {
         proxy_pass ${input.upstream};
         proxy_set_header Host $host;
@@ -103,14 +117,14 @@ export function nginxSnippet(input: SnippetInput): string {
         auth_request_set $auth_cookie $upstream_http_set_cookie;
         add_header Set-Cookie $auth_cookie;
 
-        # Pass the user's identity from the outpost on to the application.
+        # Every identity header from the outpost's answer: each replaces (or, empty, removes) a client's.
 ${vars.map((v) => `        auth_request_set $${v} $upstream_http_${v};`).join('\n')}
 ${headers.map((h, i) => `        proxy_set_header ${h} $${vars[i]};`).join('\n')}
     }
 
     location ${OUTPOST_PATH} {
         proxy_pass ${input.outpostUrl}${OUTPOST_PATH};
-        proxy_set_header Host $host;
+        proxy_set_header Host $http_host;
         proxy_set_header X-Original-URL $scheme://$http_host$request_uri;
         add_header Set-Cookie $auth_cookie;
         auth_request_set $auth_cookie $upstream_http_set_cookie;
@@ -138,9 +152,10 @@ export function ingressNginxSnippet(input: SnippetInput): string {
     nginx.ingress.kubernetes.io/auth-signin: |-
       ${signInUrl(input, rd)}
     nginx.ingress.kubernetes.io/auth-response-headers: |-
-      Set-Cookie,${RESPONSE_HEADERS.slice(0, 6).join(',')}
+      Set-Cookie,${RESPONSE_HEADERS.join(',')}
     nginx.ingress.kubernetes.io/auth-snippet: |
       proxy_set_header X-Forwarded-Host $http_host;
+      if (${ABSOLUTE_FORM}) { return 403; }
 `;
 }
 
@@ -157,6 +172,17 @@ spec:
     trustForwardHeader: true
     authResponseHeaders:
 ${RESPONSE_HEADERS.map((h) => `      - ${h}`).join('\n')}
+---
+# Before forwardAuth: removes a client's underscore spellings of the identity headers.
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata:
+  name: authentik-underscores
+  namespace: ${input.appNamespace}
+spec:
+  headers:
+    customRequestHeaders:
+${UNDERSCORE_HEADERS.map((h) => `      ${h}: ""`).join('\n')}
 `;
 }
 
@@ -198,6 +224,11 @@ spec:
           extensionRef:
             group: traefik.io
             kind: Middleware
+            name: authentik-underscores
+        - type: ExtensionRef
+          extensionRef:
+            group: traefik.io
+            kind: Middleware
             name: authentik
 ---
 apiVersion: gateway.networking.k8s.io/v1beta1
@@ -228,8 +259,9 @@ export function caddySnippet(input: SnippetInput): string {
         forward_auth ${hostPort} {
             uri ${OUTPOST_PATH}/auth/caddy
             copy_headers ${RESPONSE_HEADERS.join(' ')}
-            trusted_proxies private_ranges
         }
+        # Caddy passes underscore spellings on: remove a client's.
+        request_header -X_authentik_*
 
         reverse_proxy ${input.upstream}
     }
@@ -249,6 +281,9 @@ export function envoySnippet(input: SnippetInput): string {
     // Keep the text as given: the snippet still shows where the value goes.
   }
   return `# In the HTTP connection manager of the listener for ${protectedHost(input)}:
+common_http_protocol_options:
+  # A client's X_authentik_username must not reach the application.
+  headers_with_underscores_action: DROP_HEADER
 http_filters:
   - name: envoy.filters.http.ext_authz
     typed_config:

@@ -54,11 +54,12 @@ describe('proxy setup snippets', () => {
     );
     assert.equal(
       a['nginx.ingress.kubernetes.io/auth-response-headers'],
-      'Set-Cookie,X-authentik-username,X-authentik-groups,X-authentik-entitlements,X-authentik-email,X-authentik-name,X-authentik-uid',
+      `Set-Cookie,${RESPONSE_HEADERS.join(',')}`,
+      'every identity header, jwt, entitlements and meta-* included (issue 13, finding 5)',
     );
     assert.equal(
       a['nginx.ingress.kubernetes.io/auth-snippet'],
-      'proxy_set_header X-Forwarded-Host $http_host;\n',
+      'proxy_set_header X-Forwarded-Host $http_host;\nif ($request ~* "^[a-z]+ [a-z][a-z0-9+.-]*://") { return 403; }\n',
     );
   });
 
@@ -85,6 +86,16 @@ describe('proxy setup snippets', () => {
     assert.match(text, /proxy_pass http:\/\/hello-world-service;/);
     assert.match(text, /auth_request_set \$x_authentik_username \$upstream_http_x_authentik_username;/);
     assert.match(text, /proxy_set_header X-authentik-username \$x_authentik_username;/);
+    for (const header of RESPONSE_HEADERS) {
+      const v = header.toLowerCase().replace(/-/g, '_');
+      assert.ok(text.includes(`auth_request_set $${v} $upstream_http_${v};`), `${header} is copied`);
+      assert.ok(text.includes(`proxy_set_header ${header} $${v};`), `${header} is set`);
+    }
+    assert.match(text, /if \(\$request ~\* "\^\[a-z\]\+ \[a-z\]\[a-z0-9\+\.-\]\*:\/\/"\) \{\n\s+return 400;/);
+    assert.match(
+      text,
+      /proxy_set_header Host \$http_host;\n\s+proxy_set_header X-Original-URL \$scheme:\/\/\$http_host\$request_uri;/,
+    );
     assert.match(
       text,
       /return 302 \/outpost\.goauthentik\.io\/start\?rd=\$scheme:\/\/\$http_host\$request_uri;/,
@@ -103,6 +114,14 @@ describe('proxy setup snippets', () => {
       'http://ak-outpost-authentik-embedded-outpost.authentik.svc.cluster.local:9000/outpost.goauthentik.io/auth/traefik',
     );
     assert.deepEqual(mw.spec.forwardAuth.authResponseHeaders, RESPONSE_HEADERS);
+    const [, strip] = yamlDocs(traefikMiddlewareSnippet(single)) as [
+      unknown,
+      { spec: { headers: { customRequestHeaders: Record<string, string> } } },
+    ];
+    assert.deepEqual(
+      strip.spec.headers.customRequestHeaders,
+      Object.fromEntries(RESPONSE_HEADERS.map((h) => [h.replace(/-/g, '_'), ''])),
+    );
   });
 
   it('routes the outpost paths to the outpost Service in Gateway API, allowed by a ReferenceGrant', () => {
@@ -129,7 +148,7 @@ describe('proxy setup snippets', () => {
     assert.deepEqual(route.spec.rules[0]?.backendRefs, [
       { name: 'ak-outpost-authentik-embedded-outpost', namespace: 'authentik', port: 9000 },
     ]);
-    assert.equal(route.spec.rules[1]?.filters?.length, 1);
+    assert.equal(route.spec.rules[1]?.filters?.length, 2, 'the underscore Middleware, then forwardAuth');
     assert.equal(grant.kind, 'ReferenceGrant');
     assert.equal(grant.metadata.namespace, 'authentik', 'the grant lives beside the outpost Service');
     assert.deepEqual(grant.spec.from, [
@@ -145,6 +164,8 @@ describe('proxy setup snippets', () => {
     );
     assert.match(text, /uri \/outpost\.goauthentik\.io\/auth\/caddy/);
     assert.match(text, new RegExp(`copy_headers ${RESPONSE_HEADERS.join(' ')}`));
+    assert.match(text, /request_header -X_authentik_\*/);
+    assert.doesNotMatch(text, /trusted_proxies/, 'no peer may set X-Forwarded-Host for Caddy by default');
   });
 
   it('gives Envoy an ext_authz filter and a cluster at the outpost host and port', () => {

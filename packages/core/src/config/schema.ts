@@ -56,7 +56,7 @@ export const ConfigSchema = Type.Object(
         pattern: '^https?://[^/?#]+(/[^?#]*)?$',
         examples: ['https://auth.example.com'],
         description:
-          'URL users reach the core at, when it differs from the listen address (behind a reverse proxy). Used in printed links.',
+          'URL users reach the core at, when it differs from the listen address (behind a reverse proxy). Names every OAuth2 issuer and endpoint and the URLs handed to outposts; unset, they follow each request\'s Host header (see docs/oauth2.md, "Issuer and Host"). Set it in production.',
       }),
     ),
     trusted_proxy_cidrs: Type.Array(Type.String({ minLength: 1 }), {
@@ -156,6 +156,11 @@ export const ConfigSchema = Type.Object(
           minimum: 1,
           default: 20,
           description: 'Failed sign-ins from one client address before it is locked for a while.',
+        }),
+        lockout_scope: Type.Union([Type.Literal('username'), Type.Literal('address_and_username')], {
+          default: 'username',
+          description:
+            "What the per-username limit counts. `username` (the reference's): failures for a username from any address, so a distributed guess at one account is bounded, but anyone can keep an account locked by failing on purpose. `address_and_username`: failures for a username from one client address, so nobody can lock out a user from elsewhere, but each address gets its own allowance against an account (the per-address limit still bounds each address). See docs/security.md.",
         }),
         lockout_base_seconds: Type.Integer({
           minimum: 1,

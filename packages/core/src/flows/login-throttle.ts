@@ -3,11 +3,23 @@
  * reaches its limit, further attempts for that key are refused for a delay that doubles with every further
  * failure (base, 2×base, 4×base … up to the maximum). A success clears the username's count and the
  * address's count. State is in memory, per core process: it bounds guessing speed, it is not an audit log.
+ *
+ * The username count is kept in one of two scopes (`login.lockout_scope`, docs/security.md):
+ * - `username` (the reference's, the default): one count per username whatever the address. Guessing one
+ *   account from many addresses is bounded, but anyone can keep an account locked by failing on purpose.
+ * - `address_and_username`: one count per (client address, username). Nobody can lock another's account
+ *   from elsewhere, but each address gets its own allowance against an account, so guessing spread over many
+ *   addresses is bounded only by the per-address limit.
  */
+
+/** Which failures count together against a username (see the module comment). */
+export type LockoutScope = 'username' | 'address_and_username';
 
 export interface LoginThrottleOptions {
   maxFailuresPerUsername: number;
   maxFailuresPerAddress: number;
+  /** Default `username`, the reference's behaviour. */
+  scope?: LockoutScope;
   baseDelaySeconds: number;
   maxDelaySeconds: number;
   /** Clock in milliseconds; tests pass their own. */
@@ -41,8 +53,13 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
   // Counts are forgotten after a quiet period of the longest delay (and at least a quarter hour).
   const forgetAfterMs = Math.max(options.maxDelaySeconds, 900) * 1000;
 
+  const isPerAddress = options.scope === 'address_and_username';
+  // NUL cannot occur in an address, so no address and username pair can spell another's key.
   const keys = (username: string, address: string) => [
-    { key: `u:${username.toLowerCase()}`, limit: options.maxFailuresPerUsername },
+    {
+      key: isPerAddress ? `au:${address}\0${username.toLowerCase()}` : `u:${username.toLowerCase()}`,
+      limit: options.maxFailuresPerUsername,
+    },
     { key: `a:${address}`, limit: options.maxFailuresPerAddress },
   ];
 

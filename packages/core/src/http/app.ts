@@ -7,6 +7,7 @@ import { installEmbeddedOutpost } from '../outposts/embedded-runtime.ts';
 import { installOutpostHub } from '../outposts/hub/install.ts';
 import { registerRoutes } from '../routes/index.ts';
 import { installErrorHandlers } from './error-handler.ts';
+import { installJsonDepthLimit } from './json-depth.ts';
 import { collectOpenApiRoutes } from './openapi.ts';
 import { collectRegisteredRoutes } from './route-list.ts';
 import { installValidators } from './validation.ts';
@@ -51,6 +52,7 @@ export async function buildHttpApp(ctx: AppContext, options: HttpAppOptions = {}
   // The API speaks JSON only (flow pages add form bodies in their own scope); text/plain would otherwise
   // reach validation as a string and be reported as a type error instead of a wrong media type.
   app.removeContentTypeParser('text/plain');
+  installJsonDepthLimit(app);
   installValidators(app);
   installErrorHandlers(app);
   collectOpenApiRoutes(app);

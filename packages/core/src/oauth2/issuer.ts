@@ -8,6 +8,12 @@ import { SCOPE_CLAIMS, sessionIdOfGrant, subjectFor, userClaims } from './claims
 import { findOAuth2ProviderBySlug } from './providers-repository.ts';
 import { allowRegexRedirectUris } from './redirect-uris.ts';
 import { signingKeyOf, signingMaterialOf } from './signing-keys.ts';
+import {
+  isOwnToken,
+  JWT_ACCESS_TOKEN_MODEL,
+  recordJwtAccessTokens,
+  serveStructuredTokens,
+} from './structured-tokens.ts';
 import { accessTokenClaims, jwtAccessTokens, KNOWN_SCOPES } from './token-claims.ts';
 
 /** Where the authorization server lives; every application's issuer is `<base>/<slug>/`. */
@@ -34,8 +40,10 @@ export async function createIssuer(ctx: AppContext, origin: string, slug: string
     (client as { 'urn:palisade:ttl'?: Record<TtlKind, number> } | undefined)?.['urn:palisade:ttl']?.[kind];
   const ttl = (kind: TtlKind, fallback: number) => (_koa: unknown, _token: unknown, client?: unknown) =>
     ttlOf(client, kind) ?? fallback;
+  const DatabaseAdapter = createAdapterClass(ctx.db, ctx.box);
+  const jwtRecords = new DatabaseAdapter(JWT_ACCESS_TOKEN_MODEL);
   const configuration: Configuration = {
-    adapter: createAdapterClass(ctx.db, ctx.box),
+    adapter: DatabaseAdapter,
     jwks: { keys: material.alg === 'HS256' ? [] : [material.privateJwk as never] },
     enabledJWA: { idTokenSigningAlgValues: [material.alg] },
     clientDefaults: { id_token_signed_response_alg: material.alg },
@@ -49,6 +57,8 @@ export async function createIssuer(ctx: AppContext, origin: string, slug: string
       return user ? subjectFor(ctx.installId, user, mode ?? 'hashed_user_id') : accountId;
     },
     extraTokenClaims: accessTokenClaims(ctx),
+    // JWT access tokens are recorded as they are issued, so introspection can answer for them.
+    formats: { customizers: { jwt: recordJwtAccessTokens(jwtRecords) } },
     cookies: { keys: [ctx.box.digest('oidc-cookies')] },
     extraClientMetadata: {
       properties: [
@@ -76,16 +86,16 @@ export async function createIssuer(ctx: AppContext, origin: string, slug: string
     scopes: KNOWN_SCOPES,
     features: {
       devInteractions: { enabled: false },
-      // A client may introspect or revoke its own tokens; a confidential client (an outpost) also others'
-      // of the same application, which is how outposts check bearer tokens users send them.
+      // A client may introspect or revoke its own tokens only (an application has one client, so that is
+      // also "its application's"); outposts introspect the bearer tokens users send them with their
+      // provider's own credentials. Another application's client gets `active: false`.
       introspection: {
         enabled: true,
-        allowedPolicy: async (_koa, client, token) =>
-          token.clientId === client.clientId || client.clientAuthMethod !== 'none',
+        allowedPolicy: async (_koa, client, token) => isOwnToken(client, token.clientId),
       },
       revocation: {
         enabled: true,
-        allowedPolicy: async (_koa, client, token) => token.clientId === client.clientId,
+        allowedPolicy: async (_koa, client, token) => isOwnToken(client, token.clientId),
       },
       clientCredentials: { enabled: true },
       rpInitiatedLogout: { enabled: true },
@@ -121,6 +131,7 @@ export async function createIssuer(ctx: AppContext, origin: string, slug: string
   };
   const provider = new Provider(`${origin}${OAUTH2_BASE}/${slug}/`, configuration);
   allowRegexRedirectUris(provider);
+  serveStructuredTokens(provider, jwtRecords, material);
   // RP-initiated logout signs the user out of the core, not only out of the authorization server's own
   // session: the core session ends, with every token issued under it, and outposts hear SESSION_END.
   provider.on('end_session.success', (koa: { cookies: { get(name: string): string | undefined } }) => {

@@ -2,6 +2,7 @@ import { importJWK, SignJWT } from 'jose';
 import type Provider from 'oidc-provider';
 import { findApplicationBySlug } from '../applications/applications-repository.ts';
 import type { AppContext } from '../context.ts';
+import { throttleAddressKey } from '../flows/client-address.ts';
 import { findTokenByKey, isTokenExpired } from '../identity/tokens-repository.ts';
 import { findUserByUsername, type User } from '../identity/users-repository.ts';
 import { evaluateAccess } from '../policies/engine.ts';
@@ -32,7 +33,9 @@ export async function serviceAccountGrant(
 ): Promise<GrantAnswer> {
   const username = form.get('username') ?? '';
   const password = form.get('password') ?? '';
-  const decision = ctx.throttle.check(username, address);
+  // Counted as the sign-in page counts it (an IPv6 client by its /64), against the same budget.
+  const addressKey = throttleAddressKey(address);
+  const decision = ctx.throttle.check(username, addressKey);
   if (!decision.allowed) return invalidGrant('Too many failed attempts; try again later.');
   const user = await findUserByUsername(ctx.db, username);
   const token = password ? await findTokenByKey(ctx.db, ctx.box, password) : undefined;
@@ -43,10 +46,10 @@ export async function serviceAccountGrant(
     token.intent === 'app_password' &&
     !isTokenExpired(token);
   if (!user || !valid) {
-    ctx.throttle.recordFailure(username, address);
+    ctx.throttle.recordFailure(username, addressKey);
     return invalidGrant('Invalid username or app password.');
   }
-  ctx.throttle.recordSuccess(username, address);
+  ctx.throttle.recordSuccess(username, addressKey);
   const application = provider.applicationSlug
     ? await findApplicationBySlug(ctx.db, provider.applicationSlug)
     : undefined;

@@ -86,5 +86,71 @@ for (const backend of testBackends()) {
         assert.equal((res.json() as { results: unknown[] }).results.length, 0, search);
       }
     });
+
+    /** `{"a":{"a":…{}}}`, `levels` objects deep, built as text (JSON.stringify would recurse as deep). */
+    const nested = (levels: number) => `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`;
+    const deepBodies = (levels: number) => ({
+      user: `{"username":"deep${levels}","name":"x","attributes":${nested(levels - 1)}}`,
+      group: `{"name":"deep${levels}","attributes":${nested(levels - 1)}}`,
+      patch: `{"attributes":${nested(levels - 1)}}`,
+    });
+
+    it('refuses JSON bodies nested deeper than 64 levels with 400 nesting_too_deep, on every write', async () => {
+      const user = await send('POST', '/api/v3/core/users/', '{"username":"shallow","name":"x"}');
+      const group = await send('POST', '/api/v3/core/groups/', '{"name":"shallow"}');
+      const userUrl = `/api/v3/core/users/${fields(user).pk}/`;
+      const groupUrl = `/api/v3/core/groups/${fields(group).pk}/`;
+      for (const levels of [65, 10_000]) {
+        const bodies = deepBodies(levels);
+        for (const [method, url, body] of [
+          ['POST', '/api/v3/core/users/', bodies.user],
+          ['PATCH', userUrl, bodies.patch],
+          ['PUT', userUrl, bodies.user],
+          ['POST', '/api/v3/core/groups/', bodies.group],
+          ['PATCH', groupUrl, bodies.patch],
+          ['POST', '/api/v3/core/groups/', `${'['.repeat(levels)}${']'.repeat(levels)}`],
+        ] as const) {
+          const res = await send(method, url, body);
+          assert.equal(res.statusCode, 400, `${method} ${url} ${levels} deep: ${res.body}`);
+          assert.equal(fields(res).code, 'nesting_too_deep');
+          assert.deepEqual(fields(res).non_field_errors, [
+            'JSON may nest objects and arrays at most 64 levels deep.',
+          ]);
+        }
+      }
+      // Brackets inside strings are text, not nesting.
+      const brackets = JSON.stringify({ attributes: { note: '{'.repeat(200) + '['.repeat(200) } });
+      assert.equal((await send('PATCH', userUrl, brackets)).statusCode, 200);
+    });
+
+    it('accepts and keeps attributes nested to the 64-level limit', async () => {
+      const bodies = deepBodies(64);
+      const user = await send('POST', '/api/v3/core/users/', bodies.user);
+      assert.equal(user.statusCode, 201, user.body);
+      const read = await t.app.inject({
+        url: `/api/v3/core/users/${fields(user).pk}/`,
+        headers: t.adminHeaders,
+      });
+      assert.deepEqual((read.json() as { attributes: unknown }).attributes, JSON.parse(nested(63)));
+      const group = await send('POST', '/api/v3/core/groups/', bodies.group);
+      assert.equal(group.statusCode, 201, group.body);
+      const patched = await send('PATCH', `/api/v3/core/groups/${fields(group).pk}/`, bodies.patch);
+      assert.equal(patched.statusCode, 200, patched.body);
+    });
+
+    it('refuses an attributes filter nested deeper than 64 levels', async () => {
+      for (const path of ['/api/v3/core/users/', '/api/v3/core/groups/']) {
+        const url = `${path}?attributes=${encodeURIComponent(nested(300).slice(0, 2000))}`;
+        const res = await t.app.inject({ url, headers: t.adminHeaders });
+        assert.equal(res.statusCode, 400, `${url}: ${res.body}`);
+        assert.equal(fields(res).code, 'nesting_too_deep');
+        assert.ok(Array.isArray(fields(res).attributes));
+        const shallow = await t.app.inject({
+          url: `${path}?attributes=${encodeURIComponent(nested(64))}`,
+          headers: t.adminHeaders,
+        });
+        assert.equal(shallow.statusCode, 200, shallow.body);
+      }
+    });
   });
 }

@@ -74,4 +74,34 @@ describe('login throttle', () => {
     for (let i = 0; i < 20; i++) throttle.recordFailure(`flood${i}`, '203.0.113.9');
     assert.equal(throttle.check('first', '203.0.113.10').allowed, true, 'the oldest entry was dropped');
   });
+
+  it('counts a username per address in the address_and_username scope, and keeps the address limit', () => {
+    const clock = { now: 0 };
+    const throttle = throttleAt(clock, { scope: 'address_and_username' });
+    for (let i = 0; i < 3; i++) throttle.recordFailure('erin', '203.0.113.9');
+    assert.equal(throttle.check('erin', '203.0.113.9').allowed, false, 'the failing pair is locked');
+    assert.equal(
+      throttle.check('ERIN', '203.0.113.9').allowed,
+      false,
+      'usernames compare case-insensitively',
+    );
+    assert.equal(throttle.check('erin', '198.51.100.4').allowed, true, 'the owner elsewhere is not');
+    assert.equal(throttle.check('frank', '203.0.113.9').allowed, true, 'nor other users at that address');
+    throttle.recordFailure('frank', '203.0.113.9');
+    throttle.recordFailure('gina', '203.0.113.9');
+    assert.equal(throttle.check('hank', '203.0.113.9').allowed, false, 'five failures lock the address');
+    throttle.recordSuccess('erin', '198.51.100.4');
+    assert.equal(
+      throttle.check('erin', '203.0.113.9').allowed,
+      false,
+      "a success elsewhere clears no one else's count",
+    );
+  });
+
+  it('counts a username across addresses in the default username scope', () => {
+    const clock = { now: 0 };
+    const throttle = throttleAt(clock);
+    for (let i = 0; i < 3; i++) throttle.recordFailure('ivy', '203.0.113.9');
+    assert.equal(throttle.check('ivy', '198.51.100.4').allowed, false);
+  });
 });

@@ -8,8 +8,9 @@ import type { RuntimeContext } from './context.ts';
 import { handleCallback } from './flows/callback.ts';
 import { handleSignOut } from './flows/sign-out.ts';
 import { handleStart } from './flows/start.ts';
-import { ENVOY_PREFIX, envoyAuth } from './forward-auth/envoy.ts';
+import { envoyAuth } from './forward-auth/envoy.ts';
 import { nginxAuth } from './forward-auth/nginx.ts';
+import type { ForwardProxy, OriginalRequest } from './forward-auth/original-request.ts';
 import { signatureOf } from './forward-auth/signatures.ts';
 import { traefikAuth } from './forward-auth/traefik.ts';
 import type { ClientInfo } from './http/request-info.ts';
@@ -18,27 +19,31 @@ import { type ProxyOutcome, proxyDecision } from './proxy-mode.ts';
 import { parseCookies } from './session/cookies.ts';
 import { canonicalPath, type CanonicalUrl } from './url/canonical.ts';
 
-/** Answers a request for `app`, which `host` (canonical) picked. */
+/** A forward-auth call: which adapter its path names, and the original request routing read for it. */
+export interface ForwardCall {
+  proxy: ForwardProxy;
+  original: OriginalRequest;
+}
+
+/** Answers a request for `app`, which `host` (canonical) picked; `forward` when its path is an auth endpoint. */
 export async function routeAppRequest(
   app: Application,
   ctx: RuntimeContext,
   req: IncomingMessage,
   host: string,
   client: ClientInfo,
+  forward?: ForwardCall,
 ): Promise<ProxyOutcome> {
   const target = req.url ?? '/';
   const queryAt = target.indexOf('?');
   const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
   const query = queryAt === -1 ? '' : target.slice(queryAt + 1);
   const { path, isAmbiguous } = canonicalPath(rawPath);
-  if (app.config.mode !== 'proxy') {
+  if (app.config.mode !== 'proxy' && forward) {
     // The auth endpoints read the original request from their headers; signatures there are the forward URL's.
-    if (path === `${OUTPOST_PREFIX}/auth/nginx`) return { reply: await nginxAuth(app, ctx, req, host) };
-    if (path === `${OUTPOST_PREFIX}/auth/traefik`)
-      return { reply: await traefikAuth(app, ctx, req, 'Traefik') };
-    if (path === `${OUTPOST_PREFIX}/auth/caddy`) return { reply: await traefikAuth(app, ctx, req, 'Caddy') };
-    if (rawPath === ENVOY_PREFIX || rawPath.startsWith(`${ENVOY_PREFIX}/`))
-      return { reply: await envoyAuth(app, ctx, req) };
+    if (forward.proxy === 'nginx') return { reply: await nginxAuth(app, ctx, req, forward.original) };
+    if (forward.proxy === 'Envoy') return { reply: await envoyAuth(app, ctx, req) };
+    return { reply: await traefikAuth(app, ctx, req, forward.proxy, forward.original) };
   }
   const cookies = parseCookies(req.headers.cookie);
   const params = new URLSearchParams(query);

@@ -4,13 +4,15 @@
  */
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { routeAppRequest } from './app-router.ts';
+import { type ForwardCall, routeAppRequest } from './app-router.ts';
 import { type Application, buildApplication, OUTPOST_PREFIX } from './app/application.ts';
+import { forwardProxyOf, originalRequestOf } from './forward-auth/original-request.ts';
 import { signatureOf } from './forward-auth/signatures.ts';
 import { createHostRouter, type HostRouter } from './app/host-routing.ts';
 import { createTtlCache } from './auth/ttl-cache.ts';
 import type { RuntimeContext } from './context.ts';
 import { clientInfo, createPeerTrust, routingHost } from './http/request-info.ts';
+import { createRateLimited } from './http/rate-limited.ts';
 import { type Reply, textReply, writeReply } from './http/reply.ts';
 import { forwardRequest, proxyDecision } from './proxy-mode.ts';
 import { createTlsContexts } from './tls.ts';
@@ -29,6 +31,8 @@ import { canonicalPath } from './url/canonical.ts';
 /** How long a header sign-in is remembered, and how many are. */
 const HEADER_CACHE_MS = 60_000;
 const HEADER_CACHE_ENTRIES = 10_000;
+/** One configuration warning per provider and reason in this time. */
+const CONFIGURATION_LOG_MS = 60_000;
 
 /** 400 JSON "no app for hostname" (spec §3.1), tab-indented like the reference. */
 function noAppReply(host: string): Reply {
@@ -72,6 +76,7 @@ export function createProxyRuntime(options: ProxyRuntimeOptions, reverseProxy: R
     }),
     headerCache: createTtlCache(HEADER_CACHE_MS, HEADER_CACHE_ENTRIES, now),
     openedSessions: createOpenedSessions(now),
+    rateLimited: createRateLimited(now, CONFIGURATION_LOG_MS),
     outpost: () => outpost,
     signInFailed(app, reason, detail = {}) {
       const count = (failures.get(app.config.name) ?? 0) + 1;
@@ -82,12 +87,21 @@ export function createProxyRuntime(options: ProxyRuntimeOptions, reverseProxy: R
   };
   const tls = createTlsContexts({ log, now });
 
-  /** The application for a request, and the canonical host that chose it. */
-  function resolve(req: IncomingMessage, rawPath: string): { app?: Application; host: string } {
-    const isAuthEndpoint = canonicalPath(rawPath).path.startsWith(`${OUTPOST_PREFIX}/auth/`);
-    const host = routingHost(req, isAuthEndpoint || trust.isTrusted(req.socket.remoteAddress));
+  /**
+   * The application for a request, and the canonical host that chose it. A forward-auth call is routed by the
+   * host of its original URL, as its adapter reads it (original-request.ts), so the application, its cookie
+   * and its decision come from that one host; other requests by Host (X-Forwarded-Host from trusted peers).
+   */
+  function resolve(
+    req: IncomingMessage,
+    rawPath: string,
+  ): { app?: Application; host: string; forward?: ForwardCall } {
+    const proxy = forwardProxyOf(canonicalPath(rawPath).path, rawPath);
+    const forward = proxy && { proxy, original: originalRequestOf(req, proxy, 'https') };
+    const host =
+      forward?.original.host ?? routingHost(req, !forward && trust.isTrusted(req.socket.remoteAddress));
     const app = router.find(host);
-    return { app, host: host ?? app?.host ?? '' };
+    return { app, host: host ?? app?.host ?? '', forward };
   }
 
   async function dispatch(
@@ -100,10 +114,10 @@ export function createProxyRuntime(options: ProxyRuntimeOptions, reverseProxy: R
       labels.type = 'ping';
       return writeReply(res, { status: 204 });
     }
-    const { app, host } = resolve(req, rawPath);
+    const { app, host, forward } = resolve(req, rawPath);
     if (!app) return writeReply(res, noAppReply(host || String(req.headers.host ?? '')));
     labels.host = app.host;
-    const outcome = await routeAppRequest(app, ctx, req, host, clientInfo(req, trust));
+    const outcome = await routeAppRequest(app, ctx, req, host, clientInfo(req, trust), forward);
     if ('reply' in outcome) writeReply(res, outcome.reply);
     else forwardRequest(reverseProxy, req, res, outcome);
   }

@@ -139,13 +139,18 @@ export class Browser {
   /**
    * Walks a sign-in from `url` (an outpost start URL, or the authorize URL a forward-auth 302 named): through
    * the core's sign-in form when it asks, back through the outpost's callback, and returns where the outpost
-   * finally sends the browser (not requested: an application page behind the proxy).
+   * finally sends the browser (not requested: an application page behind the proxy). `stop` can end the
+   * walk earlier (at the callback URL with its code, say).
    */
-  async signIn(url: string, username: string, password: string): Promise<string> {
-    const stop = (next: URL) =>
+  async signIn(
+    url: string,
+    username: string,
+    password: string,
+    stop: (next: URL) => boolean = (next) =>
       next.origin !== this.coreOrigin &&
       !next.pathname.startsWith('/outpost.goauthentik.io/') &&
-      !next.search.includes('X-authentik-auth-callback');
+      !next.search.includes('X-authentik-auth-callback'),
+  ): Promise<string> {
     let step = await this.follow(url, {}, stop);
     if (step.next) return step.next;
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(step.res.body)?.[1];

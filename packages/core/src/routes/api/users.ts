@@ -16,6 +16,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import type { Queryable } from '../../db/database.ts';
 import { assertThat, notFound, uniqueViolation, validationFailed } from '../../http/api-error.ts';
+import { isJsonTooDeep, nestingTooDeep } from '../../http/json-depth.ts';
 import { paginated, pageWindow } from '../../http/pagination.ts';
 import { findGroupsByUuids, insertGroup } from '../../identity/groups-repository.ts';
 import { hashPassword } from '../../identity/passwords.ts';
@@ -58,6 +59,7 @@ const UserId = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 
 /** Parses the `attributes` filter: a JSON object the user's attributes must contain. */
 export function parseAttributesFilter(raw: string | undefined): Record<string, unknown> | undefined {
   if (raw === undefined) return undefined;
+  if (isJsonTooDeep(raw)) throw nestingTooDeep('attributes');
   try {
     const value: unknown = JSON.parse(raw);
     if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;

@@ -131,8 +131,9 @@ function basicClientId(authorization: string | undefined): string | undefined {
 }
 
 /**
- * Lets the application's oidc-provider answer the request. Forwarded headers are rewritten from what the
- * core itself trusts (trusted_proxy_cidrs), so the server's idea of scheme and host can't be spoofed.
+ * Lets the application's oidc-provider answer the request. Forwarded headers are rewritten to the origin
+ * the issuer is named after (publicOrigin: external_url when set, else what the core trusts of the request),
+ * so the endpoint URLs oidc-provider derives agree with the issuer and can't be spoofed by Host.
  */
 export async function handOver(
   issuers: IssuerCache,
@@ -141,11 +142,13 @@ export async function handOver(
   slug: string,
   path: string,
 ): Promise<void> {
-  const issuer = await issuers.get(issuers.originOf(request), slug);
+  const origin = issuers.originOf(request);
+  const issuer = await issuers.get(origin, slug);
   const raw = request.raw as typeof request.raw & { originalUrl?: string; body?: unknown };
   for (const name of Object.keys(raw.headers)) if (name.startsWith('x-forwarded-')) delete raw.headers[name];
-  raw.headers['x-forwarded-proto'] = request.protocol;
-  raw.headers['x-forwarded-host'] = request.host;
+  const { protocol, host } = new URL(origin);
+  raw.headers['x-forwarded-proto'] = protocol.slice(0, -1);
+  raw.headers['x-forwarded-host'] = host;
   raw.url = path;
   raw.originalUrl = `${OAUTH2_BASE}${path}`;
   if (request.body !== undefined) raw.body = request.body;

@@ -1,8 +1,10 @@
 /**
  * skip_path_regex ("Unauthenticated Paths", spec §7.1): one regex a line, unanchored. Single and proxy mode
  * test the canonical path only (a query never satisfies a path rule); domain mode tests the full canonical
- * URL, as the reference does. An ambiguous path (encoded separators) never matches.
+ * URL, as the reference does. An ambiguous path (url/canonical.ts: `;`, double encoding, dot segments,
+ * encoded separators, control characters) never matches (issue 13, finding 8).
  */
+import { compileSkipPathRegex } from '@palisade/schema/skip-path-regex';
 import type { Logger } from '../types.ts';
 import { type CanonicalUrl, formatCanonicalUrl } from '../url/canonical.ts';
 
@@ -23,19 +25,14 @@ export function compileSkipPaths(
   log: Logger,
   provider: string,
 ): SkipPaths {
-  const rules: RegExp[] = [];
-  for (const line of source.split('\n')) {
-    const pattern = line.replace(/\r$/, '');
-    if (pattern.trim() === '') continue;
-    try {
-      rules.push(new RegExp(pattern, 'u'));
-    } catch (error) {
-      log.error(
-        { provider, reason: 'invalid skip_path_regex line', pattern, error: (error as Error).message },
-        'unauthenticated path rule ignored (it protects nothing less)',
-      );
-    }
-  }
+  // The core's own function: what it accepted is exactly what is matched here (without flags, unlike the
+  // `u` flag this used before, which refused lines the core had accepted, such as `\-`).
+  const { patterns: rules, problems } = compileSkipPathRegex(source);
+  for (const problem of problems)
+    log.error(
+      { provider, reason: 'invalid skip_path_regex line', problem },
+      'unauthenticated path rule ignored (it protects nothing less)',
+    );
   return {
     size: rules.length,
     matches(url) {

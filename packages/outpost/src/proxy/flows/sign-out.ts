@@ -1,8 +1,9 @@
 /**
  * `/outpost.goauthentik.io/sign_out` (or `?X-authentik-logout=true`, spec §3.4): the outpost session is revoked
  * on this replica at once and its cookies cleared, then the browser goes to the core's end-session endpoint,
- * which ends the core session and tells every replica (SESSION_END). The core session is not revoked here:
- * until the user confirms at the core it lives on, and a sign-in under it must not be refused (that loops).
+ * which ends the core session and tells every replica (SESSION_END); that URL names the client, never a
+ * token. The core session is not revoked here: until the user confirms at the core it lives on, and a
+ * sign-in under it must not be refused (that loops).
  */
 import type { Application } from '../app/application.ts';
 import type { RuntimeContext } from '../context.ts';
@@ -26,7 +27,10 @@ export function handleSignOut(
   }
   ctx.revocations.revoke(outpostSessionKey(read.session.sid));
   ctx.options.log.info({ provider: app.config.name, sub: claims.sub }, 'signed out');
+  // RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2) names the client by client_id. The session
+  // holds the access token, which is no ID token: sent as id_token_hint it sat in a browser-visible URL, in
+  // history and in request logs (issue 13, finding 4). The core asks the user to confirm either way.
   const endSession = new URL(app.endpoints.endSession);
-  endSession.searchParams.set('id_token_hint', claims.raw_token);
+  endSession.searchParams.set('client_id', app.config.client_id);
   return redirectReply(endSession.href, clearedCookies(app, request.cookies));
 }

@@ -1,8 +1,8 @@
 /**
  * Traefik `forwardAuth` and Caddy `forward_auth` (identical contracts): the original URL from
- * X-Forwarded-Proto/Host/Uri; 200 with identity headers, or 302 straight to the core's authorize URL (the
- * proxy relays non-2xx answers to the browser). A callback or logout signature in the original URL's query
- * is handled here, since such a URL reaches the outpost only through the auth request.
+ * X-Forwarded-Proto/Host/Uri (original-request.ts); 200 with identity headers, or 302 straight to the core's
+ * authorize URL (the proxy relays non-2xx answers to the browser). A callback or logout signature in the
+ * original URL's query is handled here, since such a URL reaches the outpost only through the auth request.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Application } from '../app/application.ts';
@@ -11,20 +11,12 @@ import type { RuntimeContext } from '../context.ts';
 import { handleCallback } from '../flows/callback.ts';
 import { handleSignOut } from '../flows/sign-out.ts';
 import { startSignIn } from '../flows/start.ts';
-import { firstHeader } from '../http/request-info.ts';
 import type { Reply } from '../http/reply.ts';
-import { canonicalUrl, type CanonicalUrl } from '../url/canonical.ts';
+import type { CanonicalUrl } from '../url/canonical.ts';
 import { validateRedirect } from '../url/redirect-target.ts';
-import { allowlistedReply, allowReply, authRequestOf, configurationError } from './common.ts';
+import { allowlistedReply, allowReply, authRequestOf, configurationError, conflictReply } from './common.ts';
+import type { OriginalRequest } from './original-request.ts';
 import { signatureOf } from './signatures.ts';
-
-/** `<X-Forwarded-Proto>://<X-Forwarded-Host><X-Forwarded-Uri>`, raw. */
-function forwardUrl(req: IncomingMessage): string {
-  const proto = firstHeader(req, 'x-forwarded-proto') ?? '';
-  const host = firstHeader(req, 'x-forwarded-host') ?? '';
-  const uri = typeof req.headers['x-forwarded-uri'] === 'string' ? req.headers['x-forwarded-uri'] : '';
-  return proto === '' && host === '' && uri === '' ? '' : `${proto}://${host}${uri || '/'}`;
-}
 
 /** Decides for the original request `url` and answers 200 or a 302 into sign-in. */
 export async function decideOrStart(
@@ -55,15 +47,15 @@ export async function decideOrStart(
   });
 }
 
-/** Answers `/outpost.goauthentik.io/auth/traefik` and `/auth/caddy`. */
+/** Answers `/outpost.goauthentik.io/auth/traefik` and `/auth/caddy` for `app`, chosen by `original`'s host. */
 export async function traefikAuth(
   app: Application,
   ctx: RuntimeContext,
   req: IncomingMessage,
   proxy: 'Traefik' | 'Caddy',
+  original: OriginalRequest,
 ): Promise<Reply> {
-  const raw = forwardUrl(req);
-  const url = canonicalUrl(raw);
-  if (!url) return configurationError(app, ctx, req, proxy, raw);
-  return decideOrStart(app, ctx, req, url, raw);
+  if (!original.url) return configurationError(app, ctx, req, proxy, original.raw);
+  if (original.conflict) return conflictReply(app, ctx, proxy, original.conflict);
+  return decideOrStart(app, ctx, req, original.url, original.raw);
 }

@@ -50,23 +50,13 @@ export function createPeerTrust(cidrs: readonly string[], onInvalid: (entry: str
 }
 
 /**
- * The canonical host that picks the application: X-Forwarded-Host when the caller may set it (forward-auth
- * endpoints read it from their proxy by design; elsewhere only trusted peers), else Host.
+ * The canonical host that picks the application for a request that is not a forward-auth call (those are
+ * routed by their original URL, forward-auth/original-request.ts): X-Forwarded-Host when a trusted peer sent
+ * it, else Host.
  */
-export function routingHost(req: IncomingMessage, mayForward: boolean): string | undefined {
-  const forwarded = mayForward ? (firstHeader(req, 'x-forwarded-host') ?? originalUrlHost(req)) : undefined;
+export function routingHost(req: IncomingMessage, isTrustedPeer: boolean): string | undefined {
+  const forwarded = isTrustedPeer ? firstHeader(req, 'x-forwarded-host') : undefined;
   return canonicalHost(forwarded ?? req.headers.host ?? '');
-}
-
-/**
- * The host of nginx's X-Original-URL (absolute: `$scheme://$http_host$request_uri`), which ingress-nginx always
- * sends to its auth-url while the Host it sends is the auth service's own: so the application is found
- * without an auth-snippet setting X-Forwarded-Host.
- */
-function originalUrlHost(req: IncomingMessage): string | undefined {
-  const original = firstHeader(req, 'x-original-url');
-  if (!original || !URL.canParse(original)) return undefined;
-  return new URL(original).host || undefined;
 }
 
 /** The client as proxy mode reports it upstream (UpstreamRequest's clientScheme/Host/Address). */

@@ -34,12 +34,24 @@ export interface SessionContext {
   openedSessions?: OpenedSessions;
 }
 
-function claimsOf(payload: SessionPayload): SessionClaims | undefined {
+/** Whether a token payload's `aud` names `clientId` (RFC 7519 §4.1.3: a string or an array of them). */
+const isAudience = (aud: unknown, clientId: string): boolean =>
+  aud === clientId || (Array.isArray(aud) && aud.includes(clientId));
+
+/**
+ * The session's claims. The cookie is bound to its provider twice over: it opens only under a key derived
+ * from that provider's cookie_secret and client_id, with the cookie name as additional data; and the token
+ * inside must name that client as its audience, so no session of another application is ever used for this
+ * one (issue 13, finding 2), even if a bug sealed one here.
+ */
+function claimsOf(app: Application, payload: SessionPayload): SessionClaims | undefined {
   if (payload.claims) return claimsFrom(payload.claims as Record<string, unknown>, payload.token ?? '');
   if (!payload.token) return undefined;
   try {
     // The token's signature was verified at callback; the AEAD vouches that this cookie is ours.
-    return claimsFrom(decodeJwt(payload.token), payload.token);
+    const decoded = decodeJwt(payload.token);
+    if (!isAudience(decoded.aud, app.config.client_id)) return undefined;
+    return claimsFrom(decoded, payload.token);
   } catch {
     return undefined;
   }
@@ -52,7 +64,7 @@ function openSession(app: Application, value: string, ctx: SessionContext): Open
   const payload = app.sealer.open(value);
   if (!payload) return undefined;
   const hasToken = Boolean(payload.token || payload.claims);
-  const opened = { app, payload, hasToken, claims: hasToken ? claimsOf(payload) : undefined };
+  const opened = { app, payload, hasToken, claims: hasToken ? claimsOf(app, payload) : undefined };
   if (!hasToken || opened.claims) ctx.openedSessions?.set(value, opened);
   return opened;
 }

@@ -1,10 +1,11 @@
 /**
  * Canonical request identity: every host and path is brought to one spelling before any rule sees it, so a
- * rule cannot be dodged by case, default ports, dot-segments, doubled slashes or needless escapes
- * (RFC 3986 §6.2.2). Encoded separators (`%2F`, `%5C`) are never decoded: a path carrying one is flagged
- * ambiguous, and an ambiguous path never satisfies an allow rule.
+ * rule cannot be dodged by case, default ports, doubled slashes or needless escapes (RFC 3986 §6.2.2).
+ * Encoded separators (`%2F`, `%5C`) are never decoded. A path that one server may read differently from
+ * another is flagged ambiguous, and an ambiguous path never satisfies an allow rule (issue 13, finding 8):
+ * `/public/..;/private` is `/private` to Tomcat, `/public/%252e%252e/private` is `/private` to a backend that
+ * decodes twice, `/private/../public/` is `/private/…` to a backend that routes before resolving dots.
  */
-
 /** A path in canonical form, and whether it holds something that servers read differently. */
 export interface CanonicalPath {
   path: string;
@@ -15,35 +16,88 @@ export interface CanonicalPath {
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
 
-/** The canonical form of a raw request path (no query): unreserved escapes decoded, `//` collapsed, dots resolved. */
+/**
+ * Escapes (decoded byte values) that some server reads as something else: `%` (a second decoding), `/` and
+ * `\\` (separators), `;` (path parameters: Tomcat's `..;`), `?` and `#` (a decoder that splits again), control
+ * characters (NUL ends C strings; CR/LF split lines).
+ */
+const isAmbiguousByte = (value: number): boolean =>
+  value < 0x20 ||
+  value === 0x7f ||
+  value === 0x25 ||
+  value === 0x2f ||
+  value === 0x5c ||
+  value === 0x3b ||
+  value === 0x3f ||
+  value === 0x23;
+
+const FATAL_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Whether percent-encoded bytes (each ≥ 0x80) are valid UTF-8: overlong `%C0%AE` is `.` to some decoders. */
+function isValidUtf8(bytes: number[]): boolean {
+  try {
+    FATAL_UTF8.decode(Uint8Array.from(bytes));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The canonical form of a raw request path (no query): unreserved escapes decoded, `//` collapsed, dots
+ * resolved; `isAmbiguous` when anything in it (see the module comment) could be read another way.
+ */
 export function canonicalPath(raw: string): CanonicalPath {
   let isAmbiguous = false;
   let out = '';
+  let high: number[] = [];
+  const endHigh = () => {
+    if (high.length === 0) return;
+    if (!isValidUtf8(high)) isAmbiguous = true;
+    high = [];
+  };
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charAt(i);
     const code = c.charCodeAt(0);
     if (c === '%') {
       const hex = raw.slice(i + 1, i + 3);
       if (!HEX_PAIR.test(hex)) {
+        endHigh();
         isAmbiguous = true;
         out += '%25';
         continue;
       }
       const value = Number.parseInt(hex, 16);
+      i += 2;
+      if (value >= 0x80) {
+        high.push(value);
+        out += `%${hex.toUpperCase()}`;
+        continue;
+      }
+      endHigh();
       const decoded = String.fromCharCode(value);
       if (UNRESERVED.test(decoded)) out += decoded;
       else {
         out += `%${hex.toUpperCase()}`;
-        // An encoded slash, backslash or control character splits or ends paths differently per server.
-        if (value === 0x2f || value === 0x5c || value < 0x20 || value === 0x7f) isAmbiguous = true;
+        if (isAmbiguousByte(value)) isAmbiguous = true;
       }
-      i += 2;
-    } else if (c === '\\' || code < 0x20 || code === 0x7f) {
-      isAmbiguous = true;
-      out += encodeURIComponent(c);
-    } else out += c;
+    } else {
+      endHigh();
+      if (c === '\\' || code < 0x20 || code === 0x7f) {
+        isAmbiguous = true;
+        out += encodeURIComponent(c);
+      } else {
+        // `;` stays as sent (a `;jsessionid=` must reach a proxy-mode upstream unchanged), but is ambiguous.
+        if (c === ';') isAmbiguous = true;
+        out += c;
+      }
+    }
   }
-  out = removeDotSegments(out.replace(/\/{2,}/g, '/'));
+  endHigh();
+  const collapsed = out.replace(/\/{2,}/g, '/');
+  // A dot segment, raw or encoded: resolved here, maybe not by the backend (browsers never send one).
+  if (collapsed.includes('.') && /(^|\/)\.\.?(\/|$)/.test(collapsed)) isAmbiguous = true;
+  out = removeDotSegments(collapsed);
   return { path: out.startsWith('/') ? out : `/${out}`, isAmbiguous };
 }
 
