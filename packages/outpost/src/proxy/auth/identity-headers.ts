@@ -2,24 +2,9 @@
  * The identity headers (spec §5.1, §5.2), spelled as Go canonicalises them (`X-Authentik-Username`), which is
  * what Caddy's copy_headers and Traefik's authResponseHeaders match.
  */
+import { IDENTITY_RESPONSE_HEADERS } from '@palisade/schema/identity-headers';
 import type { Application } from '../app/application.ts';
 import type { SessionClaims } from '../types.ts';
-
-/** The headers every success carries, in order. */
-export const IDENTITY_HEADER_NAMES = [
-  'X-Authentik-Username',
-  'X-Authentik-Groups',
-  'X-Authentik-Entitlements',
-  'X-Authentik-Email',
-  'X-Authentik-Name',
-  'X-Authentik-Uid',
-  'X-Authentik-Jwt',
-  'X-Authentik-Meta-Jwks',
-  'X-Authentik-Meta-Outpost',
-  'X-Authentik-Meta-Provider',
-  'X-Authentik-Meta-App',
-  'X-Authentik-Meta-Version',
-] as const;
 
 /** RFC 9110 §5.6.2 token characters, minus `_` (servers that map `_` to `-` would let it spoof a header). */
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^`|~-]+$/;
@@ -59,6 +44,9 @@ export const canonicalHeaderName = (name: string): string =>
   name
     .toLowerCase()
     .replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
+
+/** The headers every success carries, in order: the shared list (@palisade/schema), as Go spells them. */
+export const IDENTITY_HEADER_NAMES: readonly string[] = IDENTITY_RESPONSE_HEADERS.map(canonicalHeaderName);
 
 /** Every identity header with an empty value: what an unauthenticated success carries, so proxies overwrite client copies. */
 export function emptyIdentityHeaders(): Record<string, string> {
