@@ -125,6 +125,13 @@ describe('an outpost whose core answers garbage', () => {
     core.answers.delete('outposts/proxy/?page=2&page_size=100');
   });
 
+  it('refuses an answer of 10 MB without reading past its limit', async () => {
+    const padding = 'x'.repeat(10 * 1024 * 1024);
+    core.answers.set(PROVIDERS, page([providerConfig({ skip_path_regex: padding })]));
+    const fields = await rejectedRefresh();
+    assert.match(String(fields.err), /answer larger than 8388608 bytes$/);
+  });
+
   it('applies the next good answer after rejected ones', async () => {
     core.answers.set(PROVIDERS, page([providerConfig({ name: 'After garbage' })]));
     assert.equal(await handle.refresh('test'), true);

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadOutpostEnv, OutpostEnvError, parseListenAddress } from '../src/process/env.ts';
 import { outpostSocketUrl } from '../src/process/websocket.ts';
+import { runOutpostBin } from './support/outpost-bin.ts';
 
 const TOKEN = 'super-secret-token-value-0123456789';
 
@@ -160,16 +158,7 @@ describe('the outpost environment', () => {
   });
 
   it('stops the real program at start with one message naming the variable, exit 2', async () => {
-    const bin = join(import.meta.dirname, '..', 'bin', 'palisade-outpost.ts');
-    const run = async (env: Record<string, string>) => {
-      const child = spawn(process.execPath, [bin], { env: { PATH: process.env.PATH ?? '', ...env } });
-      let stderr = '';
-      let stdout = '';
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      const [code] = (await once(child, 'exit')) as [number];
-      return { code, stderr, stdout };
-    };
+    const run = (env: Record<string, string>) => runOutpostBin([], env);
     const missing = await run({ AUTHENTIK_HOST: 'https://sso.example.com' });
     assert.equal(missing.code, 2);
     assert.equal(

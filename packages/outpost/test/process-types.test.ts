@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Counter } from 'prom-client';
 import { startOutpost } from '../src/process/main.ts';
 import { availableTypes, UnknownOutpostTypeError } from '../src/process/modules.ts';
 import type { OutpostModuleFactory } from '../src/process/outpost-module.ts';
 import { recordingLog } from './support/log.ts';
+import { runOutpostBin } from './support/outpost-bin.ts';
 import { page, SCRIPTED_OUTPOST, type ScriptedCore, startScriptedCore } from './support/scripted-core.ts';
 
 const SID = 'cd'.repeat(32);
@@ -99,12 +97,7 @@ describe('outpost types', () => {
 
   it('the real program says so and exits 1', async () => {
     core.answers.set('outposts/instances/', page([{ ...SCRIPTED_OUTPOST, type: 'radius' }]));
-    const bin = join(import.meta.dirname, '..', 'bin', 'palisade-outpost.ts');
-    const child = spawn(process.execPath, [bin], { env: { PATH: process.env.PATH ?? '', ...env() } });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.stdout.resume();
-    const [code] = (await once(child, 'exit')) as [number];
+    const { code, stderr } = await runOutpostBin([], env());
     assert.equal(code, 1);
     assert.equal(
       stderr,
