@@ -14,4 +14,26 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
+  {
+    // The outpost is a program of its own (its image ships no core): test/import-graph.test.ts checks the
+    // same over every import, transitively.
+    files: ['packages/outpost/src/**/*.ts', 'packages/outpost/bin/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@palisade/core', '@palisade/core/*'],
+              message: 'The outpost imports nothing of the core.',
+            },
+            {
+              group: ['**/core/src/**', '**/core/bin/**'],
+              message: 'The outpost imports nothing of the core.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

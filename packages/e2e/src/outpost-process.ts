@@ -2,6 +2,16 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort, REPO_ROOT } from './server-process.ts';
 
+/** The outpost as its image runs it: the outpost package's own command. */
+export const OUTPOST_COMMAND: readonly string[] = [
+  join(REPO_ROOT, 'packages', 'outpost', 'bin', 'palisade-outpost.ts'),
+];
+/** The core's thin alias of it, `palisade outpost`. */
+export const OUTPOST_ALIAS_COMMAND: readonly string[] = [
+  join(REPO_ROOT, 'packages', 'core', 'bin', 'palisade.ts'),
+  'outpost',
+];
+
 /** A proxy outpost started as users start it: `palisade outpost`, configured by environment only. */
 export interface OutpostProcess {
   url: string;
@@ -25,6 +35,8 @@ export async function startOutpostProcess(options: {
   /** The HTTP port (proxy mode: the application's own address); a free one when not given. */
   port?: number;
   timeoutMs?: number;
+  /** The program and its arguments (default: the outpost package's own `palisade-outpost`). */
+  command?: readonly string[];
 }): Promise<OutpostProcess> {
   const [port, httpsPort, metricsPort] = [
     options.port ?? (await freePort()),
@@ -33,7 +45,7 @@ export async function startOutpostProcess(options: {
   ];
   const child: ChildProcess = spawn(
     join(REPO_ROOT, 'node_modules', '.bin', 'node'),
-    [join(REPO_ROOT, 'packages', 'core', 'bin', 'palisade.ts'), 'outpost'],
+    [...(options.command ?? OUTPOST_COMMAND)],
     {
       cwd: REPO_ROOT,
       env: {

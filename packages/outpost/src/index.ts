@@ -1,2 +1,5 @@
-/** Palisade's outposts. The proxy outpost's runtime is in proxy/, the process that feeds it in process/. */
+/**
+ * Palisade's outpost program. The runtime every outpost type shares is in process/ (its module interface:
+ * process/outpost-module.ts); each type is a folder beside it with a module.ts (proxy/ today).
+ */
 export type * from './proxy/types.ts';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadOutpostEnv, OutpostEnvError, parseListenAddress } from '../src/process/env.ts';
+import { outpostSocketUrl } from '../src/process/websocket.ts';
+import { runOutpostBin } from './support/outpost-bin.ts';
 
 const TOKEN = 'super-secret-token-value-0123456789';
 
@@ -116,5 +118,60 @@ describe('the outpost environment', () => {
     assert.equal(parseListenAddress('[nothost]:9000'), undefined);
     assert.equal(parseListenAddress('host'), undefined);
     assert.deepEqual(parseListenAddress('localhost:1'), { host: 'localhost', port: 1 });
+  });
+
+  it('takes a token with the trailing newline or spaces of a Kubernetes Secret (`token: |`) or a file', () => {
+    for (const written of [`${TOKEN}\n`, `${TOKEN}\r\n`, `  ${TOKEN} \t\n\n`]) {
+      assert.equal(
+        loadOutpostEnv({ AUTHENTIK_HOST: 'http://core:9000', AUTHENTIK_TOKEN: written }).token,
+        TOKEN,
+      );
+      const fromFile = loadOutpostEnv(
+        { AUTHENTIK_HOST: 'http://core:9000', AUTHENTIK_TOKEN: 'file:///run/secrets/token' },
+        () => written,
+      );
+      assert.equal(fromFile.token, TOKEN);
+    }
+    const blank = problemsOf({ AUTHENTIK_HOST: 'http://core:9000', AUTHENTIK_TOKEN: ' \n' });
+    assert.deepEqual(blank.problems, ["AUTHENTIK_TOKEN is required (the outpost's token key)"]);
+  });
+
+  it('reaches the API and the websocket under AUTHENTIK_HOST with or without a trailing slash or a path prefix', () => {
+    const cases: Array<[string, string]> = [
+      ['https://sso.example.com', 'https://sso.example.com/'],
+      ['https://sso.example.com/', 'https://sso.example.com/'],
+      ['https://sso.example.com/\n', 'https://sso.example.com/'],
+      ['https://example.com/authentik', 'https://example.com/authentik/'],
+      ['https://example.com/authentik/', 'https://example.com/authentik/'],
+      ['http://core:9000/a/b', 'http://core:9000/a/b/'],
+    ];
+    for (const [written, base] of cases) {
+      const env = loadOutpostEnv({ AUTHENTIK_HOST: written, AUTHENTIK_TOKEN: TOKEN });
+      assert.equal(new URL('api/v3/outposts/instances/', env.host).href, `${base}api/v3/outposts/instances/`);
+      const socket = outpostSocketUrl(env.host, 'pk', 'uuid', 1);
+      assert.equal(
+        `${socket.origin}${socket.pathname}`,
+        `${base.replace(/^http/, 'ws')}ws/outpost/pk/`,
+        written,
+      );
+    }
+  });
+
+  it('stops the real program at start with one message naming the variable, exit 2', async () => {
+    const run = (env: Record<string, string>) => runOutpostBin([], env);
+    const missing = await run({ AUTHENTIK_HOST: 'https://sso.example.com' });
+    assert.equal(missing.code, 2);
+    assert.equal(
+      missing.stderr,
+      "palisade-outpost: invalid outpost environment:\n  - AUTHENTIK_TOKEN is required (the outpost's token key)\n",
+    );
+    assert.equal(missing.stdout, '');
+    const malformed = await run({ AUTHENTIK_HOST: 'sso.example.com', AUTHENTIK_TOKEN: TOKEN });
+    assert.equal(malformed.code, 2);
+    assert.equal(
+      malformed.stderr,
+      'palisade-outpost: invalid outpost environment:\n  - AUTHENTIK_HOST must be an absolute http(s) URL (got "sso.example.com")\n',
+    );
+    assert.ok(!malformed.stderr.includes(TOKEN));
   });
 });

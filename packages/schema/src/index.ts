@@ -13,3 +13,5 @@ export * from './api/tokens.ts';
 export * from './api/users.ts';
 export * from './errors.ts';
 export * from './outpost-websocket.ts';
+export * from './formats.ts';
+export * from './outpost-reads.ts';

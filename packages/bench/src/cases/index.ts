@@ -4,6 +4,8 @@ import { configPropagation } from './config-propagation.ts';
 import { core } from './core.ts';
 import { forwardAuthCaddy } from './forward-auth-caddy.ts';
 import { forwardAuthNginx } from './forward-auth-nginx.ts';
+import { outpostFootprint } from './outpost-footprint.ts';
+import { outpostImage } from './outpost-image.ts';
 import { outpostMemoryCase } from './outpost-memory.ts';
 import { providerScale } from './provider-scale.ts';
 import { proxyMode } from './proxy-mode.ts';
@@ -15,5 +17,7 @@ export const CASES: readonly BenchCase[] = [
   configPropagation,
   core,
   outpostMemoryCase,
+  outpostFootprint,
+  outpostImage,
   providerScale,
 ];

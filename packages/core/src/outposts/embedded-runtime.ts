@@ -25,9 +25,9 @@ export interface EmbeddedOutpost {
 const HUB_PATH = /^\/ws\/outpost\//;
 
 /**
- * Puts the embedded outpost in front of the core's routes. It is the same proxy outpost program as the
- * standalone one (`@palisade/outpost`: the process that fetches configuration and keeps the websocket, and
- * the runtime that answers), started without listeners of its own: requests on the core's port that are the
+ * Puts the embedded outpost in front of the core's routes. It is the same outpost program as the standalone
+ * one (`@palisade/outpost`: the shared runtime that fetches configuration and keeps the websocket, and the
+ * proxy module that answers), started without listeners of its own: requests on the core's port that are the
  * outpost's — `/outpost.goauthentik.io/…`, the signatures, the hosts of its proxy-mode applications — are
  * handed to it before the core routes them (`wouldHandle`), everything else is the core's.
  */
@@ -35,14 +35,16 @@ export function installEmbeddedOutpost(app: FastifyInstance, ctx: AppContext): E
   let handle: OutpostHandle | undefined;
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!handle?.runtime.wouldHandle(request.raw)) return;
+    const runtime = handle?.runtime;
+    if (!runtime?.wouldHandle(request.raw)) return;
     reply.hijack();
-    handle.runtime.handleRequest(request.raw, reply.raw);
+    runtime.handleRequest(request.raw, reply.raw);
     return reply;
   });
   app.server.on('upgrade', (req, socket, head: Buffer) => {
     if (HUB_PATH.test(req.url ?? '')) return;
-    if (handle?.runtime.wouldHandle(req)) return handle.runtime.handleUpgrade(req, socket, head);
+    const runtime = handle?.runtime;
+    if (runtime?.wouldHandle(req)) return runtime.handleUpgrade(req, socket, head);
     socket.on('error', () => {});
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
@@ -61,20 +63,17 @@ export function installEmbeddedOutpost(app: FastifyInstance, ctx: AppContext): E
         return;
       }
       try {
-        // Loaded on first use: a core with the embedded outpost disabled never loads the outpost code.
-        const [{ startOutpost }, { createOutpostProxyRuntime }] = await Promise.all([
-          import('@palisade/outpost/process/main'),
-          import('@palisade/outpost/proxy/create'),
-        ]);
+        // Loaded on first use: a core with the embedded outpost disabled never loads the outpost code. The
+        // outpost runtime picks the module of the embedded outpost's type (proxy) as a standalone one does.
+        const { startOutpost } = await import('@palisade/outpost/process/main');
         handle = await startOutpost({
           env: { AUTHENTIK_HOST: coreUrl, AUTHENTIK_TOKEN: secretKey },
-          createRuntime: createOutpostProxyRuntime,
           listen: false,
           log: app.log.child({ logger: 'authentik.outpost.embedded' }),
           // One per core process, fetching from itself: no herd of outposts to spread out.
           reloadOffsetMs: 0,
         });
-        app.log.info({ applications: handle.runtime.applicationCount }, 'embedded outpost running');
+        app.log.info({ applications: handle.runtime?.applicationCount }, 'embedded outpost running');
       } catch (error) {
         app.log.error({ err: error }, 'the embedded outpost did not start; the core runs without it');
       }

@@ -1,7 +1,13 @@
-import type { CertificateKeyPair, Outpost, ProxyOutpostConfig, RootConfig } from '@palisade/schema';
+import {
+  KeypairFingerprint,
+  KeypairPem,
+  type OutpostSelf,
+  OutpostRootConfig,
+  OutpostSelfPage,
+} from '@palisade/schema/outpost-reads';
 import type { Static } from '@sinclair/typebox';
-import type { OutpostInfo, ProxyProviderConfig } from '../proxy/types.ts';
-import { type CoreTransport, CoreUnreachableError } from './core-http.ts';
+import { type Checker, compileChecker, parseJson } from './checked.ts';
+import type { CoreTransport } from './core-http.ts';
 
 /** An answer of the core's API other than 2xx, with what its error body said (never the token). */
 export class CoreApiError extends Error {
@@ -21,17 +27,29 @@ export interface OutpostEvent {
   context: Record<string, unknown>;
 }
 
-/** The JSON API of the core, as the proxy outpost uses it (spec §1.3, §1.4, §9.3). */
+/** A page of a list endpoint, the part a paginating reader uses. */
+export interface Page<T> {
+  pagination: { next: number };
+  results: T[];
+}
+
+/**
+ * The JSON API of the core, as every outpost type uses it (spec §1.3, §1.4, §9.3). Every answer is parsed
+ * and checked against its @palisade/schema shape before anything reads it: a body that is not JSON or does
+ * not fit throws a CoreAnswerError naming the field, so the caller applies nothing of it.
+ */
 export interface CoreClient {
   /** `GET /outposts/instances/`: what this token's outpost looks like (the token sees only its own). */
-  outposts(): Promise<OutpostInfo[]>;
+  outposts(): Promise<OutpostSelf[]>;
   /** `GET /root/config/`. */
-  rootConfig(): Promise<Static<typeof RootConfig>>;
-  /** Every page of `GET /outposts/proxy/`, `page_size` at a time, until `pagination.next` is 0. */
-  proxyProviders(pageSize?: number): Promise<ProxyProviderConfig[]>;
-  /** `GET /crypto/certificatekeypairs/<uuid>/`. */
-  keypair(uuid: string): Promise<Static<typeof CertificateKeyPair>>;
-  /** The PEM of `view_certificate/` or `view_private_key/`. */
+  rootConfig(): Promise<Static<typeof OutpostRootConfig>>;
+  /** One GET under /api/v3/, its answer checked by `check`. */
+  get<T>(path: string, check: Checker<T>): Promise<T>;
+  /** Every page of a list, `pageSize` at a time, until `pagination.next` is 0; each page checked. */
+  pages<T>(path: string, check: Checker<Page<T>>, pageSize: number): Promise<T[]>;
+  /** `GET /crypto/certificatekeypairs/<uuid>/`: the fingerprint. */
+  keypairFingerprint(uuid: string): Promise<string>;
+  /** The PEM of `view_certificate/` or `view_private_key/` (empty for a pair without a key). */
   keypairPem(uuid: string, part: 'certificate' | 'private_key'): Promise<string>;
   /** `POST /events/events/`. */
   postEvent(event: OutpostEvent): Promise<void>;
@@ -50,16 +68,13 @@ export interface CoreClientOptions {
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
-/** Page size of /outposts/proxy/ (as the reference asks for). */
-export const PROVIDER_PAGE_SIZE = 100;
 /** More pages than this means the core keeps answering `next`: stop rather than loop forever. */
 const MAX_PAGES = 1000;
 
-/** The contract's paginated list, the parts read here. */
-interface Page<T> {
-  pagination: { next: number };
-  results: T[];
-}
+const checkOutposts = compileChecker(OutpostSelfPage);
+const checkRootConfig = compileChecker(OutpostRootConfig);
+const checkFingerprint = compileChecker(KeypairFingerprint);
+const checkPem = compileChecker(KeypairPem);
 
 /** The part of an API error body worth a log line: `detail`, else the first field message, bounded. */
 function errorDetail(body: Buffer): string {
@@ -81,7 +96,7 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
     accept: 'application/json',
   };
 
-  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const url = new URL(path, api);
     const where = `${method} ${url.pathname}`;
     const exchange = await options.transport.request(url, {
@@ -94,42 +109,36 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
     if (exchange.status < 200 || exchange.status >= 300) {
       throw new CoreApiError(where, exchange.status, errorDetail(exchange.body));
     }
-    if (exchange.status === 204 || exchange.body.length === 0) return undefined as T;
-    try {
-      return JSON.parse(exchange.body.toString('utf8')) as T;
-    } catch {
-      throw new CoreUnreachableError(`${where}: the answer is not JSON (is AUTHENTIK_HOST the core?)`);
-    }
+    if (exchange.status === 204 || exchange.body.length === 0) return undefined;
+    return parseJson(exchange.body.toString('utf8'), where);
   }
+
+  const get = async <T>(path: string, check: Checker<T>): Promise<T> =>
+    check(await call('GET', path), `GET ${new URL(path, api).pathname}`);
+  const keypairPath = (uuid: string) => `crypto/certificatekeypairs/${encodeURIComponent(uuid)}/`;
 
   return {
     async outposts() {
-      const page = await call<Page<Static<typeof Outpost>>>('GET', 'outposts/instances/');
-      // The schema's Outpost is a superset of what the runtime reads (OutpostInfo).
-      return page.results as OutpostInfo[];
+      return (await get('outposts/instances/', checkOutposts)).results;
     },
-    rootConfig: () => call('GET', 'root/config/'),
-    async proxyProviders(pageSize = PROVIDER_PAGE_SIZE) {
-      const all: ProxyProviderConfig[] = [];
+    rootConfig: () => get('root/config/', checkRootConfig),
+    get,
+    async pages<T>(path: string, check: Checker<Page<T>>, pageSize: number) {
+      const all: T[] = [];
+      const separator = path.includes('?') ? '&' : '?';
       for (let page = 1, pages = 0; page !== 0; pages++) {
-        if (pages >= MAX_PAGES) throw new Error(`outposts/proxy/: more than ${MAX_PAGES} pages`);
-        const answer = await call<Page<Static<typeof ProxyOutpostConfig>>>(
-          'GET',
-          `outposts/proxy/?page=${page}&page_size=${pageSize}`,
-        );
-        // The schema's assigned_application_* are strings; the runtime's type also allows null.
-        all.push(...(answer.results as ProxyProviderConfig[]));
+        if (pages >= MAX_PAGES) throw new Error(`${path}: more than ${MAX_PAGES} pages`);
+        const answer = await get(`${path}${separator}page=${page}&page_size=${pageSize}`, check);
+        all.push(...answer.results);
         page = answer.pagination.next;
       }
       return all;
     },
-    keypair: (uuid) => call('GET', `crypto/certificatekeypairs/${encodeURIComponent(uuid)}/`),
+    async keypairFingerprint(uuid) {
+      return (await get(keypairPath(uuid), checkFingerprint)).fingerprint_sha256 ?? '';
+    },
     async keypairPem(uuid, part) {
-      const answer = await call<{ data: string }>(
-        'GET',
-        `crypto/certificatekeypairs/${encodeURIComponent(uuid)}/view_${part}/`,
-      );
-      return answer.data;
+      return (await get(`${keypairPath(uuid)}view_${part}/`, checkPem)).data;
     },
     async postEvent(event) {
       await call('POST', 'events/events/', event);

@@ -49,7 +49,9 @@ const readUtf8: ReadFile = (path) => readFileSync(path, 'utf8');
 
 /**
  * A variable's value after the `file://<path>` and `env://<NAME>` indirections of the reference's config
- * loader (a file's trailing newline dropped, as secrets mounted from files usually carry one).
+ * loader, without leading or trailing white space: a Kubernetes Secret written as a block (`token: |`, as
+ * seed 003 does) ends its value with a newline, and a secret file usually ends with one. Only blank means
+ * unset.
  */
 function resolve(
   env: Readonly<Record<string, string | undefined>>,
@@ -57,24 +59,24 @@ function resolve(
   readFile: ReadFile,
   problems: string[],
 ): string | undefined {
-  const raw = env[name];
+  const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return undefined;
+  let value: string | undefined = raw;
   if (raw.startsWith('env://')) {
     const target = raw.slice('env://'.length);
-    const value = env[target];
+    value = env[target];
     if (value === undefined) problems.push(`${name}: env://${target} names a variable that is not set`);
-    return value;
-  }
-  if (raw.startsWith('file://')) {
+  } else if (raw.startsWith('file://')) {
     try {
       // As the reference: the rest is a path, so `file:///run/secrets/token` reads /run/secrets/token.
-      return readFile(raw.slice('file://'.length)).replace(/\r?\n$/, '');
+      value = readFile(raw.slice('file://'.length));
     } catch (error) {
       problems.push(`${name}: cannot read ${raw} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
       return undefined;
     }
   }
-  return raw;
+  const trimmed = value?.trim();
+  return trimmed === '' ? undefined : trimmed;
 }
 
 /** A value to quote in a message: secrets never, URLs without their user info. */
@@ -151,7 +153,7 @@ export function loadOutpostEnv(
 
   const token = value('AUTHENTIK_TOKEN');
   if (token === undefined) problems.push("AUTHENTIK_TOKEN is required (the outpost's token key)");
-  else if (/[\s]/.test(token)) problems.push('AUTHENTIK_TOKEN must not contain white space');
+  else if (/\s/.test(token)) problems.push('AUTHENTIK_TOKEN must not contain white space');
 
   const insecure = parseBool('AUTHENTIK_INSECURE', value('AUTHENTIK_INSECURE'), problems);
   const browserValue = value('AUTHENTIK_HOST_BROWSER');

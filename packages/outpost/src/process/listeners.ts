@@ -1,15 +1,22 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import { TLSSocket } from 'node:tls';
+import { type SecureContext, TLSSocket } from 'node:tls';
 import type { Registry } from 'prom-client';
-import type { Logger, ProxyRuntime } from '../proxy/types.ts';
 import type { ListenAddress } from './env.ts';
+import type { Logger } from './logger.ts';
+import type { SharedPortHttp } from './outpost-module.ts';
+
+/** What answers HTTP on a listener: the runtime of an HTTP-serving type, plus its TLS contexts for 9443. */
+type HttpHandler = Omit<SharedPortHttp, 'wouldHandle' | 'applicationCount'>;
+type TlsHandler = HttpHandler & { secureContextFor(servername: string): SecureContext };
 
 /** The ping path, answered 204 on the metrics port as on 9000/9443 (spec §1.2). */
 export const PING_PATH = '/outpost.goauthentik.io/ping';
 
 /** A started listener. */
 export interface Listener {
+  /** `http`, `https`, `metrics`, or a module's own (`ldap`, `radius`…). */
+  readonly name: string;
   readonly address: AddressInfo;
   /** Stops accepting; in-flight requests get `drainMs` to finish, then their connections are cut. */
   close(drainMs: number): Promise<void>;
@@ -33,6 +40,7 @@ async function listen(
   const address = acceptor.address() as AddressInfo;
   log.info({ listener: name, address: `${address.address}:${address.port}` }, 'listening');
   return {
+    name,
     address,
     async close(drainMs) {
       const stopped = new Promise<void>((resolve) => acceptor.close(() => resolve()));
@@ -48,7 +56,7 @@ async function listen(
 }
 
 /** Port 9000: plain HTTP, every request and upgrade handed to the runtime. */
-export function listenHttp(runtime: ProxyRuntime, at: ListenAddress, log: Logger): Promise<Listener> {
+export function listenHttp(runtime: HttpHandler, at: ListenAddress, log: Logger): Promise<Listener> {
   const server = http.createServer((req, res) => runtime.handleRequest(req, res));
   server.on('upgrade', (req, socket, head) => runtime.handleUpgrade(req, socket, head));
   return listen(server, at, 'http', log);
@@ -60,7 +68,7 @@ export function listenHttp(runtime: ProxyRuntime, at: ListenAddress, log: Logger
  * to an HTTP server: https.Server takes its no-SNI certificate only as PEM options, while the runtime
  * offers SecureContexts, and asking the runtime per connection follows its certificate changes.
  */
-export function listenHttps(runtime: ProxyRuntime, at: ListenAddress, log: Logger): Promise<Listener> {
+export function listenHttps(runtime: TlsHandler, at: ListenAddress, log: Logger): Promise<Listener> {
   const server = http.createServer((req, res) => runtime.handleRequest(req, res));
   server.on('upgrade', (req, socket, head) => runtime.handleUpgrade(req, socket, head));
   const acceptor = net.createServer((raw) => {

@@ -1,13 +1,19 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Logger, OutpostInfo, ProxyRuntime, ProxyRuntimeOptions } from '../proxy/types.ts';
+import type { AddressInfo } from 'node:net';
+import type { OutpostSelf } from '@palisade/schema/outpost-reads';
+import type { ProxyRuntime, ProxyRuntimeOptions } from '../proxy/types.ts';
 import { buildHash, OUTPOST_VERSION, userAgent } from './build-info.ts';
 import { createCoreClient } from './core-client.ts';
 import { createCoreFetch } from './core-fetch.ts';
 import { createCoreTransport } from './core-http.ts';
 import { loadOutpostEnv, type ReadFile } from './env.ts';
-import { type Listener, listenHttp, listenHttps, listenMetrics } from './listeners.ts';
+import { createKeypairCache } from './keypairs.ts';
+import { type Listener, listenMetrics } from './listeners.ts';
+import type { Logger } from './logger.ts';
 import { createOutpostMetrics, type OutpostMetrics } from './metrics.ts';
+import { loadModuleFactory, UnknownOutpostTypeError } from './modules.ts';
+import type { OutpostModule, OutpostModuleFactory, SharedPortHttp } from './outpost-module.ts';
 import { createRefresher, MANAGED_EMBEDDED, OutpostStartupError, waitForOutpost } from './refresh.ts';
 import { realTimers, type Timers } from './timers.ts';
 import { connectCoreSocket } from './websocket.ts';
@@ -17,14 +23,21 @@ export const DRAIN_MS = 10_000;
 /** How long startup waits for the core to replay the ended sessions over the websocket (see below). */
 export const SYNC_WAIT_MS = 10_000;
 
-/** How to run the proxy outpost. */
+/** How to run an outpost. */
 export interface StartOutpostOptions {
   /** The environment (spec §1.1): AUTHENTIK_HOST, AUTHENTIK_TOKEN, …. */
   env: Readonly<Record<string, string | undefined>>;
-  /** Builds the HTTP side (src/proxy/) from what the process provides. */
-  createRuntime: (options: ProxyRuntimeOptions) => ProxyRuntime;
   /**
-   * Whether to open ports 9000/9443/9300. False runs the outpost inside another server (the core's
+   * The module to run. Default: the one of the outpost's `type` (src/<type>/module.ts); an outpost whose
+   * type has no module fails startup with an UnknownOutpostTypeError naming it.
+   */
+  module?: OutpostModuleFactory;
+  /** For the proxy type: builds its HTTP side (tests hand in a recording double). */
+  createRuntime?: (options: ProxyRuntimeOptions) => ProxyRuntime;
+  /** For the proxy type: page size of /outposts/proxy/ (tests make it small to cover pagination). */
+  pageSize?: number;
+  /**
+   * Whether to open the type's ports and 9300. False runs the outpost inside another server (the core's
    * embedded outpost), which routes requests to `handle.runtime` itself.
    */
   listen: boolean;
@@ -36,7 +49,6 @@ export interface StartOutpostOptions {
   exit?: (code: number) => void;
   // Knobs for tests (defaults as the reference behaves).
   timers?: Timers;
-  pageSize?: number;
   /** Wait after TRIGGER_UPDATE; default a random 0–9 s chosen at start. */
   reloadOffsetMs?: number;
   startupRetryMs?: number;
@@ -51,26 +63,42 @@ export interface StartOutpostOptions {
 /** A running outpost. */
 export interface OutpostHandle {
   readonly instanceUuid: string;
-  /** The outpost as last fetched. */
-  readonly outpost: OutpostInfo;
-  readonly runtime: ProxyRuntime;
+  /** The outpost as last applied. */
+  readonly outpost: OutpostSelf;
+  /** The running module of the outpost's type. */
+  readonly module: OutpostModule;
+  /** The module's HTTP side on a shared port (the proxy runtime), for the core's embedded outpost. */
+  readonly runtime: SharedPortHttp | undefined;
   readonly metrics: OutpostMetrics;
   readonly websocket: { readonly connected: boolean; readonly attempts: number };
-  /** Bound addresses (only with `listen: true`). */
-  readonly addresses: {
-    http?: Listener['address'];
-    https?: Listener['address'];
-    metrics?: Listener['address'];
-  };
+  /** Bound addresses by listener name (`http`, `https`, `metrics`…; only with `listen: true`). */
+  readonly addresses: Partial<Record<string, AddressInfo>>;
   refresh(reason: string): Promise<boolean>;
   /** Closes the websocket (1000), stops accepting, drains in-flight requests; idempotent. */
   close(): Promise<void>;
 }
 
+/** The module for the outpost's type: the one given, the proxy with test knobs, or src/<type>/module.ts. */
+async function moduleFor(type: string, options: StartOutpostOptions): Promise<OutpostModuleFactory> {
+  let factory = options.module;
+  if (!factory && (options.createRuntime || options.pageSize) && type === 'proxy') {
+    const { proxyModule } = await import('../proxy/module.ts');
+    factory = proxyModule({ createRuntime: options.createRuntime, pageSize: options.pageSize });
+  }
+  factory ??= await loadModuleFactory(type);
+  if (factory.type !== type) {
+    throw new UnknownOutpostTypeError(
+      `this outpost is of type ${JSON.stringify(type)}, but the module given runs ${factory.type}`,
+    );
+  }
+  return factory;
+}
+
 /**
- * Starts the proxy outpost (spec §1.3): finds this token's outpost (waiting for the core), reads the root
- * config, connects the websocket, builds the runtime and gives it its first configuration (which must
- * succeed), then refreshes on TRIGGER_UPDATE, on SIGUSR1 and on the outpost's interval, and serves.
+ * Starts an outpost (spec §1.3): finds this token's outpost (waiting for the core), reads the root config,
+ * picks the module of the outpost's type, connects the websocket, gives the module its first configuration
+ * (which must succeed), then refreshes on TRIGGER_UPDATE, on SIGUSR1 and on the outpost's interval, and
+ * serves the module's ports and /metrics.
  */
 export async function startOutpost(options: StartOutpostOptions): Promise<OutpostHandle> {
   const env = loadOutpostEnv(options.env, options.readFile);
@@ -94,36 +122,46 @@ export async function startOutpost(options: StartOutpostOptions): Promise<Outpos
       signal: options.signal,
     });
     await client.rootConfig();
+    const factory = await moduleFor(first.type, options);
     const instanceUuid = randomUUID();
     const embedded = first.managed === MANAGED_EMBEDDED;
     const metrics = createOutpostMetrics();
-    metrics.started({ outpostName: first.name, uuid: instanceUuid, version: OUTPOST_VERSION, build });
+    metrics.started({
+      outpostName: first.name,
+      type: first.type,
+      uuid: instanceUuid,
+      version: OUTPOST_VERSION,
+      build,
+    });
 
-    let current: OutpostInfo = first;
-    const runtime = options.createRuntime({
-      version: agent,
-      hostBrowser: env.hostBrowser,
-      embedded,
+    let current: OutpostSelf = first;
+    const module = factory.create({
+      env,
+      client,
       coreFetch: createCoreFetch({
         transport,
         userAgent: agent,
         forcedOrigin: () => env.hostBrowser ?? configuredHost(current),
       }),
+      keypairs: createKeypairCache(client, log),
       postEvent: (event) =>
         void client
           .postEvent(event)
           .catch((error: unknown) => log.warn({ err: (error as Error).message }, 'could not post an event')),
-      metrics,
+      registry: metrics.registry,
+      outpostName: () => metrics.outpostName,
       log,
-      trustedProxyCidrs: env.trustedProxyCidrs,
+      version: agent,
+      embedded,
     });
+    cleanups.push(() => module.stop());
     const refresher = createRefresher(
-      { client, runtime, metrics, log, timers, setLogLevel: options.setLogLevel, pageSize: options.pageSize },
+      { client, module, metrics, log, timers, setLogLevel: options.setLogLevel },
       first,
     );
     const refresh = async (reason: string) => {
       const ok = await refresher.refresh(reason);
-      current = refresher.outpost ?? current;
+      current = refresher.outpost;
       return ok;
     };
     cleanups.push(() => refresher.stop());
@@ -137,7 +175,8 @@ export async function startOutpost(options: StartOutpostOptions): Promise<Outpos
       instanceUuid,
       hello: () => helloArgs(instanceUuid, build),
       onTriggerUpdate: () => void refresh('trigger_update'),
-      onSessionEnd: (sid) => runtime.endSession(sid),
+      onSessionEnd: (sid) => module.endSession(sid),
+      onProviderSpecific: (args) => module.providerSpecific(args),
       onReconnected: () => void refresh('reconnected'),
       onConnectionChange: (connected) => metrics.connection(connected),
       log,
@@ -154,22 +193,24 @@ export async function startOutpost(options: StartOutpostOptions): Promise<Outpos
 
     const addresses: OutpostHandle['addresses'] = {};
     if (options.listen) {
-      const listeners = await Promise.all([
-        listenHttp(runtime, env.listen.http, log),
-        listenHttps(runtime, env.listen.https, log),
-        listenMetrics(metrics.registry, env.listen.metrics, log),
-      ]);
+      const listeners: Listener[] = [];
       cleanups.push(() =>
         Promise.all(listeners.map((l) => l.close(options.drainMs ?? DRAIN_MS))).then(() => {}),
       );
-      [addresses.http, addresses.https, addresses.metrics] = listeners.map((l) => l.address);
+      const opened = await Promise.allSettled([
+        module.start(),
+        listenMetrics(metrics.registry, env.listen.metrics, log).then((l) => [l]),
+      ]);
+      for (const result of opened) if (result.status === 'fulfilled') listeners.push(...result.value);
+      for (const result of opened) if (result.status === 'rejected') throw result.reason;
+      for (const listener of listeners) addresses[listener.name] = listener.address;
     }
 
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= cleanUp());
     if (options.handleSignals) installSignals({ refresh, close, log, exit: options.exit, cleanups });
     log.info(
-      { outpost: first.name, instance: instanceUuid, embedded, applications: runtime.applicationCount },
+      { outpost: first.name, type: first.type, instance: instanceUuid, embedded, ...describe(module) },
       'outpost started',
     );
     return {
@@ -177,7 +218,8 @@ export async function startOutpost(options: StartOutpostOptions): Promise<Outpos
       get outpost() {
         return current;
       },
-      runtime,
+      module,
+      runtime: module.http,
       metrics,
       websocket: socket,
       addresses,
@@ -188,6 +230,11 @@ export async function startOutpost(options: StartOutpostOptions): Promise<Outpos
     await cleanUp();
     throw error;
   }
+}
+
+/** What the start line says of the module. */
+function describe(module: OutpostModule): Record<string, unknown> {
+  return module.http ? { applications: module.http.applicationCount } : {};
 }
 
 /**
@@ -214,8 +261,8 @@ async function waitForSync(
 }
 
 /** The outpost config's `authentik_host`, when it is a URL. */
-function configuredHost(outpost: OutpostInfo): URL | undefined {
-  const value = outpost.config?.authentik_host;
+function configuredHost(outpost: OutpostSelf): URL | undefined {
+  const value = outpost.config.authentik_host;
   if (typeof value !== 'string' || value === '') return undefined;
   try {
     return new URL(value);

@@ -1,39 +1,29 @@
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { ProxyMetrics, ProxyProviderConfig } from '../proxy/types.ts';
-
-/** Methods kept as label values; anything else is counted as "other" (labels stay bounded). */
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE']);
-const REQUEST_TYPES = new Set(['app', 'ping', 'static']);
-const SCHEMES = new Set(['http', 'https', 'ws', 'wss']);
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 /** Who this instance is, for the info labels (spec §8). */
 export interface InstanceLabels {
   outpostName: string;
+  /** The outpost type (`proxy`, `ldap`…). */
+  type: string;
   uuid: string;
   version: string;
   build: string;
 }
 
-/** The outpost's Prometheus metrics (spec §8) and the ProxyMetrics the runtime reports into. */
-export interface OutpostMetrics extends ProxyMetrics {
+/** The metrics every outpost type shares (spec §8); a module registers its own in `registry`. */
+export interface OutpostMetrics {
   readonly registry: Registry;
+  /** The outpost's name as last fetched. */
+  readonly outpostName: string;
   /** Sets `authentik_outpost_info` (once the outpost's name is known). */
   started(instance: InstanceLabels): void;
-  /** A refresh succeeded: `authentik_outpost_last_update` and the hosts label values may take. */
-  updated(outpostName: string, providers: readonly ProxyProviderConfig[]): void;
+  /** A refresh succeeded: `authentik_outpost_last_update` (and the series follow a renamed outpost). */
+  updated(outpostName: string): void;
   /** The websocket's state: `authentik_outpost_connection`. */
   connection(isConnected: boolean): void;
 }
 
-const hostOf = (url: string): string | undefined => {
-  try {
-    return new URL(url).host || undefined;
-  } catch {
-    return undefined;
-  }
-};
-
-/** Builds the registry: the outpost's metrics plus Node's default process metrics. */
+/** Builds the registry: the shared outpost metrics plus Node's default process metrics. */
 export function createOutpostMetrics(): OutpostMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -56,47 +46,34 @@ export function createOutpostMetrics(): OutpostMetrics {
     labelNames: ['outpost_name', 'outpost_type', 'uuid'] as const,
     registers: [registry],
   });
-  const requests = new Histogram({
-    name: 'authentik_outpost_proxy_request_duration_seconds',
-    help: 'Proxy request durations',
-    labelNames: ['outpost_name', 'method', 'host', 'type'] as const,
-    registers: [registry],
-  });
-  const upstream = new Histogram({
-    name: 'authentik_outpost_proxy_upstream_response_duration_seconds',
-    help: 'Proxy upstream response latencies',
-    labelNames: ['outpost_name', 'method', 'scheme', 'host', 'upstream_host'] as const,
-    registers: [registry],
-  });
 
   let instance: InstanceLabels | undefined;
   let outpostName = '';
-  let hosts = new Set<string>();
-  let upstreamHosts = new Set<string>();
   let isConnected = false;
 
   const instanceValues = () =>
     instance && {
       outpost_name: outpostName,
-      outpost_type: 'proxy',
+      outpost_type: instance.type,
       uuid: instance.uuid,
       version: instance.version,
       build: instance.build,
     };
-  const method = (m: string) => (METHODS.has(m.toUpperCase()) ? m.toUpperCase() : 'other');
-  const host = (h: string) => (hosts.has(h.toLowerCase()) ? h.toLowerCase() : 'unknown');
 
   function setConnection() {
     if (!instance) return;
     connectionGauge.reset();
     connectionGauge.set(
-      { outpost_name: outpostName, outpost_type: 'proxy', uuid: instance.uuid },
+      { outpost_name: outpostName, outpost_type: instance.type, uuid: instance.uuid },
       Number(isConnected),
     );
   }
 
   return {
     registry,
+    get outpostName() {
+      return outpostName;
+    },
     started(labels) {
       instance = labels;
       outpostName = labels.outpostName;
@@ -104,7 +81,7 @@ export function createOutpostMetrics(): OutpostMetrics {
       info.set(instanceValues() ?? {}, 1);
       setConnection();
     },
-    updated(name, providers) {
+    updated(name) {
       if (name !== outpostName && instance) {
         // A renamed outpost: the series move to the new name rather than leaving stale ones behind.
         outpostName = name;
@@ -113,39 +90,12 @@ export function createOutpostMetrics(): OutpostMetrics {
         lastUpdate.reset();
         setConnection();
       }
-      hosts = new Set(providers.flatMap((p) => hostOf(p.external_host) ?? []));
-      upstreamHosts = new Set(providers.flatMap((p) => hostOf(p.internal_host) ?? []));
       const values = instanceValues();
       if (values) lastUpdate.set(values, Math.floor(Date.now() / 1000));
     },
     connection(connected) {
       isConnected = connected;
       setConnection();
-    },
-    request(labels, seconds) {
-      requests.observe(
-        {
-          outpost_name: outpostName,
-          method: method(labels.method),
-          host: host(labels.host),
-          type: REQUEST_TYPES.has(labels.type) ? labels.type : 'app',
-        },
-        seconds,
-      );
-    },
-    upstream(labels, seconds) {
-      upstream.observe(
-        {
-          outpost_name: outpostName,
-          method: method(labels.method),
-          scheme: SCHEMES.has(labels.scheme) ? labels.scheme : 'other',
-          host: host(labels.host),
-          upstream_host: upstreamHosts.has(labels.upstream_host.toLowerCase())
-            ? labels.upstream_host.toLowerCase()
-            : 'unknown',
-        },
-        seconds,
-      );
     },
   };
 }

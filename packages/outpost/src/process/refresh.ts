@@ -1,6 +1,8 @@
-import type { Logger, OutpostInfo, ProxyProviderConfig, ProxyRuntime, TlsKeypair } from '../proxy/types.ts';
+import type { OutpostSelf } from '@palisade/schema/outpost-reads';
 import type { CoreClient } from './core-client.ts';
+import type { Logger } from './logger.ts';
 import type { OutpostMetrics } from './metrics.ts';
+import type { OutpostModule } from './outpost-module.ts';
 import type { Timers } from './timers.ts';
 
 /** The embedded outpost's `managed` value: it serves on the core's own port, with the core's URL. */
@@ -18,20 +20,21 @@ export const STARTUP_RETRY_MS = 3000;
  * The refresh interval (spec §1.4): the outpost's `refresh_interval_s`, at least 30 s so a typo cannot make
  * every replica hammer the core; 0 or less (or missing) means the default 5 min.
  */
-export function refreshIntervalMs(outpost: Pick<OutpostInfo, 'refresh_interval_s'> | undefined): number {
+export function refreshIntervalMs(outpost: Pick<OutpostSelf, 'refresh_interval_s'> | undefined): number {
   const seconds = outpost?.refresh_interval_s;
   if (typeof seconds !== 'number' || !(seconds > 0)) return 300_000;
   return Math.max(seconds, 30) * 1000;
 }
 
 /**
- * Startup step 3 (spec §1.3): this token's outpost, asking every `retryMs` until the core answers. The first
- * result is this outpost (its token sees only its own); none at all is fatal.
+ * Startup step 3 (spec §1.3): this token's outpost, asking every `retryMs` until the core answers (an
+ * answer that does not fit counts as no answer, logged with its field). The first result is this outpost
+ * (its token sees only its own); none at all is fatal.
  */
 export async function waitForOutpost(
   client: CoreClient,
   options: { log: Logger; timers: Timers; retryMs?: number; signal?: AbortSignal },
-): Promise<OutpostInfo> {
+): Promise<OutpostSelf> {
   for (;;) {
     options.signal?.throwIfAborted();
     try {
@@ -66,22 +69,21 @@ export async function waitForOutpost(
 /** What the refresher needs. */
 export interface RefresherOptions {
   client: CoreClient;
-  runtime: ProxyRuntime;
+  module: OutpostModule;
   metrics: OutpostMetrics;
   log: Logger;
   timers: Timers;
-  /** `log_level` of the outpost's config, applied at each refresh. */
+  /** `log_level` of the outpost's config, applied with each configuration. */
   setLogLevel?: (level: string) => void;
-  /** Page size of /outposts/proxy/ (tests make it small to cover pagination). */
-  pageSize?: number;
 }
 
-/** Fetches the configuration and hands it to the runtime, one refresh at a time. */
+/** Fetches the configuration and hands it to the module, one refresh at a time. */
 export interface Refresher {
-  /** The outpost as last fetched. */
-  readonly outpost: OutpostInfo | undefined;
+  /** The outpost as last applied. */
+  readonly outpost: OutpostSelf;
   /**
-   * Refreshes (spec §1.4); true when the runtime got a new configuration. A failure is logged and the last
+   * Refreshes (spec §1.4); true when the module got a new configuration. A failure (the core away, an
+   * answer that does not fit) is logged once with its reason and nothing of it is applied: the last
    * configuration keeps serving. A call during a refresh runs one more refresh after it.
    */
   refresh(reason: string): Promise<boolean>;
@@ -90,48 +92,14 @@ export interface Refresher {
   stop(): void;
 }
 
-interface CachedKeypair {
-  fingerprint: string;
-  keypair: TlsKeypair;
-}
-
 /** Builds the refresher. */
-export function createRefresher(options: RefresherOptions, initial: OutpostInfo): Refresher {
-  const { client, runtime, log } = options;
-  let outpost: OutpostInfo = initial;
+export function createRefresher(options: RefresherOptions, initial: OutpostSelf): Refresher {
+  const { client, module, log } = options;
+  let outpost = initial;
   let running: Promise<boolean> | undefined;
   let again: Promise<boolean> | undefined;
   let intervalTimer: unknown;
   let stopped = false;
-  const keypairs = new Map<string, CachedKeypair>();
-
-  /** The keypairs the providers use, fetched again only when a fingerprint changed (spec §1.4). */
-  async function certificatesFor(
-    providers: readonly ProxyProviderConfig[],
-  ): Promise<Map<string, TlsKeypair>> {
-    const wanted = new Set(providers.flatMap((p) => p.certificate ?? []));
-    const result = new Map<string, TlsKeypair>();
-    for (const uuid of wanted) {
-      const cached = keypairs.get(uuid);
-      try {
-        const fingerprint = (await client.keypair(uuid)).fingerprint_sha256 ?? '';
-        if (!cached || cached.fingerprint !== fingerprint || fingerprint === '') {
-          const [certificatePem, privateKeyPem] = await Promise.all([
-            client.keypairPem(uuid, 'certificate'),
-            client.keypairPem(uuid, 'private_key'),
-          ]);
-          keypairs.set(uuid, { fingerprint, keypair: { certificatePem, privateKeyPem } });
-        }
-      } catch (error) {
-        // The provider serves with the previous copy, or the self-signed fallback without one.
-        log.warn({ err: (error as Error).message, keypair: uuid }, 'could not fetch a certificate');
-      }
-      const keypair = keypairs.get(uuid)?.keypair;
-      if (keypair) result.set(uuid, keypair);
-    }
-    for (const uuid of keypairs.keys()) if (!wanted.has(uuid)) keypairs.delete(uuid);
-    return result;
-  }
 
   async function once(reason: string): Promise<boolean> {
     try {
@@ -140,22 +108,25 @@ export function createRefresher(options: RefresherOptions, initial: OutpostInfo)
         log.warn({ reason }, 'no outpost found for this token any more; keeping the last configuration');
         return false;
       }
-      if (typeof fresh.config?.log_level === 'string') options.setLogLevel?.(fresh.config.log_level);
-      // Any failing page aborts: a partial list would stop serving the providers left out.
-      const providers = await client.proxyProviders(options.pageSize);
-      const certificates = await certificatesFor(providers);
-      if (stopped) return false;
-      runtime.update(fresh, providers, certificates);
-      outpost = fresh;
-      options.metrics.updated(fresh.name, providers);
-      if (providers.length === 0 && fresh.managed !== MANAGED_EMBEDDED) {
-        log.warn({ outpost: fresh.name }, 'this outpost serves no providers; add some to it in the core');
+      if (fresh.type !== initial.type) {
+        log.error(
+          { reason, type: fresh.type, running: initial.type },
+          "the outpost's type changed; keeping the last configuration (restart the outpost to change type)",
+        );
+        return false;
       }
-      log.info({ reason, providers: providers.length }, 'configuration refreshed');
+      // Everything is fetched and checked before anything is applied: never a half-applied configuration.
+      const config = await module.load(fresh);
+      if (stopped) return false;
+      if (typeof fresh.config.log_level === 'string') options.setLogLevel?.(fresh.config.log_level);
+      module.apply(fresh, config);
+      outpost = fresh;
+      options.metrics.updated(fresh.name);
+      log.info({ reason, ...module.describe(config) }, 'configuration refreshed');
       return true;
     } catch (error) {
       log.error(
-        { reason, err: (error as Error).message },
+        { reason, err: (error as Error).message, ...fieldOf(error) },
         'configuration refresh failed; the last configuration keeps serving',
       );
       return false;
@@ -195,4 +166,10 @@ export function createRefresher(options: RefresherOptions, initial: OutpostInfo)
       options.timers.clearTimeout(intervalTimer);
     },
   };
+}
+
+/** The failing field of a rejected answer, as a log field. */
+function fieldOf(error: unknown): { field?: string } {
+  const field = (error as { field?: unknown }).field;
+  return typeof field === 'string' && field !== '' ? { field } : {};
 }

@@ -1,6 +1,8 @@
-import { OutpostInstruction } from '@palisade/schema';
+import { OutpostInstruction } from '@palisade/schema/outpost-websocket';
+import { OutpostFrame, OutpostSessionEnd } from '@palisade/schema/outpost-reads';
 import WebSocket from 'ws';
-import type { Logger } from '../proxy/types.ts';
+import { compileChecker, CoreAnswerError, parseJson } from './checked.ts';
+import type { Logger } from './logger.ts';
 import { realTimers, type Timers } from './timers.ts';
 
 /** HELLO every 10 s (the core counts an instance live for 15 s after its last message). */
@@ -10,8 +12,11 @@ export const BACKOFF = { initialMs: 1000, maxMs: 300_000 } as const;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** HELLOs the core left unanswered (it ACKs each) before the connection is taken for dead. */
 const MAX_UNANSWERED_HELLOS = 3;
-/** The core's frames are small; a bigger one is not the core. */
-const MAX_FRAME_BYTES = 1024 * 1024;
+/** The core's frames are small; a bigger one is not the core (ws closes the connection with 1009). */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+
+const checkFrame = compileChecker(OutpostFrame);
+const checkSessionEnd = compileChecker(OutpostSessionEnd);
 
 /** What the socket needs. */
 export interface CoreSocketOptions {
@@ -27,6 +32,8 @@ export interface CoreSocketOptions {
   onTriggerUpdate: () => void;
   /** SESSION_END: the core session whose key digest is `sid` ended. */
   onSessionEnd: (sid: string) => void;
+  /** PROVIDER_SPECIFIC: a type-specific instruction, for the module. */
+  onProviderSpecific?: (args: Record<string, unknown>) => void;
   /** Connected again after a disconnect: updates may have been missed meanwhile. */
   onReconnected: () => void;
   onConnectionChange: (connected: boolean) => void;
@@ -94,16 +101,20 @@ export function connectCoreSocket(options: CoreSocketOptions): CoreSocket {
     send(OutpostInstruction.HELLO, options.hello());
   }
 
+  /** A frame that is not used, logged once with why. */
+  const ignore = (reason: string, detail: Record<string, unknown> = {}) =>
+    log.warn({ reason, ...detail }, 'ignored a websocket frame from the core');
+
   function onMessage(data: WebSocket.RawData, isBinary: boolean) {
     unanswered = 0;
-    if (isBinary) return;
-    let message: { instruction?: unknown; args?: unknown };
+    if (isBinary) return ignore('binary frame');
+    let message: ReturnType<typeof checkFrame>;
     try {
-      message = JSON.parse(data.toString()) as typeof message;
-    } catch {
-      return log.debug({}, 'ignored a websocket frame that is not JSON');
+      message = checkFrame(parseJson(data.toString(), 'frame'), 'frame');
+    } catch (error) {
+      return ignore((error as Error).message);
     }
-    const args = (typeof message.args === 'object' && message.args) || {};
+    const args = message.args ?? {};
     switch (message.instruction) {
       case OutpostInstruction.ACK:
         return markSynced();
@@ -116,13 +127,18 @@ export function connectCoreSocket(options: CoreSocketOptions): CoreSocket {
         }, options.reloadOffsetMs);
         return;
       case OutpostInstruction.SESSION_END: {
-        const sid = (args as { session_id?: unknown }).session_id;
-        if (typeof sid === 'string' && sid.length > 0 && sid.length <= 256) options.onSessionEnd(sid);
-        else log.info({}, 'ignored a SESSION_END without a session_id');
+        try {
+          options.onSessionEnd(checkSessionEnd(args, 'SESSION_END args').session_id);
+        } catch (error) {
+          if (!(error instanceof CoreAnswerError)) throw error;
+          ignore(error.message, { instruction: message.instruction });
+        }
         return;
       }
+      case OutpostInstruction.PROVIDER_SPECIFIC:
+        return options.onProviderSpecific?.(args);
       default:
-        log.debug({ instruction: message.instruction }, 'ignored a websocket instruction');
+        ignore('unknown instruction', { instruction: message.instruction });
     }
   }
 
@@ -150,7 +166,10 @@ export function connectCoreSocket(options: CoreSocketOptions): CoreSocket {
     });
     ws.on('message', onMessage);
     // 'close' follows every 'error'; the reconnect is scheduled there.
-    ws.on('error', (error) => log.warn({ err: error.message }, 'core websocket error'));
+    // A frame over MAX_FRAME_BYTES is one of these (code WS_ERR_UNSUPPORTED_MESSAGE_LENGTH, close 1009).
+    ws.on('error', (error) =>
+      log.warn({ err: error.message, code: (error as NodeJS.ErrnoException).code }, 'core websocket error'),
+    );
     ws.on('close', (code) => {
       if (socket !== ws) return;
       socket = undefined;

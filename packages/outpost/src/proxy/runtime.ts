@@ -62,7 +62,14 @@ function writeSocketReply(socket: Duplex, reply: Reply): void {
 export function createProxyRuntime(options: ProxyRuntimeOptions, reverseProxy: ReverseProxy): ProxyRuntime {
   const now = options.now ?? Date.now;
   const log = options.log;
-  let outpost: OutpostInfo = { pk: '', name: '', managed: null, config: {}, refresh_interval_s: 300 };
+  let outpost: OutpostInfo = {
+    pk: '',
+    name: '',
+    type: 'proxy',
+    managed: null,
+    config: {},
+    refresh_interval_s: 300,
+  };
   let router: HostRouter = createHostRouter([]);
   const failures = new Map<string, number>();
   const trust = createPeerTrust(options.trustedProxyCidrs, (entry) =>

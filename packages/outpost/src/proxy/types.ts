@@ -1,71 +1,32 @@
 /**
  * The contract between the proxy outpost's parts: what the core delivers (outpost and provider
- * configuration), and what the proxy runtime offers the process that runs it (standalone or embedded in the
- * core). The process (src/process/) fetches configuration and keeps the websocket; the runtime (src/proxy/)
- * answers HTTP.
+ * configuration, whose shapes come from @palisade/schema and are checked on arrival), and what the proxy
+ * runtime offers the proxy module (module.ts) that feeds it. The shared runtime (src/process/) fetches
+ * configuration and keeps the websocket; this runtime answers HTTP.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { SecureContext } from 'node:tls';
+import type { OpenIDConnectConfiguration, ProxyOutpostConfig } from '@palisade/schema';
+import type { OutpostSelf } from '@palisade/schema/outpost-reads';
+import type { Static } from '@sinclair/typebox';
+import type { Logger } from '../process/logger.ts';
+import type { TlsKeypair } from '../process/keypairs.ts';
 
-/** The outpost itself, as `GET /api/v3/outposts/instances/` delivers it (fields the outpost uses). */
-export interface OutpostInfo {
-  pk: string;
-  name: string;
-  managed: string | null;
-  config: Record<string, unknown> & { authentik_host?: string; log_level?: string };
-  refresh_interval_s: number;
-}
+/** The outpost itself, as `GET /api/v3/outposts/instances/` delivers it (checked on arrival). */
+export type OutpostInfo = OutpostSelf;
 
 /** The OpenID configuration of a provider's application, as the core delivers it. */
-export interface OidcConfiguration {
-  issuer: string;
-  authorization_endpoint: string;
-  token_endpoint: string;
-  userinfo_endpoint: string;
-  end_session_endpoint: string;
-  introspection_endpoint: string;
-  jwks_uri: string;
-  response_types_supported: string[];
-  id_token_signing_alg_values_supported: string[];
-  subject_types_supported: string[];
-  token_endpoint_auth_methods_supported: string[];
-}
+export type OidcConfiguration = Static<typeof OpenIDConnectConfiguration>;
 
 /**
  * One provider a proxy outpost serves, as `GET /api/v3/outposts/proxy/` delivers it (the contract's
- * ProxyOutpostConfig; see spec proxy-outpost.md §2.1).
+ * ProxyOutpostConfig, checked on arrival; see spec proxy-outpost.md §2.1).
  */
-export interface ProxyProviderConfig {
-  pk: number;
-  name: string;
-  internal_host: string;
-  external_host: string;
-  internal_host_ssl_validation: boolean;
-  client_id: string;
-  client_secret: string;
-  oidc_configuration: OidcConfiguration;
-  cookie_secret: string;
-  certificate: string | null;
-  skip_path_regex: string;
-  basic_auth_enabled: boolean;
-  basic_auth_password_attribute: string;
-  basic_auth_user_attribute: string;
-  mode: 'proxy' | 'forward_single' | 'forward_domain';
-  cookie_domain: string;
-  /** Seconds; the session lifetime before sign-in completes. */
-  access_token_validity: number | null;
-  intercept_header_auth: boolean;
-  scopes_to_request: string[];
-  assigned_application_slug: string | null;
-  assigned_application_name: string | null;
-}
+export type ProxyProviderConfig = Static<typeof ProxyOutpostConfig>;
 
-/** A TLS certificate and key (PEM) for one provider, fetched from the core's certificate views. */
-export interface TlsKeypair {
-  certificatePem: string;
-  privateKeyPem: string;
-}
+export type { TlsKeypair } from '../process/keypairs.ts';
+export type { Logger } from '../process/logger.ts';
 
 /** The claims a signed-in session carries (spec §5.3), as decoded from the verified access token. */
 export interface SessionClaims {
@@ -86,14 +47,6 @@ export interface SessionClaims {
   };
   /** The verified token itself (sent upstream as X-authentik-jwt). */
   raw_token: string;
-}
-
-/** A structured logger (pino's interface, the part the outpost uses). */
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
 }
 
 /** Observations the runtime reports; the process turns them into Prometheus metrics (spec §8). */

@@ -36,6 +36,7 @@ export interface TestOutpost {
 export const OUTPOST: OutpostInfo = {
   pk: '00000000-0000-4000-8000-000000000001',
   name: 'test outpost',
+  type: 'proxy',
   managed: null,
   config: { authentik_host: 'http://core.invalid' },
   refresh_interval_s: 300,

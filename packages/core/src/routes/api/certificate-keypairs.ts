@@ -282,15 +282,16 @@ export function certificateKeypairReadRoutes(ctx: AppContext): FastifyPluginAsyn
       },
       async (request, reply) => {
         const keypair = await visibleKeypair(request, request.params.kp_uuid);
-        const key = await revealPrivateKey(ctx.db, ctx.box, keypair.uuid);
-        assertThat(key, () =>
-          validationFailed({ key_data: ['This certificate-key pair has no private key.'] }),
-        );
+        // A pair without a key answers an empty PEM, as the reference does: its outposts fetch both views
+        // of every certificate they use, and one error would fail the whole fetch.
+        const key = (await revealPrivateKey(ctx.db, ctx.box, keypair.uuid)) ?? '';
         // Who read a private key is worth an audit line; the key itself never reaches the log.
-        request.log.info(
-          { keypair: keypair.uuid, user: request.principal?.user.username },
-          'private key viewed',
-        );
+        if (key !== '') {
+          request.log.info(
+            { keypair: keypair.uuid, user: request.principal?.user.username },
+            'private key viewed',
+          );
+        }
         return sendPem(reply, key, `${keypair.name}_private_key.pem`, request.query.download);
       },
     );
