@@ -32,7 +32,7 @@ function spellings(name: string): string[] {
 }
 
 describe('the identity header contract', () => {
-  const app = applicationFor(providerConfig({ assigned_application_slug: null }));
+  const app = applicationFor(providerConfig({ assigned_application_slug: '' }));
 
   it('puts every contract header on an allow answer, empty where the user has no value', () => {
     const headers = identityHeaders(app, bare, meta);
