@@ -1,42 +1,13 @@
+import {
+  type FLOW_AUTHENTICATION,
+  type FLOW_DENIED_ACTIONS,
+  type FLOW_DESIGNATIONS,
+  type FLOW_LAYOUTS,
+} from '@palisade/schema';
 import type { Queryable } from '../db/database.ts';
 import { queryOne } from '../db/database.ts';
 import { insertStatement, updateStatement } from '../db/field-sql.ts';
 import { type ListOptions, type ListShape, queryPage } from '../db/list-query.ts';
-
-/** The uses a flow can be designated for (the contract's FlowDesignationEnum). */
-export const FLOW_DESIGNATIONS = [
-  'authentication',
-  'authorization',
-  'invalidation',
-  'enrollment',
-  'unenrollment',
-  'recovery',
-  'stage_configuration',
-] as const;
-
-/** Who may run a flow (the contract's AuthenticationEnum). */
-export const FLOW_AUTHENTICATION = [
-  'none',
-  'require_authenticated',
-  'require_unauthenticated',
-  'require_superuser',
-  'require_redirect',
-  'require_outpost',
-] as const;
-
-/** What happens when a flow's policies deny the client (the contract's DeniedActionEnum). */
-export const FLOW_DENIED_ACTIONS = ['message_continue', 'message', 'continue'] as const;
-
-/** The page layouts (the contract's FlowLayoutEnum). */
-export const FLOW_LAYOUTS = [
-  'stacked',
-  'content_left',
-  'content_right',
-  'sidebar_left',
-  'sidebar_right',
-  'sidebar_left_frame_background',
-  'sidebar_right_frame_background',
-] as const;
 
 /** A flow: its settings; its stages are bindings (flows/stage-bindings-repository.ts). */
 export interface FlowRecord {
