@@ -1,3 +1,4 @@
+import { issueRefreshTokensForOfflineAccess } from './offline-access.ts';
 import Provider, { type Configuration } from 'oidc-provider';
 import type { AppContext } from '../context.ts';
 import { SESSION_COOKIE } from '../http/authenticate.ts';
@@ -132,6 +133,7 @@ export async function createIssuer(ctx: AppContext, origin: string, slug: string
   const provider = new Provider(`${origin}${OAUTH2_BASE}/${slug}/`, configuration);
   allowRegexRedirectUris(provider);
   serveStructuredTokens(provider, jwtRecords, material);
+  issueRefreshTokensForOfflineAccess(provider, '/authorize/');
   // RP-initiated logout signs the user out of the core, not only out of the authorization server's own
   // session: the core session ends, with every token issued under it, and outposts hear SESSION_END.
   provider.on('end_session.success', (koa: { cookies: { get(name: string): string | undefined } }) => {

@@ -5,7 +5,10 @@ import { applicationListRoutes, applicationRoutes } from './api/applications.ts'
 import { certificateKeypairReadRoutes, certificateKeypairRoutes } from './api/certificate-keypairs.ts';
 import { dockerConnectionRoutes } from './api/docker-connections.ts';
 import { rotationRoutes } from '../integrations/token-rotation-routes.ts';
+import { flowBindingRoutes } from './api/flow-bindings.ts';
+import { flowExecutorRoutes } from './api/flow-executor.ts';
 import { flowInstanceRoutes } from './api/flows.ts';
+import { stageRoutes } from './api/stages.ts';
 import { eventListRoutes } from './api/event-list.ts';
 import { eventRoutes } from './api/events.ts';
 import { oauth2ProviderRoutes } from './api/oauth2-providers.ts';
@@ -13,6 +16,9 @@ import { outpostFromQuery, outpostProxyRoutes } from './api/outposts-proxy.ts';
 import { allProvidersRoutes } from './api/providers-all.ts';
 import { proxyProviderRoutes } from './api/proxy-providers.ts';
 import { outpostConfigRoutes } from './api/outpost-configs.ts';
+import { outpostAccessCheckRoutes } from './api/outpost-access-checks.ts';
+import { isLdapDirectoryRead } from '../outposts/directory-read.ts';
+import { ApiError } from '../http/api-error.ts';
 import { outpostAdminRoutes, outpostReadRoutes } from './api/outposts.ts';
 import { kubernetesConnectionRoutes } from './api/kubernetes-connections.ts';
 import { serviceConnectionRoutes } from './api/service-connections.ts';
@@ -34,11 +40,13 @@ import { authenticateSuperuserOrOutpost, outpostOfPrincipal } from '../outposts/
 /**
  * Registers every route, grouped by who may call it; authentication is attached once per group, never
  * inside a handler:
- * - public: health checks, root config, the OpenAPI document, flow pages (which do their own sign-in);
+ * - public: health checks, root config, the OpenAPI document, flow pages and the flow executor (which do
+ *   their own sign-in);
  * - signed-in users (api token or session): their own account;
+ * - end users' login sessions, as outposts present them after running the flow executor: access checks;
  * - outposts (an outpost's api token, the secret key for the embedded outpost) or superusers: what an
  *   outpost reads and posts, each handler scoping an outpost to its own objects (outposts/principal.ts);
- * - admins (a superuser's api token or session): the admin API.
+ * - admins (a superuser's api token or session): the admin API; an LDAP outpost may read users and groups.
  */
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   await app.register(healthRoutes(ctx));
@@ -49,12 +57,23 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
     async (api) => {
       await api.register(rootRoutes(ctx));
       await api.register(schemaRoutes(ctx));
+      // Authenticated by the flow attempt's own state (and, for outposts, their token header).
+      await api.register(flowExecutorRoutes(ctx));
       await api.register(async (signedIn) => {
         signedIn.addHook('onRequest', async (request) => {
           request.principal = await authenticateApiRequest(ctx, request);
         });
         await signedIn.register(userSelfRoutes(ctx));
         await signedIn.register(applicationListRoutes(ctx));
+      });
+      await api.register(async (endUser) => {
+        // Called by an outpost with the end user's login session (the cookie the flow executor set).
+        endUser.addHook('onRequest', async (request) => {
+          const principal = await authenticateApiRequest(ctx, request);
+          if (principal.via !== 'session') throw new ApiError('permission_denied');
+          request.principal = principal;
+        });
+        await endUser.register(outpostAccessCheckRoutes(ctx));
       });
       await api.register(async (outpost) => {
         outpost.addHook('onRequest', async (request) => {
@@ -73,7 +92,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
       await api.register(async (admin) => {
         admin.addHook('onRequest', async (request) => {
           const principal = await authenticateApiRequest(ctx, request);
-          assertSuperuser(principal);
+          // An LDAP outpost reads users and groups (its directory), read-only; everything else is superusers'.
+          if (!(await isLdapDirectoryRead(ctx, principal, request))) assertSuperuser(principal);
           request.principal = principal;
         });
         await admin.register(userRoutes(ctx));
@@ -85,6 +105,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(proxyProviderRoutes(ctx));
         await admin.register(allProvidersRoutes(ctx));
         await admin.register(flowInstanceRoutes(ctx));
+        await admin.register(flowBindingRoutes(ctx));
+        await admin.register(stageRoutes(ctx));
         await admin.register(scopeMappingRoutes());
         await admin.register(certificateKeypairRoutes(ctx));
         await admin.register(outpostAdminRoutes(ctx));

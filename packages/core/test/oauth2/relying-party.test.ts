@@ -152,6 +152,25 @@ describe('OpenID Connect with a real relying party (openid-client)', () => {
     await assert.rejects(client.refreshTokenGrant(config, refreshed.refresh_token ?? ''));
   });
 
+  it('issues a refresh token for offline_access without prompt=consent, as clients like Grafana expect', async () => {
+    const { callback, verifier, state } = await authorize('openid offline_access');
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    assert.ok(tokens.refresh_token, 'offline_access alone gives a refresh token');
+    assert.match(String(tokens.scope), /offline_access/);
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token ?? '');
+    assert.equal((await client.tokenIntrospection(config, refreshed.access_token)).active, true);
+    // Without offline_access, still none.
+    const plain = await authorize('openid');
+    const noRefresh = await client.authorizationCodeGrant(config, plain.callback, {
+      pkceCodeVerifier: plain.verifier,
+      expectedState: plain.state,
+    });
+    assert.equal(noRefresh.refresh_token, undefined);
+  });
+
   it('refuses a reused code and a wrong PKCE verifier', async () => {
     const first = await authorize('openid');
     await client.authorizationCodeGrant(config, first.callback, {

@@ -1,0 +1,80 @@
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { GenericError, ValidationError } from '@palisade/schema';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../context.ts';
+import { ApiError } from '../../http/api-error.ts';
+import { checkOutpostAccess } from '../../outposts/access-check.ts';
+
+const Params = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+const Query = Type.Object({ app_slug: Type.Optional(Type.String({ maxLength: 50 })) });
+const PolicyTestResult = Type.Object({
+  passing: Type.Boolean(),
+  messages: Type.Array(Type.String()),
+  log_messages: Type.Array(Type.Never()),
+});
+const LdapCheckAccess = Type.Object({ access: PolicyTestResult, has_search_permission: Type.Boolean() });
+const RadiusCheckAccess = Type.Object({ access: PolicyTestResult });
+const errors = { 400: ValidationError, 403: GenericError };
+
+type Request = FastifyRequest<{ Params: Static<typeof Params>; Querystring: Static<typeof Query> }>;
+
+/** The end user this request's login session belongs to (the group's hook made sure there is one). */
+function sessionUser(request: Request) {
+  if (request.principal?.via !== 'session') throw new ApiError('permission_denied');
+  return request.principal.user;
+}
+
+/**
+ * `/outposts/ldap/<pk>/check_access/` and `/outposts/radius/<pk>/check_access/`: after a bind or an
+ * Access-Request ran the flow executor, the outpost asks with the end user's session cookie whether that
+ * user may use the application. `has_search_permission` (may the user search the whole directory) is
+ * given to superusers only, until LDAP providers have a setting for it.
+ */
+export function outpostAccessCheckRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (app) => {
+    app.get<{ Params: Static<typeof Params>; Querystring: Static<typeof Query> }>(
+      '/outposts/ldap/:id/check_access/',
+      {
+        schema: { params: Params, querystring: Query, response: { 200: LdapCheckAccess, ...errors } },
+        config: { operationId: 'outposts_ldap_access_check' },
+      },
+      async (request) => {
+        const user = sessionUser(request);
+        const access = await checkOutpostAccess(ctx, {
+          user,
+          providerId: request.params.id,
+          kind: 'ldap',
+          appSlug: request.query.app_slug,
+        });
+        request.log.info(
+          { user: user.username, provider: request.params.id, passing: access.passing },
+          'ldap access check',
+        );
+        return { access, has_search_permission: access.passing && user.isSuperuser };
+      },
+    );
+
+    app.get<{ Params: Static<typeof Params>; Querystring: Static<typeof Query> }>(
+      '/outposts/radius/:id/check_access/',
+      {
+        schema: { params: Params, querystring: Query, response: { 200: RadiusCheckAccess, ...errors } },
+        config: { operationId: 'outposts_radius_access_check' },
+      },
+      async (request) => {
+        const user = sessionUser(request);
+        const access = await checkOutpostAccess(ctx, {
+          user,
+          providerId: request.params.id,
+          kind: 'radius',
+          appSlug: request.query.app_slug,
+        });
+        request.log.info(
+          { user: user.username, provider: request.params.id, passing: access.passing },
+          'radius access check',
+        );
+        return { access };
+      },
+    );
+  };
+}

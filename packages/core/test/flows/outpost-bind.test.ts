@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { insertApplication } from '../../src/applications/applications-repository.ts';
+import { addGroupMember, insertGroup } from '../../src/identity/groups-repository.ts';
+import { findUserByUsername } from '../../src/identity/users-repository.ts';
+import { insertBinding } from '../../src/policies/bindings-repository.ts';
+import type { TestApp } from '../support/app.ts';
+import { testBackends } from '../support/databases.ts';
+import { OutpostFlowClient } from '../support/outpost-flow-client.ts';
+import { insertTestOutpost, insertTestProvider, type TestOutpost } from '../support/outposts.ts';
+import { createFlowApp, insertUserWithPassword } from './flow-app.ts';
+
+interface CheckAccess {
+  access: { passing: boolean; messages: string[]; log_messages: unknown[] };
+  has_search_permission?: boolean;
+}
+
+for (const backend of testBackends()) {
+  describe(`an LDAP and a RADIUS outpost binding through the core on ${backend.name}`, () => {
+    let t: TestApp;
+    let ldapOutpost: TestOutpost;
+    let proxyOutpost: TestOutpost;
+    let ldapProvider: number;
+    let radiusProvider: number;
+    const client = (outpost: TestOutpost, address: string) =>
+      new OutpostFlowClient(t.app, {
+        'x-authentik-outpost-token': outpost.token,
+        'x-authentik-remote-ip': address,
+      });
+
+    before(async () => {
+      t = await createFlowApp(backend);
+      ldapProvider = await insertTestProvider(t.db, 'ldap', 'directory');
+      radiusProvider = await insertTestProvider(t.db, 'radius', 'wifi');
+      ldapOutpost = await insertTestOutpost(t.db, t.ctx.box, 'ldap', [ldapProvider]);
+      await t.db.query(`UPDATE outposts SET type = 'ldap' WHERE uuid = $1`, [ldapOutpost.uuid]);
+      proxyOutpost = await insertTestOutpost(t.db, t.ctx.box, 'proxy');
+      for (const name of ['staff', 'guest'])
+        await insertUserWithPassword(t, { username: name }, `${name}-password`);
+      const group = await insertGroup(t.db, { name: 'directory-users' });
+      const staff = await findUserByUsername(t.db, 'staff');
+      if (!staff) throw new Error('no staff user');
+      await addGroupMember(t.db, group.uuid, staff.id);
+      for (const [slug, provider] of [
+        ['directory', ldapProvider],
+        ['wifi', radiusProvider],
+      ] as const) {
+        const application = await insertApplication(t.db, { name: slug, slug, providerId: provider });
+        await insertBinding(t.db, { target: application.uuid, groupUuid: group.uuid, order: 0 });
+      }
+    });
+    after(() => t.close());
+
+    it('binds: executor, then check_access and users/me with the session cookie the executor set', async () => {
+      const ldap = client(ldapOutpost, '203.0.113.20');
+      const outcome = await ldap.run('default-authentication-flow', 'staff', 'staff-password');
+      assert.equal(outcome.ok, true, outcome.error);
+      const check = await ldap.request(
+        'GET',
+        `/api/v3/outposts/ldap/${ldapProvider}/check_access/?app_slug=directory`,
+      );
+      assert.equal(check.statusCode, 200, check.body);
+      const body = check.json() as CheckAccess;
+      assert.deepEqual(body, {
+        access: { passing: true, messages: [], log_messages: [] },
+        has_search_permission: false,
+      });
+      const me = await ldap.request('GET', '/api/v3/core/users/me/');
+      assert.equal((me.json() as { user: { username: string } }).user.username, 'staff');
+
+      const radius = client(ldapOutpost, '203.0.113.21');
+      assert.equal(
+        (await radius.run('default-authentication-flow', 'staff', 'staff-password', 'radius')).ok,
+        true,
+      );
+      const radiusCheck = await radius.request(
+        'GET',
+        `/api/v3/outposts/radius/${radiusProvider}/check_access/?app_slug=wifi`,
+      );
+      assert.deepEqual(radiusCheck.json(), { access: { passing: true, messages: [], log_messages: [] } });
+    });
+
+    it('answers passing false, never an error, for a user the policies refuse or a mismatched provider', async () => {
+      const guest = client(ldapOutpost, '203.0.113.22');
+      assert.equal((await guest.run('default-authentication-flow', 'guest', 'guest-password')).ok, true);
+      const refused = (
+        await guest.request('GET', `/api/v3/outposts/ldap/${ldapProvider}/check_access/?app_slug=directory`)
+      ).json() as CheckAccess;
+      assert.equal(refused.access.passing, false);
+      assert.equal(refused.access.messages.length, 1);
+      for (const url of [
+        `/api/v3/outposts/ldap/${radiusProvider}/check_access/?app_slug=wifi`,
+        `/api/v3/outposts/ldap/${ldapProvider}/check_access/?app_slug=wifi`,
+        `/api/v3/outposts/ldap/${ldapProvider}/check_access/?app_slug=nothing`,
+        `/api/v3/outposts/ldap/${ldapProvider}/check_access/`,
+        `/api/v3/outposts/radius/999999/check_access/?app_slug=wifi`,
+      ]) {
+        const res = await guest.request('GET', url);
+        assert.equal(res.statusCode, 200, url);
+        assert.equal((res.json() as CheckAccess).access.passing, false, url);
+      }
+    });
+
+    it('takes the end user session only: no session, or an outpost token, is a 403', async () => {
+      const anonymous = await t.app.inject({
+        url: `/api/v3/outposts/ldap/${ldapProvider}/check_access/?app_slug=directory`,
+      });
+      assert.equal(anonymous.statusCode, 403);
+      const byToken = await t.app.inject({
+        url: `/api/v3/outposts/ldap/${ldapProvider}/check_access/?app_slug=directory`,
+        headers: { authorization: `Bearer ${ldapOutpost.token}` },
+      });
+      assert.equal(byToken.statusCode, 403);
+    });
+
+    it('lets the LDAP outpost read users and groups, and nothing else', async () => {
+      const as = (outpost: TestOutpost, method: 'GET' | 'POST' | 'DELETE', url: string) =>
+        t.app.inject({
+          method,
+          url,
+          headers: { authorization: `Bearer ${outpost.token}`, 'content-type': 'application/json' },
+          payload: method === 'POST' ? '{}' : undefined,
+        });
+      const users = await as(ldapOutpost, 'GET', '/api/v3/core/users/?include_groups=true&page_size=50');
+      assert.equal(users.statusCode, 200);
+      const staff = (users.json() as { results: Array<{ pk: number; username: string }> }).results.find(
+        (u) => u.username === 'staff',
+      );
+      assert.ok(staff);
+      assert.equal((await as(ldapOutpost, 'GET', `/api/v3/core/users/${staff.pk}/`)).statusCode, 200);
+      assert.equal((await as(ldapOutpost, 'GET', '/api/v3/core/groups/?include_users=true')).statusCode, 200);
+      assert.equal((await as(ldapOutpost, 'POST', '/api/v3/core/users/')).statusCode, 403);
+      assert.equal((await as(ldapOutpost, 'DELETE', `/api/v3/core/users/${staff.pk}/`)).statusCode, 403);
+      assert.equal((await as(ldapOutpost, 'GET', '/api/v3/core/tokens/')).statusCode, 403);
+      assert.equal((await as(proxyOutpost, 'GET', '/api/v3/core/users/')).statusCode, 403);
+    });
+  });
+}
