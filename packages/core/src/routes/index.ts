@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { assertSuperuser, authenticateApiRequest } from '../http/authenticate.ts';
 import { applicationListRoutes, applicationRoutes } from './api/applications.ts';
+import { authenticatorRoutes } from './api/authenticators.ts';
 import { certificateKeypairReadRoutes, certificateKeypairRoutes } from './api/certificate-keypairs.ts';
 import { dockerConnectionRoutes } from './api/docker-connections.ts';
 import { rotationRoutes } from '../integrations/token-rotation-routes.ts';
@@ -55,6 +56,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         });
         await signedIn.register(userSelfRoutes(ctx));
         await signedIn.register(applicationListRoutes(ctx));
+        await signedIn.register(authenticatorRoutes(ctx, 'user'));
       });
       await api.register(async (outpost) => {
         outpost.addHook('onRequest', async (request) => {
@@ -94,6 +96,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(eventListRoutes(ctx));
         await admin.register(dockerConnectionRoutes(ctx));
         await admin.register(rotationRoutes(ctx));
+        await admin.register(authenticatorRoutes(ctx, 'admin'));
       });
     },
     { prefix: '/api/v3' },
