@@ -5,6 +5,7 @@ export * from './api/common.ts';
 export * from './api/crypto.ts';
 export * from './api/docker-connections.ts';
 export * from './api/events.ts';
+export * from './api/flows.ts';
 export * from './api/groups.ts';
 export * from './api/outposts.ts';
 export * from './api/providers.ts';

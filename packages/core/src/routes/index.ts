@@ -6,7 +6,9 @@ import { authenticatorRoutes } from './api/authenticators.ts';
 import { certificateKeypairReadRoutes, certificateKeypairRoutes } from './api/certificate-keypairs.ts';
 import { dockerConnectionRoutes } from './api/docker-connections.ts';
 import { rotationRoutes } from '../integrations/token-rotation-routes.ts';
+import { flowBindingRoutes } from './api/flow-bindings.ts';
 import { flowInstanceRoutes } from './api/flows.ts';
+import { stageRoutes } from './api/stages.ts';
 import { eventListRoutes } from './api/event-list.ts';
 import { eventRoutes } from './api/events.ts';
 import { oauth2ProviderRoutes } from './api/oauth2-providers.ts';
@@ -87,6 +89,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(proxyProviderRoutes(ctx));
         await admin.register(allProvidersRoutes(ctx));
         await admin.register(flowInstanceRoutes(ctx));
+        await admin.register(flowBindingRoutes(ctx));
+        await admin.register(stageRoutes(ctx));
         await admin.register(scopeMappingRoutes());
         await admin.register(certificateKeypairRoutes(ctx));
         await admin.register(outpostAdminRoutes(ctx));

@@ -138,28 +138,6 @@ export const OAuth2ProviderSetupURLs = Type.Object({
   jwks: Type.String(),
 });
 
-/** The contract's Flow, as far as Palisade's flows have its fields. */
-export const Flow = Type.Object({
-  pk: Type.String({ format: 'uuid' }),
-  policybindingmodel_ptr_id: Type.String({ format: 'uuid' }),
-  name: Type.String(),
-  slug: Type.String(),
-  title: Type.String(),
-  designation: Type.String(),
-  background: Type.String(),
-  background_url: Type.String(),
-  background_themed_urls: Type.Null(),
-  stages: Type.Array(Type.String({ format: 'uuid' })),
-  policies: Type.Array(Type.String({ format: 'uuid' })),
-  cache_count: Type.Integer(),
-  policy_engine_mode: Type.Union([Type.Literal('all'), Type.Literal('any')]),
-  compatibility_mode: Type.Boolean(),
-  export_url: Type.String(),
-  layout: Type.String(),
-  denied_action: Type.String(),
-  authentication: Type.String(),
-});
-
 /** The contract's ScopeMapping. */
 export const ScopeMapping = Type.Object({
   pk: Type.String({ format: 'uuid' }),
