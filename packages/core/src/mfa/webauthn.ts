@@ -52,6 +52,8 @@ export async function registrationOptions(
     userVerification: UserVerification;
     residentKey: UserVerification;
     authenticatorAttachment?: 'platform' | 'cross-platform';
+    /** The challenge (base64url) to ask with; a new random one when absent. */
+    challenge?: string;
   },
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const existing = await listUserCredentials(db, user.id);
@@ -61,6 +63,7 @@ export async function registrationOptions(
     userName: user.username,
     userDisplayName: user.name || user.username,
     userID: userHandleOf(user.uuid),
+    challenge: challengeBytes(settings.challenge),
     attestationType: 'none',
     excludeCredentials: existing.map((c) => ({ id: c.credentialId, transports: c.transports })),
     authenticatorSelection: {
@@ -69,6 +72,11 @@ export async function registrationOptions(
       authenticatorAttachment: settings.authenticatorAttachment,
     },
   });
+}
+
+// The library reads a string challenge as UTF-8 text; ours are base64url, so hand it the bytes.
+function challengeBytes(challenge: string | undefined): Uint8Array<ArrayBuffer> | undefined {
+  return challenge === undefined ? undefined : Uint8Array.from(Buffer.from(challenge, 'base64url'));
 }
 
 /** Why a WebAuthn answer was refused; for the log only, the user hears a generic message. */
@@ -118,13 +126,14 @@ export async function verifyRegistration(input: {
 export async function authenticationOptions(
   db: Queryable,
   rp: RelyingParty,
-  settings: { userId?: number; userVerification: UserVerification },
+  settings: { userId?: number; userVerification: UserVerification; challenge?: string },
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const allow = settings.userId === undefined ? undefined : await listUserCredentials(db, settings.userId);
   return generateAuthenticationOptions({
     rpID: rp.rpId,
     allowCredentials: allow?.map((c) => ({ id: c.credentialId, transports: c.transports })),
     userVerification: settings.userVerification,
+    challenge: challengeBytes(settings.challenge),
   });
 }
 

@@ -29,6 +29,7 @@ import { tokenRoutes } from './api/tokens.ts';
 import { userRoutes } from './api/users.ts';
 import { userSelfRoutes } from './api/users-self.ts';
 import { flowRoutes } from './flows/index.ts';
+import { webauthnScriptRoutes } from './flows/webauthn-scripts.ts';
 import { healthRoutes } from './health.ts';
 import { oauth2Routes } from './oauth2/index.ts';
 import { webRoutes } from './web.ts';
@@ -46,6 +47,7 @@ import { authenticateSuperuserOrOutpost, outpostOfPrincipal } from '../outposts/
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   await app.register(healthRoutes(ctx));
   await app.register(flowRoutes(ctx));
+  await app.register(webauthnScriptRoutes());
   await app.register(oauth2Routes(ctx));
   await app.register(webRoutes(ctx));
   await app.register(
