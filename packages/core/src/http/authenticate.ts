@@ -11,6 +11,17 @@ import { CSRF_HEADER } from './csrf.ts';
 /** The cookie that carries a login session. */
 export const SESSION_COOKIE = 'palisade_session';
 
+/**
+ * The same login session under the reference's cookie name, set by the flow executor: the reference
+ * outposts keep only a cookie of exactly this name (reference-outposts-against-palisade.md §4.3).
+ */
+export const OUTPOST_SESSION_COOKIE = 'authentik_session';
+
+/** The login session key a request carries, under either cookie name. */
+export function readSessionCookie(request: FastifyRequest): string | undefined {
+  return readCookie(request, SESSION_COOKIE) ?? readCookie(request, OUTPOST_SESSION_COOKIE);
+}
+
 /** Who is calling, and how they proved it. */
 export type Principal =
   | { user: User; via: 'token'; token: Token }
@@ -46,7 +57,7 @@ export async function authenticateApiRequest(ctx: AppContext, request: FastifyRe
     if ('reason' in result) throw rejected(request, result.reason, result.token);
     return result.principal;
   }
-  const cookie = readCookie(request, SESSION_COOKIE);
+  const cookie = readSessionCookie(request);
   if (!cookie) throw new ApiError('not_authenticated');
   const principal = await sessionPrincipal(ctx, cookie);
   if (!principal) throw rejected(request, 'session unknown, expired or revoked');

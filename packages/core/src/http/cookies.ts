@@ -20,6 +20,8 @@ export function readCookie(request: FastifyRequest, name: string): string | unde
 /** Options of a cookie Palisade sets. */
 export interface CookieOptions {
   maxAgeSeconds?: number;
+  /** An `Expires` date besides Max-Age, for clients that read only Expires (the reference outposts). */
+  expires?: Date;
   httpOnly?: boolean;
 }
 
@@ -36,6 +38,7 @@ export function setCookie(
 ): void {
   const parts = [`${name}=${encodeURIComponent(value)}`, 'Path=/', 'SameSite=Lax'];
   if (options.maxAgeSeconds !== undefined) parts.push(`Max-Age=${Math.floor(options.maxAgeSeconds)}`);
+  if (options.expires) parts.push(`Expires=${options.expires.toUTCString()}`);
   if (options.httpOnly !== false) parts.push('HttpOnly');
   if (request.protocol === 'https') parts.push('Secure');
   appendSetCookie(reply, parts.join('; '));

@@ -24,7 +24,8 @@ async function effectiveGroups(db: Queryable, userId: number): Promise<Set<strin
 }
 
 /**
- * Decides whether `userId` passes the bindings of `target` (an application, later also flows and stages):
+ * Decides whether `userId` (undefined: an anonymous client) passes the bindings of `target` (an application,
+ * a flow or a flow-stage binding):
  * disabled bindings are skipped; no enabled binding means everyone passes; each binding passes when it names
  * the user or one of the user's effective groups, flipped by `negate`; mode `all` needs every binding to
  * pass, `any` at least one. A binding to a policy (not yet supported) gives its failure result.
@@ -33,18 +34,19 @@ export async function evaluateAccess(
   db: Queryable,
   target: string,
   mode: PolicyEngineMode,
-  userId: number,
+  userId: number | undefined,
 ): Promise<AccessResult> {
   const bindings = (await bindingsOf(db, target)).filter((b) => b.enabled);
   if (bindings.length === 0) return { passing: true, messages: [] };
-  const groups = await effectiveGroups(db, userId);
+  // Nobody identified yet (a flow's first stages): no user or group binding can name them.
+  const groups = userId === undefined ? new Set<string>() : await effectiveGroups(db, userId);
   const results = bindings.map((binding) => ({ binding, passing: bindingPasses(binding, userId, groups) }));
   const passing = mode === 'all' ? results.every((r) => r.passing) : results.some((r) => r.passing);
   const messages = passing ? [] : results.filter((r) => !r.passing).map((r) => describeFailure(r.binding));
   return { passing, messages };
 }
 
-function bindingPasses(binding: PolicyBinding, userId: number, groups: Set<string>): boolean {
+function bindingPasses(binding: PolicyBinding, userId: number | undefined, groups: Set<string>): boolean {
   let result: boolean;
   if (binding.userId !== null) result = binding.userId === userId;
   else if (binding.groupUuid !== null) result = groups.has(binding.groupUuid);

@@ -7,6 +7,7 @@ import { certificateKeypairReadRoutes, certificateKeypairRoutes } from './api/ce
 import { dockerConnectionRoutes } from './api/docker-connections.ts';
 import { rotationRoutes } from '../integrations/token-rotation-routes.ts';
 import { flowBindingRoutes } from './api/flow-bindings.ts';
+import { flowExecutorRoutes } from './api/flow-executor.ts';
 import { flowInstanceRoutes } from './api/flows.ts';
 import { stageRoutes } from './api/stages.ts';
 import { eventListRoutes } from './api/event-list.ts';
@@ -38,7 +39,8 @@ import { authenticateSuperuserOrOutpost, outpostOfPrincipal } from '../outposts/
 /**
  * Registers every route, grouped by who may call it; authentication is attached once per group, never
  * inside a handler:
- * - public: health checks, root config, the OpenAPI document, flow pages (which do their own sign-in);
+ * - public: health checks, root config, the OpenAPI document, flow pages and the flow executor (which do
+ *   their own sign-in);
  * - signed-in users (api token or session): their own account;
  * - outposts (an outpost's api token, the secret key for the embedded outpost) or superusers: what an
  *   outpost reads and posts, each handler scoping an outpost to its own objects (outposts/principal.ts);
@@ -54,6 +56,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
     async (api) => {
       await api.register(rootRoutes(ctx));
       await api.register(schemaRoutes(ctx));
+      // Authenticated by the flow attempt's own state (and, for outposts, their token header).
+      await api.register(flowExecutorRoutes(ctx));
       await api.register(async (signedIn) => {
         signedIn.addHook('onRequest', async (request) => {
           request.principal = await authenticateApiRequest(ctx, request);

@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { SESSION_COOKIE, sessionPrincipal } from '../http/authenticate.ts';
-import { readCookie } from '../http/cookies.ts';
+import { readSessionCookie, sessionPrincipal } from '../http/authenticate.ts';
 import { SIGN_IN_PATH } from './flows/sign-in.ts';
 
 /** Where `npm run build -w @palisade/web` puts the console (built on `npm ci` by the root `prepare` script). */
@@ -45,7 +44,7 @@ type Interface = 'admin' | 'user';
  */
 export function webRoutes(ctx: AppContext, distDir: string = WEB_DIST_DIR): FastifyPluginAsync {
   async function sendIndex(request: FastifyRequest, reply: FastifyReply, which: Interface) {
-    const cookie = readCookie(request, SESSION_COOKIE);
+    const cookie = readSessionCookie(request);
     const principal = cookie ? await sessionPrincipal(ctx, cookie) : undefined;
     if (!principal) {
       return reply.redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(request.url)}`, 302);

@@ -1,4 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { setCookiesOf } from './set-cookies.ts';
 
 /**
  * A cookie jar over `app.inject`, so flow tests behave like a browser: cookies set by one response are sent
@@ -15,14 +16,9 @@ export class BrowserSession {
   }
 
   private remember(res: LightMyRequestResponse): LightMyRequestResponse {
-    const raw = res.headers['set-cookie'];
-    for (const line of raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]) {
-      const [pair = ''] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
-      if (/Max-Age=0/i.test(line) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
+    for (const cookie of setCookiesOf(res)) {
+      if (cookie.removed) this.cookies.delete(cookie.name);
+      else this.cookies.set(cookie.name, cookie.value);
     }
     return res;
   }

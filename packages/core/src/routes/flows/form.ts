@@ -1,8 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { ApiError } from '../../http/api-error.ts';
-import { SESSION_COOKIE, sessionPrincipal } from '../../http/authenticate.ts';
-import { readCookie, setCookie } from '../../http/cookies.ts';
+import {
+  OUTPOST_SESSION_COOKIE,
+  readSessionCookie,
+  SESSION_COOKIE,
+  sessionPrincipal,
+} from '../../http/authenticate.ts';
+import { clearCookie, setCookie } from '../../http/cookies.ts';
 import { createSession, type Session } from '../../identity/sessions-repository.ts';
 import { endSessionByCookie } from '../../sessions/end-session.ts';
 import type { User } from '../../identity/users-repository.ts';
@@ -55,7 +60,7 @@ export async function currentSession(
   ctx: AppContext,
   request: FastifyRequest,
 ): Promise<{ user: User; session: Session } | undefined> {
-  const cookie = readCookie(request, SESSION_COOKIE);
+  const cookie = readSessionCookie(request);
   const principal = cookie ? await sessionPrincipal(ctx, cookie) : undefined;
   return principal?.via === 'session' ? { user: principal.user, session: principal.session } : undefined;
 }
@@ -63,6 +68,15 @@ export async function currentSession(
 /** The signed-in user of this browser, if any. */
 export async function currentUser(ctx: AppContext, request: FastifyRequest): Promise<User | undefined> {
   return (await currentSession(ctx, request))?.user;
+}
+
+/** How a login session is started: its lifetime, the client address to record, which cookies to set. */
+export interface StartSessionOptions {
+  maxAgeSeconds?: number;
+  /** The end client's address (an outpost's delegated one); the request's own by default. */
+  clientAddress?: string;
+  /** Also set `authentik_session`, with an Expires date, for the reference outposts (the executor does). */
+  outpostCookie?: boolean;
 }
 
 /**
@@ -74,18 +88,38 @@ export async function startSession(
   request: FastifyRequest,
   reply: FastifyReply,
   user: User,
+  options: StartSessionOptions = {},
 ): Promise<void> {
-  const previous = readCookie(request, SESSION_COOKIE);
+  const previous = readSessionCookie(request);
   if (previous) await endSessionByCookie(ctx, previous);
-  const maxAgeSeconds = ctx.config.session.max_age_seconds;
-  const { cookieValue } = await createSession(ctx.db, {
+  const maxAgeSeconds = options.maxAgeSeconds ?? ctx.config.session.max_age_seconds;
+  const { session, cookieValue } = await createSession(ctx.db, {
     userId: user.id,
     maxAgeSeconds,
-    clientAddress: request.ip,
+    clientAddress: options.clientAddress ?? request.ip,
     userAgent: String(request.headers['user-agent'] ?? '').slice(0, 512),
   });
   setCookie(request, reply, SESSION_COOKIE, cookieValue, { maxAgeSeconds });
+  if (options.outpostCookie) {
+    setCookie(request, reply, OUTPOST_SESSION_COOKIE, cookieValue, {
+      maxAgeSeconds,
+      expires: session.expires,
+    });
+  }
   request.log.info({ user: user.username, pk: user.id }, 'signed in');
+}
+
+/** Signs the browser out: ends its session on the server (and all issued under it) and clears the cookies. */
+export async function endBrowserSession(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  const cookie = readSessionCookie(request);
+  if (cookie && (await endSessionByCookie(ctx, cookie))) request.log.info('signed out');
+  clearCookie(request, reply, SESSION_COOKIE);
+  if (request.headers.cookie?.includes(`${OUTPOST_SESSION_COOKIE}=`))
+    clearCookie(request, reply, OUTPOST_SESSION_COOKIE);
 }
 
 /** Sends an HTML page. */

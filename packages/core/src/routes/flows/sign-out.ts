@@ -1,11 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { SESSION_COOKIE } from '../../http/authenticate.ts';
-import { clearCookie, readCookie } from '../../http/cookies.ts';
 import { type Html, html } from '../../flows/html.ts';
 import { errorBox, page } from '../../flows/page.ts';
-import { endSessionByCookie } from '../../sessions/end-session.ts';
-import { CSRF_FIELD, currentUser, formCsrfValid, sendPage } from './form.ts';
+import { CSRF_FIELD, currentUser, endBrowserSession, formCsrfValid, sendPage } from './form.ts';
 import { SIGN_IN_PATH } from './sign-in.ts';
 
 export const SIGN_OUT_PATH = '/if/flow/default-invalidation-flow/';
@@ -52,9 +49,7 @@ export function signOutRoutes(ctx: AppContext): FastifyPluginAsync {
           confirmPage(user?.username, csrf, 'Your session expired. Please try again.'),
         );
       }
-      const cookie = readCookie(request, SESSION_COOKIE);
-      if (cookie && (await endSessionByCookie(ctx, cookie))) request.log.info('signed out');
-      clearCookie(request, reply, SESSION_COOKIE);
+      await endBrowserSession(ctx, request, reply);
       return reply.redirect(SIGN_IN_PATH, 303);
     });
   };
