@@ -216,7 +216,7 @@ for (const backend of testBackends()) {
         uid_field: 'x'.repeat(300),
         password: 'p',
       });
-      assert.equal(errorsOf(long).uid_field?.[0]?.code, 'invalid');
+      assert.equal(errorsOf(long).non_field_errors?.[0]?.code, 'invalid');
       const huge = await c.request('POST', url, {
         component: 'ak-stage-identification',
         uid_field: 'x'.repeat(70_000),
@@ -227,7 +227,7 @@ for (const backend of testBackends()) {
         uid_field: 42,
         password: ['x'],
       });
-      assert.equal(errorsOf(typed).uid_field?.[0]?.code, 'invalid');
+      assert.equal(errorsOf(typed).non_field_errors?.[0]?.code, 'invalid');
       const notJson = await t.app.inject({
         method: 'POST',
         url,

@@ -9,6 +9,7 @@ import { planFlow } from './plan.ts';
 import {
   type Challenge,
   type FlowClient,
+  type FlowLog,
   fieldError,
   type ResponseErrors,
   type SessionPort,
@@ -17,7 +18,7 @@ import {
   type StageRun,
 } from './stage.ts';
 import { STAGE_KINDS, stageKindNamed } from './stages/index.ts';
-import type { FlowState } from './state.ts';
+import { type FlowState, RETRY_AFTER } from './state.ts';
 
 /** One request of a flow attempt, as either rendering (JSON executor, HTML pages) hands it to the engine. */
 export interface FlowRequest {
@@ -25,6 +26,7 @@ export interface FlowRequest {
   flow: FlowRecord;
   client: FlowClient;
   session: SessionPort;
+  log: FlowLog;
   /** The parameters the flow was started with (the executor's `query`, the page's own query string). */
   query: URLSearchParams;
   /** The attempt's key from the flow cookie (a new one when the client sent none). */
@@ -39,6 +41,8 @@ export interface FlowStep {
   /** The kind of the stage that asked, when the challenge is a stage's (not a redirect or a denial). */
   stageKind?: StageKind<object>;
   ended: boolean;
+  /** Seconds the client must wait before its next attempt, when a stage refused it for now (throttling). */
+  retryAfterSeconds?: number;
 }
 
 interface Attempt {
@@ -108,6 +112,7 @@ async function currentStage(request: FlowRequest, state: FlowState): Promise<Cur
     state,
     client: request.client,
     session: request.session,
+    log: request.log,
     pendingUser: () => pendingUserOf(request.ctx, state),
     async challengeBase() {
       const user = await pendingUserOf(request.ctx, state);
@@ -144,8 +149,16 @@ async function advance(request: FlowRequest, state: FlowState, first?: StageOutc
       outcome = await current.kind.challenge(current.run);
     }
     if (outcome.kind === 'deny') return denied(request, state, outcome.message);
-    if (outcome.kind === 'challenge')
-      return { ended: false, challenge: outcome.challenge, stageKind: current.kind };
+    if (outcome.kind === 'challenge') {
+      const wait = state.context[RETRY_AFTER];
+      delete state.context[RETRY_AFTER];
+      return {
+        ended: false,
+        challenge: outcome.challenge,
+        stageKind: current.kind,
+        retryAfterSeconds: typeof wait === 'number' ? wait : undefined,
+      };
+    }
     state.index += 1;
     outcome = undefined;
   }
@@ -180,7 +193,11 @@ async function store(request: FlowRequest, attempt: Attempt, step: FlowStep): Pr
 export async function currentChallenge(request: FlowRequest): Promise<FlowStep> {
   const loaded = await load(request);
   if ('challenge' in loaded) return loaded;
-  if ('ended' in loaded) return currentChallenge({ ...request, key: request.rotateKey() });
+  if ('ended' in loaded) {
+    // The client starts another attempt; later calls with this request use the new key too.
+    request.key = request.rotateKey();
+    return currentChallenge(request);
+  }
   const step = await advance(request, loaded.state);
   // Stages that completed without asking (a logout, a login without remember-me) changed something; a
   // stage that keeps something for its answer (a WebAuthn challenge) needs the attempt stored too.

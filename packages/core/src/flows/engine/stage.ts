@@ -98,6 +98,11 @@ export interface SessionPort {
   endSession(): Promise<void>;
 }
 
+/** Where a stage says what happened, for the log only (never for the client): structured fields and a message. */
+export interface FlowLog {
+  info(fields: Record<string, unknown>, message: string): void;
+}
+
 /** Everything a stage sees while it runs. */
 export interface StageRun<Config extends object = Record<string, unknown>> {
   readonly ctx: AppContext;
@@ -107,6 +112,7 @@ export interface StageRun<Config extends object = Record<string, unknown>> {
   readonly state: FlowState;
   readonly client: FlowClient;
   readonly session: SessionPort;
+  readonly log: FlowLog;
   /** The user the flow is about so far (identified, or signed in), if any. */
   pendingUser(): Promise<User | undefined>;
   /** The fields every challenge carries: flow_info, pending_user and pending_user_avatar. */

@@ -34,3 +34,9 @@ export function markAuthenticated(state: FlowState, userId: number): void {
 export function isAuthenticated(state: FlowState): boolean {
   return state.pendingUserId !== undefined && state.context[AUTHENTICATED_USER] === state.pendingUserId;
 }
+
+/**
+ * The context key where a stage leaves how long the client must wait before trying again (a throttled
+ * credential check); the engine moves it out of the state into its answer (FlowStep.retryAfterSeconds).
+ */
+export const RETRY_AFTER = 'retry_after_seconds';

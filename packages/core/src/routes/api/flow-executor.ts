@@ -73,6 +73,7 @@ export function flowExecutorRoutes(ctx: AppContext): FastifyPluginAsync {
       async (request, reply) => {
         const step = await solveChallenge(await prepare(request, reply, request), request.body);
         request.log.info({ flow: request.params.flow_slug, ...log(step) }, 'flow answer');
+        if (step.retryAfterSeconds) reply.header('retry-after', String(step.retryAfterSeconds));
         return step.challenge;
       },
     );

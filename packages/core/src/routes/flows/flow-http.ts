@@ -40,6 +40,7 @@ export async function flowRequest(
     flow,
     query,
     key,
+    log: request.log,
     rotateKey() {
       const fresh = randomSecret(32);
       setCookie(request, reply, FLOW_COOKIE, fresh);

@@ -3,7 +3,6 @@ import type { AppContext } from '../../../context.ts';
 import { findStage } from '../../stages-repository.ts';
 import { html } from '../../html.ts';
 import { findUserForLogin } from '../../../identity/users-repository.ts';
-import { MAX_PASSWORD_LENGTH } from '../../../identity/passwords.ts';
 import { ask, fieldError, type StageKind, type StageRun, withErrors } from '../stage.ts';
 import { checkPassword, PASSWORD_FAILED, stringField } from './password-check.ts';
 
@@ -127,16 +126,19 @@ export const identificationStage: StageKind<IdentificationConfig> = {
     const config = run.stage.config;
     const identifier = (stringField(response, 'uid_field') ?? '').trim();
     const challenge = await identificationChallenge(run, identifier.slice(0, MAX_IDENTIFIER_LENGTH));
+    if (config.password_stage) {
+      // Every failure, a missing or over-long field included, is the same one failure at the same cost
+      // (the sign-in check hashes even then), so no answer tells which accounts exist.
+      const result = await checkPassword(
+        run,
+        identifier,
+        stringField(response, 'password') ?? '',
+        'non_field_errors',
+      );
+      return result.ok ? { kind: 'done' } : withErrors(challenge, result.errors);
+    }
     if (!identifier || identifier.length > MAX_IDENTIFIER_LENGTH) {
       return withErrors(challenge, fieldError('uid_field', 'Enter a username or email.', 'invalid'));
-    }
-    if (config.password_stage) {
-      const password = stringField(response, 'password') ?? '';
-      if (!password || password.length > MAX_PASSWORD_LENGTH) {
-        return withErrors(challenge, fieldError('password', 'Enter your password.', 'invalid'));
-      }
-      const result = await checkPassword(run, identifier, password, 'non_field_errors');
-      return result.ok ? { kind: 'done' } : withErrors(challenge, result.errors);
     }
     const user = await identify(run.ctx, config, identifier);
     if (user) {

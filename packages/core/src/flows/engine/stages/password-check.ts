@@ -1,5 +1,5 @@
 import { attemptSignIn } from '../../sign-in.ts';
-import { markAuthenticated } from '../state.ts';
+import { markAuthenticated, RETRY_AFTER } from '../state.ts';
 import { fieldError, type ResponseErrors, type StageRun } from '../stage.ts';
 
 /** The one message for a failed password: it never tells whether the account exists. */
@@ -23,14 +23,22 @@ export async function checkPassword(
   field: string,
 ): Promise<{ ok: true } | { ok: false; errors: ResponseErrors; throttled: boolean }> {
   const result = await attemptSignIn(run.ctx, { identifier, password, address: run.client.address });
+  const stage = run.stage.name;
   if (result.ok) {
+    run.log.info({ stage, user: result.user.username }, 'password accepted');
     markAuthenticated(run.state, result.user.id);
     run.state.context[PASSWORD_VERIFIED] = result.user.id;
     return { ok: true };
   }
   if (result.reason === 'throttled') {
+    run.log.info(
+      { stage, reason: 'throttled', retryAfter: result.retryAfterSeconds },
+      'password check refused',
+    );
+    run.state.context[RETRY_AFTER] = result.retryAfterSeconds;
     return { ok: false, throttled: true, errors: fieldError(field, PASSWORD_THROTTLED, 'throttled') };
   }
+  run.log.info({ stage, reason: result.detail, user: result.user?.username }, 'password check failed');
   return { ok: false, throttled: false, errors: fieldError(field, PASSWORD_FAILED, 'invalid') };
 }
 
