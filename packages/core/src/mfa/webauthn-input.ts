@@ -28,7 +28,7 @@ const Registration = Type.Object({
     attestationObject: B64(32768),
     transports: Transports,
     authenticatorData: Type.Optional(B64(8192)),
-    publicKey: Type.Optional(B64(4096)),
+    publicKey: Type.Optional(B64(8192)),
     publicKeyAlgorithm: Type.Optional(Type.Integer()),
   }),
 });
@@ -38,7 +38,8 @@ const Authentication = Type.Object({
   response: Type.Object({
     clientDataJSON: B64(4096),
     authenticatorData: B64(8192),
-    signature: B64(2048),
+    // Post-quantum signatures (ML-DSA, which the library verifies) run to a few kilobytes.
+    signature: B64(8192),
     userHandle: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
   }),
 });

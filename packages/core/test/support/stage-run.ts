@@ -11,6 +11,8 @@ import { findUserById } from '../../src/identity/users-repository.ts';
 export interface StageHarness<Config extends object> {
   readonly state: FlowState;
   readonly started: number[];
+  /** What the stage logged (fields and message). */
+  readonly logged: Array<Record<string, unknown>>;
   challenge(): Promise<StageOutcome>;
   /** Asks for the challenge first (the engine does so before every answer), then solves. */
   solve(response: Record<string, unknown>): Promise<StageOutcome>;
@@ -34,6 +36,7 @@ export function stageHarness<Config extends object>(
     ...options.state,
   };
   const started: number[] = [];
+  const logged: Array<Record<string, unknown>> = [];
   const flow = { slug: 'test', title: 'Test', designation: 'authentication' } as unknown as FlowRecord;
   const run: StageRun<Config> = {
     ctx,
@@ -50,6 +53,7 @@ export function stageHarness<Config extends object>(
       origin: 'https://sso.example.test',
       ...options.client,
     },
+    log: { info: (fields, message) => logged.push({ ...fields, message }) },
     session: {
       async startSession(user) {
         started.push(user.id);
@@ -63,6 +67,7 @@ export function stageHarness<Config extends object>(
   return {
     state,
     started,
+    logged,
     run,
     challenge: () => kind.challenge(run),
     async solve(response) {

@@ -140,7 +140,22 @@ async function checkAssertion(
   delete run.state.context[key];
   const rp = flowRelyingParty(run);
   const response = parseAuthenticationResponse(answer);
-  if (!rp || !response || typeof expectedChallenge !== 'string' || !allows(run, 'webauthn')) return undefined;
+  const early = !allows(run, 'webauthn')
+    ? 'webauthn is not an allowed device class'
+    : !rp
+      ? 'no origin is known for the relying party'
+      : !response
+        ? 'malformed assertion'
+        : typeof expectedChallenge !== 'string'
+          ? 'no challenge was asked'
+          : undefined;
+  if (early || !rp || !response || typeof expectedChallenge !== 'string') {
+    run.log.info(
+      { stage: run.stage.name, user: user?.username, reason: early },
+      'webauthn assertion refused',
+    );
+    return undefined;
+  }
   try {
     const result = await verifyAuthentication(run.ctx.db, {
       response,
@@ -152,8 +167,12 @@ async function checkAssertion(
     });
     return result.userId;
   } catch (error) {
-    if (error instanceof WebAuthnRefused) return undefined;
-    throw error;
+    if (!(error instanceof WebAuthnRefused)) throw error;
+    run.log.info(
+      { stage: run.stage.name, user: user?.username, reason: error.message },
+      'webauthn assertion refused',
+    );
+    return undefined;
   }
 }
 
@@ -230,10 +249,15 @@ export const authenticatorValidateStage: StageKind<ValidateConfig> = {
       return retry('code', 'Enter a code, or use your security key or passkey.', 'required');
     }
     if (authenticated === undefined) {
+      run.log.info(
+        { stage: run.stage.name, user: user?.username, kind: code ? 'code' : 'webauthn' },
+        'second factor refused',
+      );
       recordSecondFactorFailure(run, throttleKey);
       return code ? retry('code', CODE_FAILED, 'invalid') : retry('webauthn', WEBAUTHN_FAILED, 'invalid');
     }
     recordSecondFactorSuccess(run, throttleKey);
+    run.log.info({ stage: run.stage.name, user: authenticated }, 'second factor accepted');
     markAuthenticated(run.state, authenticated);
     return { kind: 'done' };
   },

@@ -116,8 +116,9 @@ export const authenticatorWebAuthnStage: StageKind<WebAuthnSetupConfig> = {
     // The challenge answered is used up whatever the outcome: a new one comes with the next challenge.
     delete run.state.context[key];
     const parsed = parseRegistrationResponse(response.response);
-    // Why (the reason) is not told to the client; StageRun has no logger to tell it to yet.
-    const refuse = async (_reason: string) => {
+    // Why goes to the log; the client hears one generic message.
+    const refuse = async (reason: string) => {
+      run.log.info({ stage: run.stage.name, user: user.username, reason }, 'webauthn registration refused');
       const failures = Number(run.state.context[contextKey(run, KIND, 'failures')] ?? 0) + 1;
       run.state.context[contextKey(run, KIND, 'failures')] = failures;
       const max = run.stage.config.max_attempts;
