@@ -46,6 +46,20 @@ describe('multi-factor sign-in in a real browser', () => {
     await page.waitForSelector('#code');
   }
 
+  /** Enters a second-factor code after the password: either it signs in, or the page says it is invalid. */
+  async function enterCode(code: string, accepted: boolean): Promise<void> {
+    await passwordStep();
+    await page.fill('#code', code);
+    if (accepted) {
+      await Promise.all([page.waitForURL(/\/if\/user\//), page.click('button[type=submit]')]);
+      assert.equal(await signedInAs(), 'akadmin');
+      return;
+    }
+    await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
+    assert.equal((await page.textContent('[role=alert]'))?.trim(), 'Invalid code.');
+    assert.equal(await signedInAs(), undefined, 'no session after a refused code');
+  }
+
   async function signedInAs(): Promise<string | undefined> {
     const res = await page.request.get(`${origin}/api/v3/core/users/me/`);
     return res.ok() ? ((await res.json()) as { user: { username: string } }).user.username : undefined;
@@ -122,14 +136,8 @@ describe('multi-factor sign-in in a real browser', () => {
     const code = totpCodeAt({ ...TOTP_DEFAULTS, secret }, Date.now() + 30_000);
     await passwordStep();
     assert.equal(await signedInAs(), undefined, 'no session before the second factor');
-    await page.fill('#code', code);
-    await Promise.all([page.waitForURL(/\/if\/user\//), page.click('button[type=submit]')]);
-    assert.equal(await signedInAs(), 'akadmin');
-    await passwordStep();
-    await page.fill('#code', code);
-    await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
-    assert.equal((await page.textContent('[role=alert]'))?.trim(), 'Invalid code.');
-    assert.equal(await signedInAs(), undefined);
+    await enterCode(code, true);
+    await enterCode(code, false);
   });
 
   it('signs in with password + passkey', async () => {
@@ -147,20 +155,12 @@ describe('multi-factor sign-in in a real browser', () => {
 
   it('signs in with a recovery code once', async () => {
     const code = codes[0] ?? '';
-    await passwordStep();
-    await page.fill('#code', code);
-    await Promise.all([page.waitForURL(/\/if\/user\//), page.click('button[type=submit]')]);
-    assert.equal(await signedInAs(), 'akadmin');
-    await passwordStep();
-    await page.fill('#code', code);
-    await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
-    assert.equal((await page.textContent('[role=alert]'))?.trim(), 'Invalid code.');
+    await enterCode(code, true);
+    await enterCode(code, false);
   });
 
   it("removes a device from the MFA page, and an admin removes a user's device in the console", async () => {
-    await passwordStep();
-    await page.fill('#code', codes[1] ?? '');
-    await Promise.all([page.waitForURL(/\/if\/user\//), page.click('button[type=submit]')]);
+    await enterCode(codes[1] ?? '', true);
     await page.goto(`${origin}/if/user/mfa`);
     await page.click('button[aria-label="Delete Recovery codes"]');
     await page.click('dialog button.danger');
