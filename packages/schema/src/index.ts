@@ -1,5 +1,6 @@
 /** Palisade's shared wire shapes: API bodies and error codes, defined once for the core, outposts and tests. */
 export * from './api/applications.ts';
+export * from './api/authenticators.ts';
 export * from './api/common.ts';
 export * from './api/crypto.ts';
 export * from './api/docker-connections.ts';

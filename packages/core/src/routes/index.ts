@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { assertSuperuser, authenticateApiRequest } from '../http/authenticate.ts';
 import { applicationListRoutes, applicationRoutes } from './api/applications.ts';
+import { authenticatorRoutes } from './api/authenticators.ts';
 import { certificateKeypairReadRoutes, certificateKeypairRoutes } from './api/certificate-keypairs.ts';
 import { dockerConnectionRoutes } from './api/docker-connections.ts';
 import { rotationRoutes } from '../integrations/token-rotation-routes.ts';
@@ -32,6 +33,7 @@ import { tokenRoutes } from './api/tokens.ts';
 import { userRoutes } from './api/users.ts';
 import { userSelfRoutes } from './api/users-self.ts';
 import { flowRoutes } from './flows/index.ts';
+import { webauthnScriptRoutes } from './flows/webauthn-scripts.ts';
 import { healthRoutes } from './health.ts';
 import { oauth2Routes } from './oauth2/index.ts';
 import { webRoutes } from './web.ts';
@@ -51,6 +53,7 @@ import { authenticateSuperuserOrOutpost, outpostOfPrincipal } from '../outposts/
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   await app.register(healthRoutes(ctx));
   await app.register(flowRoutes(ctx));
+  await app.register(webauthnScriptRoutes());
   await app.register(oauth2Routes(ctx));
   await app.register(webRoutes(ctx));
   await app.register(
@@ -65,6 +68,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         });
         await signedIn.register(userSelfRoutes(ctx));
         await signedIn.register(applicationListRoutes(ctx));
+        await signedIn.register(authenticatorRoutes(ctx, 'user'));
       });
       await api.register(async (endUser) => {
         // Called by an outpost with the end user's login session (the cookie the flow executor set).
@@ -116,6 +120,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(eventListRoutes(ctx));
         await admin.register(dockerConnectionRoutes(ctx));
         await admin.register(rotationRoutes(ctx));
+        await admin.register(authenticatorRoutes(ctx, 'admin'));
       });
     },
     { prefix: '/api/v3' },

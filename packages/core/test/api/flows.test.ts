@@ -59,6 +59,7 @@ for (const backend of testBackends()) {
         [
           [10, 'default-authentication-identification', 'ak-stage-identification-form'],
           [20, 'default-authentication-password', 'ak-stage-password-form'],
+          [30, 'default-authentication-mfa-validation', 'ak-stage-authenticator-validate-form'],
           [100, 'default-authentication-login', 'ak-stage-user-login-form'],
         ],
       );

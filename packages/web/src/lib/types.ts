@@ -28,5 +28,6 @@ export type ServiceConnection = Static<typeof SC.ServiceConnection>;
 export type ServiceConnectionState = Static<typeof SC.ServiceConnectionState>;
 export type KubernetesServiceConnection = Static<typeof SC.KubernetesServiceConnection>;
 export type DockerServiceConnection = Static<typeof S.DockerServiceConnection>;
+export type Device = Static<typeof S.Device>;
 export type Task = Static<typeof T.Task>;
 export type TaskLogLine = Static<typeof T.LogEvent>;

@@ -1,10 +1,11 @@
-/** The user interface: the applications this user may open, as a launcher, and sign out. */
+/** The user interface: the applications this user may open, as a launcher; their MFA devices; sign out. */
 import { render } from 'preact';
 import '../styles.css';
 import { SignOut } from '../components/sign-out.tsx';
 import type { Page } from '../lib/api.ts';
 import { useGet } from '../lib/use-api.ts';
 import type { Application, UserSelf } from '../lib/types.ts';
+import { MFA_PATH, MfaPage } from './mfa.tsx';
 
 function initials(name: string): string {
   return name
@@ -14,10 +15,10 @@ function initials(name: string): string {
     .join('');
 }
 
-function Launcher() {
+/** The user interface: its top bar, and the launcher or (at /if/user/mfa) the MFA devices page. */
+function UserInterface() {
   const me = useGet<{ user: UserSelf }>('/core/users/me/').data?.user;
-  // The default list is the caller's own: only the applications its bindings let this user open.
-  const apps = useGet<Page<Application>>('/core/applications/?page_size=100&ordering=name');
+  const onMfa = location.pathname.replace(/\/+$/, '') === MFA_PATH;
   return (
     <div class="user-shell">
       <a class="skip-link" href="#main">
@@ -26,6 +27,14 @@ function Launcher() {
       <header class="topbar">
         <span class="brand">Palisade</span>
         <span class="who">{me ? me.name || me.username : ''}</span>
+        <nav aria-label="Sections">
+          <a href="/if/user/" aria-current={onMfa ? undefined : 'page'}>
+            Applications
+          </a>{' '}
+          <a href={MFA_PATH} aria-current={onMfa ? 'page' : undefined}>
+            MFA devices
+          </a>
+        </nav>
         {me?.is_superuser && (
           <a class="button secondary" href="/if/admin/">
             Admin interface
@@ -34,55 +43,66 @@ function Launcher() {
         <SignOut />
       </header>
       <main id="main" tabIndex={-1}>
-        <h1>My applications</h1>
-        {apps.error && (
-          <p class="form-error" role="alert">
-            Could not load your applications: {apps.error.message}
-          </p>
-        )}
-        {apps.data && apps.data.results.length === 0 && <p>No applications are available to you yet.</p>}
-        <ul class="launcher">
-          {apps.data?.results.map((a) => {
-            const url = a.launch_url;
-            const body = (
-              <>
-                {a.meta_icon_url ? (
-                  <img src={a.meta_icon_url} alt="" />
-                ) : (
-                  <span class="app-icon" aria-hidden="true">
-                    {initials(a.name)}
-                  </span>
-                )}
-                <span class="app-name">{a.name}</span>
-                {a.meta_publisher && <span class="hint">{a.meta_publisher}</span>}
-                {a.meta_description && <span class="app-description">{a.meta_description}</span>}
-              </>
-            );
-            return (
-              <li key={a.pk}>
-                {url ? (
-                  <a
-                    class="app-card"
-                    href={url}
-                    target={a.open_in_new_tab ? '_blank' : undefined}
-                    rel="noopener"
-                  >
-                    {body}
-                  </a>
-                ) : (
-                  <div class="app-card disabled">
-                    {body}
-                    <span class="hint">No launch URL</span>
-                  </div>
-                )}
-              </li>
-            );
-          })}
-        </ul>
+        {onMfa ? <MfaPage /> : <Launcher />}
       </main>
     </div>
   );
 }
 
+/** The applications this user may open, as a launcher. */
+function Launcher() {
+  // The default list is the caller's own: only the applications its bindings let this user open.
+  const apps = useGet<Page<Application>>('/core/applications/?page_size=100&ordering=name');
+  return (
+    <>
+      <h1>My applications</h1>
+      {apps.error && (
+        <p class="form-error" role="alert">
+          Could not load your applications: {apps.error.message}
+        </p>
+      )}
+      {apps.data && apps.data.results.length === 0 && <p>No applications are available to you yet.</p>}
+      <ul class="launcher">
+        {apps.data?.results.map((a) => {
+          const url = a.launch_url;
+          const body = (
+            <>
+              {a.meta_icon_url ? (
+                <img src={a.meta_icon_url} alt="" />
+              ) : (
+                <span class="app-icon" aria-hidden="true">
+                  {initials(a.name)}
+                </span>
+              )}
+              <span class="app-name">{a.name}</span>
+              {a.meta_publisher && <span class="hint">{a.meta_publisher}</span>}
+              {a.meta_description && <span class="app-description">{a.meta_description}</span>}
+            </>
+          );
+          return (
+            <li key={a.pk}>
+              {url ? (
+                <a
+                  class="app-card"
+                  href={url}
+                  target={a.open_in_new_tab ? '_blank' : undefined}
+                  rel="noopener"
+                >
+                  {body}
+                </a>
+              ) : (
+                <div class="app-card disabled">
+                  {body}
+                  <span class="hint">No launch URL</span>
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}
+
 const root = document.getElementById('app');
-if (root) render(<Launcher />, root);
+if (root) render(<UserInterface />, root);

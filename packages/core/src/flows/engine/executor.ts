@@ -199,8 +199,11 @@ export async function currentChallenge(request: FlowRequest): Promise<FlowStep> 
     return currentChallenge(request);
   }
   const step = await advance(request, loaded.state);
-  // Stages that completed without asking (a logout, a login without remember-me) changed something.
-  if (loaded.step !== undefined || step.ended || loaded.state.index > 0) return store(request, loaded, step);
+  // Stages that completed without asking (a logout, a login without remember-me) changed something; a
+  // stage that keeps something for its answer (a WebAuthn challenge) needs the attempt stored too.
+  const kept = Object.keys(loaded.state.context).length > 0;
+  if (loaded.step !== undefined || step.ended || loaded.state.index > 0 || kept)
+    return store(request, loaded, step);
   return step;
 }
 

@@ -83,6 +83,11 @@ export interface FlowClient {
   readonly outpostUserId?: number;
   /** The user already signed in on this client (the login session), if any. */
   readonly signedInUser?: User;
+  /**
+   * The origin the client reached the core at (`https://sso.example.com`): what a WebAuthn answer must
+   * have been made for. Without it, the configured external URL stands in (mfa/stages/relying-party.ts).
+   */
+  readonly origin?: string;
 }
 
 /** Side effects on the client's login session, performed by whichever rendering runs the flow. */

@@ -27,7 +27,7 @@ import {
   type PolicyBinding,
   updateBinding,
 } from '../../policies/bindings-repository.ts';
-import { userUid } from './presenters.ts';
+import { presentPartialUser } from './presenters.ts';
 
 const errors = { 400: ValidationError, 403: GenericError, 404: GenericError };
 
@@ -107,18 +107,7 @@ export function policyBindingRoutes(ctx: AppContext): FastifyPluginAsync {
             attributes: group.attributes,
           }
         : null,
-      user_obj: user
-        ? {
-            pk: user.id,
-            username: user.username,
-            name: user.name,
-            is_active: user.isActive,
-            last_login: user.lastLogin?.toISOString() ?? null,
-            email: user.email,
-            attributes: user.attributes,
-            uid: userUid(ctx, user.id),
-          }
-        : null,
+      user_obj: user ? presentPartialUser(ctx, user) : null,
       target: binding.target,
       negate: binding.negate,
       enabled: binding.enabled,

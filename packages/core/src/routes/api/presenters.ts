@@ -1,5 +1,10 @@
 import type { Static } from '@sinclair/typebox';
-import type { Group as GroupBody, Token as TokenBody, User as UserBody } from '@palisade/schema';
+import type {
+  Group as GroupBody,
+  PartialUser as PartialUserBody,
+  Token as TokenBody,
+  User as UserBody,
+} from '@palisade/schema';
 import type { AppContext } from '../../context.ts';
 import { findGroupsByUuids, type Group, groupUuidsOfUsers } from '../../identity/groups-repository.ts';
 import type { Token } from '../../identity/tokens-repository.ts';
@@ -25,6 +30,20 @@ export function userAvatar(user: Pick<User, 'name' | 'username'>): string {
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
 }
 
+/** A user in the contract's PartialUser shape (embedded in groups, bindings, devices). */
+export function presentPartialUser(ctx: AppContext, user: User): Static<typeof PartialUserBody> {
+  return {
+    pk: user.id,
+    username: user.username,
+    name: user.name,
+    is_active: user.isActive,
+    last_login: user.lastLogin?.toISOString() ?? null,
+    email: user.email,
+    attributes: user.attributes,
+    uid: userUid(ctx, user.id),
+  };
+}
+
 /** Presents users in the contract's User shape, loading all their groups in two queries. */
 export async function presentUsers(
   ctx: AppContext,
@@ -41,11 +60,7 @@ export async function presentUsers(
   return users.map((user) => {
     const uuids = memberships.get(user.id) ?? [];
     return {
-      pk: user.id,
-      username: user.username,
-      name: user.name,
-      is_active: user.isActive,
-      last_login: user.lastLogin?.toISOString() ?? null,
+      ...presentPartialUser(ctx, user),
       date_joined: user.dateJoined.toISOString(),
       is_superuser: user.isSuperuser,
       groups: uuids,
@@ -65,10 +80,7 @@ export async function presentUsers(
       }),
       roles: [],
       roles_obj: [],
-      email: user.email,
       avatar: userAvatar(user),
-      attributes: user.attributes,
-      uid: userUid(ctx, user.id),
       path: user.path,
       type: user.type,
       uuid: user.uuid,
@@ -133,20 +145,7 @@ export async function presentGroups(
     users_obj: includeUsers
       ? group.memberIds.flatMap((id) => {
           const u = members.get(id);
-          return u
-            ? [
-                {
-                  pk: u.id,
-                  username: u.username,
-                  name: u.name,
-                  is_active: u.isActive,
-                  last_login: u.lastLogin?.toISOString() ?? null,
-                  email: u.email,
-                  attributes: u.attributes,
-                  uid: userUid(ctx, u.id),
-                },
-              ]
-            : [];
+          return u ? [presentPartialUser(ctx, u)] : [];
         })
       : null,
     attributes: group.attributes,

@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.ts';
 import { readSessionCookie, sessionPrincipal } from '../../http/authenticate.ts';
 import { readCookie, setCookie } from '../../http/cookies.ts';
 import { delegatedClient } from '../../http/delegated-client.ts';
+import { publicOrigin } from '../../http/origin.ts';
 import { randomSecret } from '../../identity/secret-box.ts';
 import type { FlowRecord } from '../../flows/flows-repository.ts';
 import type { FlowRequest } from '../../flows/engine/executor.ts';
@@ -50,6 +51,7 @@ export async function flowRequest(
       outpostUserId: client.outpostUserId,
       userAgent: String(request.headers['user-agent'] ?? '').slice(0, 512),
       signedInUser: principal?.via === 'session' ? principal.user : undefined,
+      origin: publicOrigin(ctx, request),
     },
     session: {
       startSession: (user, { maxAgeSeconds }) =>

@@ -7,6 +7,7 @@ import { homeRoutes } from './home.ts';
 import { initialSetupRoutes } from './initial-setup.ts';
 import { signInRoutes } from './sign-in.ts';
 import { signOutRoutes } from './sign-out.ts';
+import { flowPageRoutes } from './flow-pages.ts';
 
 /**
  * Headers on every flow response: no framing (clickjacking), no inline code, and (added in the hook below)
@@ -43,5 +44,6 @@ export function flowRoutes(ctx: AppContext): FastifyPluginAsync {
     await app.register(initialSetupRoutes(ctx));
     await app.register(signInRoutes(ctx));
     await app.register(signOutRoutes(ctx));
+    await app.register(flowPageRoutes(ctx));
   };
 }

@@ -7,8 +7,10 @@ import {
   SelectField,
   TextField,
 } from '../../components/fields.tsx';
+import { DeviceList } from '../../components/device-list.tsx';
 import { FormModal, useSubmission } from '../../components/form-modal.tsx';
 import { dateTime, type FormDone, ListPage, yesNo } from '../../components/list-page.tsx';
+import { Modal } from '../../components/modal.tsx';
 import { api, ApiError } from '../../lib/api.ts';
 import { draftOf } from '../../lib/draft.ts';
 import { useAll } from '../../lib/use-api.ts';
@@ -90,25 +92,57 @@ function UserModal(props: { existing?: User } & FormDone) {
   );
 }
 
+/** A user's second-factor devices, which an admin may remove (e.g. for a user who lost their phone). */
+function UserDevices(props: { user: User; onClose: () => void }) {
+  return (
+    <Modal title={`MFA devices of ${props.user.username}`} onClose={props.onClose} wide>
+      <DeviceList
+        path={`/authenticators/admin/all/?user=${props.user.pk}`}
+        deleteBase="/authenticators/admin"
+        noun="MFA devices"
+      />
+      <div class="form-actions">
+        <button type="button" onClick={props.onClose}>
+          Done
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
 /** Users. */
 export function UsersPage() {
+  const [devicesOf, setDevicesOf] = useState<User>();
   return (
-    <ListPage<User>
-      path="/core/users/"
-      noun="users"
-      ordering="username"
-      rowKey={(u) => u.pk}
-      rowName={(u) => u.username}
-      form={({ row }, done) => <UserModal existing={row} {...done} />}
-      deletePath={(u) => `/core/users/${u.pk}/`}
-      columns={[
-        { label: 'Username', sort: 'username', render: (u) => u.username },
-        { label: 'Name', sort: 'name', render: (u) => u.name },
-        { label: 'Email', sort: 'email', render: (u) => u.email || '—' },
-        { label: 'Type', render: (u) => u.type },
-        { label: 'Active', sort: 'is_active', render: (u) => yesNo(u.is_active) },
-        { label: 'Last login', sort: 'last_login', render: (u) => dateTime(u.last_login) },
-      ]}
-    />
+    <>
+      <ListPage<User>
+        path="/core/users/"
+        noun="users"
+        ordering="username"
+        rowKey={(u) => u.pk}
+        rowName={(u) => u.username}
+        form={({ row }, done) => <UserModal existing={row} {...done} />}
+        deletePath={(u) => `/core/users/${u.pk}/`}
+        rowActions={(u) => (
+          <button
+            type="button"
+            class="secondary"
+            aria-label={`MFA devices of ${u.username}`}
+            onClick={() => setDevicesOf(u)}
+          >
+            MFA devices
+          </button>
+        )}
+        columns={[
+          { label: 'Username', sort: 'username', render: (u) => u.username },
+          { label: 'Name', sort: 'name', render: (u) => u.name },
+          { label: 'Email', sort: 'email', render: (u) => u.email || '—' },
+          { label: 'Type', render: (u) => u.type },
+          { label: 'Active', sort: 'is_active', render: (u) => yesNo(u.is_active) },
+          { label: 'Last login', sort: 'last_login', render: (u) => dateTime(u.last_login) },
+        ]}
+      />
+      {devicesOf && <UserDevices user={devicesOf} onClose={() => setDevicesOf(undefined)} />}
+    </>
   );
 }

@@ -5,6 +5,10 @@ import { identificationStage } from './identification.ts';
 import { passwordStage } from './password.ts';
 import { userLoginStage } from './user-login.ts';
 import { userLogoutStage } from './user-logout.ts';
+import { authenticatorStaticStage } from '../../../mfa/stages/authenticator-static.ts';
+import { authenticatorTotpStage } from '../../../mfa/stages/authenticator-totp.ts';
+import { authenticatorValidateStage } from '../../../mfa/stages/authenticator-validate.ts';
+import { authenticatorWebAuthnStage } from '../../../mfa/stages/authenticator-webauthn.ts';
 
 /**
  * Every stage kind the core knows: the one place a kind is registered (see StageKind in ../stage.ts). The
@@ -18,6 +22,10 @@ export const STAGE_KINDS: readonly StageKind<object>[] = [
   userLogoutStage,
   consentStage,
   denyStage,
+  authenticatorValidateStage,
+  authenticatorTotpStage,
+  authenticatorStaticStage,
+  authenticatorWebAuthnStage,
 ] as unknown as readonly StageKind<object>[];
 
 /** The registered kind named `kind`, if any. */
