@@ -68,7 +68,17 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         });
         await signedIn.register(userSelfRoutes(ctx));
         await signedIn.register(applicationListRoutes(ctx));
-        await signedIn.register(authenticatorRoutes(ctx, 'user'));
+      });
+      await api.register(async (person) => {
+        // MFA devices are people's: a service account (an outpost's above all) signs in with a token, never
+        // through a flow, so it owns none, and its token has no business with these routes.
+        person.addHook('onRequest', async (request) => {
+          const principal = await authenticateApiRequest(ctx, request);
+          if (principal.user.type === 'service_account' || principal.user.type === 'internal_service_account')
+            throw new ApiError('permission_denied');
+          request.principal = principal;
+        });
+        await person.register(authenticatorRoutes(ctx, 'user'));
       });
       await api.register(async (endUser) => {
         // Called by an outpost with the end user's login session (the cookie the flow executor set).
