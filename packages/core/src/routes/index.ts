@@ -16,6 +16,10 @@ import { oauth2ProviderRoutes } from './api/oauth2-providers.ts';
 import { outpostFromQuery, outpostProxyRoutes } from './api/outposts-proxy.ts';
 import { allProvidersRoutes } from './api/providers-all.ts';
 import { proxyProviderRoutes } from './api/proxy-providers.ts';
+import { racConnectionTokenRoutes } from './api/rac-connection-tokens.ts';
+import { racEndpointListRoutes, racEndpointRoutes } from './api/rac-endpoints.ts';
+import { racPropertyMappingRoutes } from './api/rac-property-mappings.ts';
+import { racProviderRoutes } from './api/rac-providers.ts';
 import { outpostConfigRoutes } from './api/outpost-configs.ts';
 import { outpostAccessCheckRoutes } from './api/outpost-access-checks.ts';
 import { isLdapDirectoryRead } from '../outposts/directory-read.ts';
@@ -68,6 +72,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         });
         await signedIn.register(userSelfRoutes(ctx));
         await signedIn.register(applicationListRoutes(ctx));
+        // The RAC endpoints the caller may open (a superuser may ask for all of them).
+        await signedIn.register(racEndpointListRoutes(ctx));
       });
       await api.register(async (person) => {
         // MFA devices are people's: a service account (an outpost's above all) signs in with a token, never
@@ -117,6 +123,10 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(policyBindingRoutes(ctx));
         await admin.register(oauth2ProviderRoutes(ctx));
         await admin.register(proxyProviderRoutes(ctx));
+        await admin.register(racProviderRoutes(ctx));
+        await admin.register(racEndpointRoutes(ctx));
+        await admin.register(racPropertyMappingRoutes(ctx));
+        await admin.register(racConnectionTokenRoutes(ctx));
         await admin.register(allProvidersRoutes(ctx));
         await admin.register(flowInstanceRoutes(ctx));
         await admin.register(flowBindingRoutes(ctx));

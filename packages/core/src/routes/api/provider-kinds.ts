@@ -16,6 +16,12 @@ export const PROVIDER_KINDS = {
     verbose_name_plural: 'Proxy Providers',
     meta_model_name: 'authentik_providers_proxy.proxyprovider',
   },
+  rac: {
+    component: 'ak-provider-rac-form',
+    verbose_name: 'RAC Provider',
+    verbose_name_plural: 'RAC Providers',
+    meta_model_name: 'authentik_providers_rac.racprovider',
+  },
 } as const satisfies Record<ProviderKind, Record<string, string>>;
 
 /** The fields every kind of provider shows (the contract's Provider), presented as `kind`. */
