@@ -113,19 +113,22 @@ export async function isRacConnectionTokenLive(db: Queryable, uuid: string): Pro
   return row !== undefined;
 }
 
-/** The live tokens of an endpoint, and how many of them belong to `userId` (the connection limit's input). */
+/**
+ * The live tokens of an endpoint, and how many of them this login session holds (the connection limit's
+ * input: a token counts from its launch until it expires or is deleted, connected or not, as the reference's).
+ */
 export async function countLiveRacConnections(
   db: Queryable,
   endpointUuid: string,
-  userId: number,
-): Promise<{ total: number; ofUser: number }> {
-  const row = await queryOne<{ total: number; of_user: number }>(
+  sessionUuid: string,
+): Promise<{ total: number; ofSession: number }> {
+  const row = await queryOne<{ total: number; of_session: number }>(
     db,
-    `SELECT count(*)::int AS total, count(*) FILTER (WHERE s.user_id = $2)::int AS of_user ${FROM}
+    `SELECT count(*)::int AS total, count(*) FILTER (WHERE t.session_uuid = $2)::int AS of_session ${FROM}
      WHERE t.endpoint_uuid = $1 AND t.expires > now() AND s.revoked_at IS NULL AND s.expires > now()`,
-    [endpointUuid, userId],
+    [endpointUuid, sessionUuid],
   );
-  return { total: row?.total ?? 0, ofUser: row?.of_user ?? 0 };
+  return { total: row?.total ?? 0, ofSession: row?.of_session ?? 0 };
 }
 
 /** The filters of /rac/connection_tokens/. */

@@ -41,6 +41,7 @@ import { webauthnScriptRoutes } from './flows/webauthn-scripts.ts';
 import { healthRoutes } from './health.ts';
 import { oauth2Routes } from './oauth2/index.ts';
 import { webRoutes } from './web.ts';
+import { racInterfaceRoutes } from './rac-interface.ts';
 import { authenticateSuperuserOrOutpost, outpostOfPrincipal } from '../outposts/principal.ts';
 
 /**
@@ -60,6 +61,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   await app.register(webauthnScriptRoutes());
   await app.register(oauth2Routes(ctx));
   await app.register(webRoutes(ctx));
+  await app.register(racInterfaceRoutes(ctx));
   await app.register(
     async (api) => {
       await api.register(rootRoutes(ctx));
