@@ -50,6 +50,8 @@ export async function startServerProcess(
       ...process.env,
       PALISADE_DATA_DIR: dataDir,
       PALISADE_LISTEN__HTTP: `127.0.0.1:${port}`,
+      // Any free port: several cores run at once in the suites, and 9300 would clash.
+      PALISADE_LISTEN__METRICS: '127.0.0.1:0',
       PALISADE_LOG_LEVEL: 'warn',
       ...options.env,
     },
