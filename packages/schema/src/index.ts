@@ -11,6 +11,7 @@ export * from './api/outposts.ts';
 export * from './api/providers.ts';
 export * from './api/ldap-providers.ts';
 export * from './api/proxy-providers.ts';
+export * from './api/rac.ts';
 export * from './api/root.ts';
 export * from './api/tokens.ts';
 export * from './api/users.ts';
