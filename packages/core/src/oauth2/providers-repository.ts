@@ -4,7 +4,7 @@ import { queryOne } from '../db/database.ts';
 import { type ListOptions, type ListShape, queryPage } from '../db/list-query.ts';
 import type { SecretBox } from '../identity/secret-box.ts';
 import { PROPERTY_MAPPINGS_COLUMN } from '../providers/property-mappings-repository.ts';
-import { insertProviderRow, toProviderSummary } from '../providers/providers-repository.ts';
+import { insertProviderRow, PROVIDER_COLUMNS, toProviderSummary } from '../providers/providers-repository.ts';
 
 export interface RedirectUri {
   matching_mode: 'strict' | 'regex';
@@ -90,13 +90,6 @@ const SELECT = `SELECT ${COLUMNS} ${FROM}`;
 
 /** The columns and joins that read OAuth2 providers (aliases p, o, a), for kinds built on them. */
 export const OAUTH2_PROVIDER_SELECT = { columns: COLUMNS, from: FROM } as const;
-
-const PROVIDER_COLUMNS = {
-  name: 'name',
-  authenticationFlow: 'authentication_flow',
-  authorizationFlow: 'authorization_flow',
-  invalidationFlow: 'invalidation_flow',
-} as const;
 
 const OAUTH2_COLUMNS = {
   clientType: 'client_type',

@@ -1,10 +1,7 @@
-import type { Queryable } from '../db/database.ts';
-import { queryOne } from '../db/database.ts';
+import { queryOne, type Queryable } from '../db/database.ts';
 import { type ListOptions, type ListShape, queryPage } from '../db/list-query.ts';
 import { PROPERTY_MAPPINGS_COLUMN } from './property-mappings-repository.ts';
-
-/** The kinds of provider the core has; each has its own table beside `providers`. */
-export type ProviderKind = 'oauth2' | 'proxy' | 'rac';
+import type { ProviderKind } from '../outposts/provider-types.ts';
 
 /** What every provider has, whatever its kind (the contract's Provider). */
 export interface ProviderSummary {
@@ -18,7 +15,7 @@ export interface ProviderSummary {
   applicationName: string | null;
 }
 
-/** The columns of PROVIDER_SUMMARY_COLUMNS, as a row. */
+/** A provider row as SUMMARY_COLUMNS reads it. */
 export interface ProviderSummaryRow {
   id: number;
   name: string;
@@ -34,12 +31,11 @@ interface Row extends ProviderSummaryRow {
   kind: ProviderKind;
 }
 
-/** What every provider has, from a SELECT whose provider row is `p` and its application (if any) `a`. */
-export const PROVIDER_SUMMARY_COLUMNS = `p.id, p.name, p.authentication_flow, p.authorization_flow,
-  p.invalidation_flow, ${PROPERTY_MAPPINGS_COLUMN} AS property_mappings, a.slug AS application_slug,
-  a.name AS application_name`;
+/** The SQL of a ProviderSummaryRow's columns, for a SELECT whose provider is `p` and application `a`. */
+export const SUMMARY_COLUMNS = `p.id, p.name, p.authentication_flow, p.authorization_flow, p.invalidation_flow,
+  ${PROPERTY_MAPPINGS_COLUMN} AS property_mappings, a.slug AS application_slug, a.name AS application_name`;
 
-/** A ProviderSummaryRow as the summary every provider kind extends. */
+/** Turns a ProviderSummaryRow into the summary. */
 export function toProviderSummary(row: ProviderSummaryRow): ProviderSummary {
   return {
     id: row.id,
@@ -53,9 +49,17 @@ export function toProviderSummary(row: ProviderSummaryRow): ProviderSummary {
   };
 }
 
+/** The `providers` columns of the fields every provider has. */
+export const PROVIDER_COLUMNS = {
+  name: 'name',
+  authenticationFlow: 'authentication_flow',
+  authorizationFlow: 'authorization_flow',
+  invalidationFlow: 'invalidation_flow',
+} as const;
+
 /**
- * Inserts the `providers` row of a new provider of any kind; an unset authorization or invalidation flow
- * is the instance's default one. Answers its id.
+ * Inserts the `providers` row of a new provider of any kind and answers its id; flows not given default to
+ * the implicit-consent and default invalidation flows.
  */
 export async function insertProviderRow(
   db: Queryable,
@@ -86,9 +90,10 @@ export async function insertProviderRow(
 
 // The most derived kind wins: a proxy provider is also an OAuth2 provider (its client), as in the reference.
 const KIND = `CASE WHEN EXISTS (SELECT 1 FROM proxy_providers x WHERE x.provider_id = p.id) THEN 'proxy'
-  WHEN EXISTS (SELECT 1 FROM rac_providers r WHERE r.provider_id = p.id) THEN 'rac'
+  WHEN EXISTS (SELECT 1 FROM ldap_providers x WHERE x.provider_id = p.id) THEN 'ldap'
+  WHEN EXISTS (SELECT 1 FROM rac_providers x WHERE x.provider_id = p.id) THEN 'rac'
   ELSE 'oauth2' END`;
-const COLUMNS = `${PROVIDER_SUMMARY_COLUMNS}, ${KIND} AS kind`;
+const COLUMNS = `${SUMMARY_COLUMNS}, ${KIND} AS kind`;
 const FROM = 'FROM providers p LEFT JOIN applications a ON a.provider_id = p.id';
 
 const LIST_SHAPE: ListShape = {

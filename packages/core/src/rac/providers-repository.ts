@@ -5,7 +5,7 @@ import type { SecretBox } from '../identity/secret-box.ts';
 import { setPropertyMappings } from '../providers/property-mappings-repository.ts';
 import {
   insertProviderRow,
-  PROVIDER_SUMMARY_COLUMNS,
+  SUMMARY_COLUMNS,
   type ProviderSummary,
   type ProviderSummaryRow,
   toProviderSummary,
@@ -47,7 +47,7 @@ interface Row extends ProviderSummaryRow {
   outpost_set: string[];
 }
 
-const COLUMNS = `${PROVIDER_SUMMARY_COLUMNS},
+const COLUMNS = `${SUMMARY_COLUMNS},
   r.settings, r.settings_secrets_sealed, r.auth_mode, r.connection_expiry, r.delete_token_on_disconnect,
   coalesce((SELECT array_agg(o.name ORDER BY o.name) FROM outpost_providers op
     JOIN outposts o ON o.uuid = op.outpost_uuid WHERE op.provider_id = p.id), '{}'::text[]) AS outpost_set`;
