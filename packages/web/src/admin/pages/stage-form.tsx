@@ -1,5 +1,6 @@
 /** Stages → Create / Edit: one form for every stage kind, its fields read from stage-kinds.ts. */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { Unloaded } from '../../components/load-state.tsx';
 import { CheckboxField, ChecklistField, SelectField, TextField } from '../../components/fields.tsx';
 import { FormModal, useSubmission } from '../../components/form-modal.tsx';
 import type { FormDone } from '../../components/list-page.tsx';
@@ -93,10 +94,12 @@ export function StageModal(props: { existing?: Stage } & FormDone) {
   const [component, setComponent] = useState(e?.component ?? STAGE_KIND_FORMS[0]?.component ?? '');
   const kind = stageKindForm(component);
   const loaded = useGet<Draft>(e && kind ? `/stages/${kind.path}/${e.pk}/` : null);
-  const [draft, setDraft] = useState<Draft>(() => (kind ? draftOfStage(kind, undefined) : {}));
-  useEffect(() => {
-    if (kind && loaded.data) setDraft(draftOfStage(kind, loaded.data));
-  }, [loaded.data]);
+  // The form starts from the loaded stage (or the kind's defaults) and holds the user's edits once there
+  // are any; an edit's fields appear only when the stage has loaded, so no early change is overwritten.
+  const waiting = e !== undefined && !loaded.data;
+  const base = kind && !waiting ? draftOfStage(kind, loaded.data) : undefined;
+  const [edits, setEdits] = useState<Draft>();
+  const draft = edits ?? base ?? {};
   const stages = useAll<Stage>('/stages/all/');
   const flows = useAll<Flow>('/flows/instances/');
   const submission = useSubmission(async () => {
@@ -107,11 +110,12 @@ export function StageModal(props: { existing?: Stage } & FormDone) {
       : api('POST', `/stages/${kind.path}/`, body));
     props.onSaved();
   });
-  const set = (key: string, value: unknown) => setDraft((current) => ({ ...current, [key]: value }));
+  const set = (key: string, value: unknown) =>
+    setEdits((current) => ({ ...(current ?? base ?? {}), [key]: value }));
   const chooseKind = (next: string) => {
     const chosen = stageKindForm(next);
     setComponent(next);
-    if (chosen) setDraft((current) => ({ ...draftOfStage(chosen, undefined), name: current.name }));
+    if (chosen) setEdits({ ...draftOfStage(chosen, undefined), name: draft.name });
   };
   return (
     <FormModal
@@ -120,41 +124,42 @@ export function StageModal(props: { existing?: Stage } & FormDone) {
       submission={submission}
       shown={['name', ...(kind?.fields.map((f) => f.key) ?? [])]}
       onClose={props.onClose}
-      notReady={!kind || (e !== undefined && !loaded.data)}
+      notReady={!kind || waiting}
       wide
     >
-      {loaded.error && (
-        <p class="form-error" role="alert">
-          Could not load the stage: {loaded.error.message}
-        </p>
+      {waiting || loaded.error ? (
+        <Unloaded loaded={loaded} noun="stage" />
+      ) : (
+        <>
+          <SelectField
+            name="kind"
+            label="Kind"
+            value={component}
+            onChange={chooseKind}
+            disabled={e !== undefined}
+            options={STAGE_KIND_FORMS.map((k): [string, string] => [k.component, k.label])}
+          />
+          <TextField
+            name="name"
+            label="Name"
+            required
+            errors={submission.errors}
+            value={String(draft.name ?? '')}
+            onInput={(value) => set('name', value)}
+          />
+          {kind?.fields.map((field) => (
+            <StageFieldControl
+              key={`${component}:${field.key}`}
+              field={field}
+              draft={draft}
+              set={set}
+              errors={submission.errors}
+              stages={stages.filter((s) => s.pk !== e?.pk)}
+              flows={flows}
+            />
+          ))}
+        </>
       )}
-      <SelectField
-        name="kind"
-        label="Kind"
-        value={component}
-        onChange={chooseKind}
-        disabled={e !== undefined}
-        options={STAGE_KIND_FORMS.map((k): [string, string] => [k.component, k.label])}
-      />
-      <TextField
-        name="name"
-        label="Name"
-        required
-        errors={submission.errors}
-        value={String(draft.name ?? '')}
-        onInput={(value) => set('name', value)}
-      />
-      {kind?.fields.map((field) => (
-        <StageFieldControl
-          key={`${component}:${field.key}`}
-          field={field}
-          draft={draft}
-          set={set}
-          errors={submission.errors}
-          stages={stages.filter((s) => s.pk !== e?.pk)}
-          flows={flows}
-        />
-      ))}
     </FormModal>
   );
 }
