@@ -6,6 +6,7 @@ import type { OutpostHubOptions } from '../outposts/hub/hub.ts';
 import { installEmbeddedOutpost } from '../outposts/embedded-runtime.ts';
 import { installOutpostHub } from '../outposts/hub/install.ts';
 import { installCoreMetrics } from '../metrics/install.ts';
+import { installThrottleSharing } from '../flows/shared-throttle.ts';
 import { registerRoutes } from '../routes/index.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { installJsonDepthLimit } from './json-depth.ts';
@@ -55,6 +56,7 @@ export async function buildHttpApp(ctx: AppContext, options: HttpAppOptions = {}
   app.removeContentTypeParser('text/plain');
   installJsonDepthLimit(app);
   installCoreMetrics(app, ctx);
+  installThrottleSharing(app, ctx);
   installValidators(app);
   installErrorHandlers(app);
   collectOpenApiRoutes(app);
