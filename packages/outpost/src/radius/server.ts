@@ -24,6 +24,9 @@ const UNKNOWN_LOG_INTERVAL_MS = 60_000;
 /** Sources remembered for that; past this the map starts over (a bound, not a precise count). */
 const MAX_UNKNOWN_SOURCES = 10_000;
 
+/** The socket's receive buffer asked for. */
+const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 /** Sends a datagram back to the NAS. */
 export type Send = (data: Buffer, port: number, address: string) => void;
 
@@ -160,6 +163,8 @@ export function createRadiusServer(options: {
         socket.once('error', reject);
         socket.bind(at.port, at.host, () => {
           socket.off('error', reject);
+          // Room for bursts (many NASes after an outage); the kernel caps it at net.core.rmem_max.
+          socket.setRecvBufferSize(RECEIVE_BUFFER_BYTES);
           socket.on('error', (error) =>
             log.error({ err: error.message, listener: 'radius' }, 'listener error'),
           );
