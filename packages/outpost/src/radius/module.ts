@@ -7,6 +7,9 @@ import { RadiusOutpostConfigPage } from '@palisade/schema/outpost-reads';
 import type { Static } from '@sinclair/typebox';
 import { compileChecker } from '../process/checked.ts';
 import type { ModuleContext, OutpostModule, OutpostModuleFactory } from '../process/outpost-module.ts';
+import { coreEapBackend, type EapKeys, eapKeys } from './eap/core-backend.ts';
+import { eapHandler } from './eap/handler.ts';
+import { routeRequests } from './handler.ts';
 import { createRadiusMetrics } from './metrics.ts';
 import { parseNetworks } from './networks.ts';
 import { papHandler } from './pap.ts';
@@ -22,6 +25,8 @@ type ProviderConfig = Static<typeof RadiusOutpostConfigPage>['results'][number];
 /** What one refresh of a RADIUS outpost loads. */
 export interface RadiusConfiguration {
   providers: RadiusProvider[];
+  /** EAP keys by certificate uuid (the providers' certificates that have a key). */
+  eapKeys: Map<string, EapKeys>;
 }
 
 const checkPage = compileChecker(RadiusOutpostConfigPage);
@@ -56,13 +61,16 @@ export function radiusModule(options: RadiusModuleOptions = {}): OutpostModuleFa
     create(ctx: ModuleContext): OutpostModule<RadiusConfiguration> {
       const metrics = createRadiusMetrics(ctx.registry, ctx.outpostName);
       const throttle = new Throttle(options.throttle ?? DEFAULT_THROTTLE);
-      const handle = papHandler({
-        fetch: ctx.coreFetch,
-        host: ctx.env.host,
-        token: ctx.env.token,
+      let keys = new Map<string, EapKeys>();
+      const core = { fetch: ctx.coreFetch, host: ctx.env.host, token: ctx.env.token };
+      const handle = routeRequests({
+        pap: papHandler({ ...core, metrics, throttle, log: ctx.log }),
+        eap: eapHandler({
+          backend: coreEapBackend({ ...core, throttle, keys: () => keys }),
+          metrics,
+          log: ctx.log,
+        }),
         metrics,
-        throttle,
-        log: ctx.log,
       });
       const server = createRadiusServer({ handle, metrics, throttle, log: ctx.log });
       return {
@@ -82,9 +90,21 @@ export function radiusModule(options: RadiusModuleOptions = {}): OutpostModuleFa
           for (const provider of providers.filter((p) => p.secret.length === 0))
             ctx.log.warn({ provider: provider.name }, 'provider has no shared secret; not served');
           if (providers.length === 0) ctx.log.warn({}, 'no radius provider defined');
-          return { providers: providers.filter((p) => p.secret.length > 0) };
+          const keypairs = await ctx.keypairs.load(providers.flatMap((p) => p.certificate ?? []));
+          const loaded = new Map<string, EapKeys>();
+          for (const [uuid, keypair] of keypairs) {
+            try {
+              const made = eapKeys(keypair);
+              if (made) loaded.set(uuid, made);
+              else ctx.log.warn({ certificate: uuid }, 'EAP certificate has no key; EAP is off for it');
+            } catch (error) {
+              ctx.log.warn({ certificate: uuid, err: (error as Error).message }, 'EAP certificate unusable');
+            }
+          }
+          return { providers: providers.filter((p) => p.secret.length > 0), eapKeys: loaded };
         },
         apply(_outpost, config) {
+          keys = config.eapKeys;
           server.update(config.providers);
         },
         describe: (config) => ({ providers: config.providers.length }),

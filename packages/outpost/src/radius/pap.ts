@@ -32,7 +32,6 @@ const REJECT: HandlerReply = { code: CODE.AccessReject, attributes: [] };
 export function papHandler(deps: PapDeps): RequestHandler {
   const { metrics, throttle, log } = deps;
   return async (request: RadiusRequest) => {
-    const started = process.hrtime.bigint();
     const { provider, packet, address } = request;
     const app = provider.appSlug;
     const reject = (reason: RejectReason, detail: string, user?: string): HandlerReply => {
@@ -40,39 +39,35 @@ export function papHandler(deps: PapDeps): RequestHandler {
       log.info({ client: address, app, user, reason, detail }, 'Access-Reject');
       return REJECT;
     };
-    try {
-      const userName = attribute(packet, ATTR.UserName);
-      const hidden = attribute(packet, ATTR.UserPassword);
-      if (!userName || !hidden)
-        return reject('unsupported', 'no User-Name or User-Password (only PAP and EAP)');
-      const username = userName.toString('utf8');
-      const password = revealPassword(hidden, provider.secret, packet.authenticator).toString('utf8');
-      if (throttle.isLimited(username, address)) return reject('rate_limited', 'too many failures', username);
-      const flow = await runFlow({
-        fetch: deps.fetch,
-        host: deps.host,
-        token: deps.token,
-        slug: provider.flowSlug,
-        username,
-        secrets: splitSecrets(password, provider.mfaSupport),
-        remoteIp: address,
-      });
-      if (!flow.passed) {
-        throttle.failed(username, address);
-        return reject(flow.reason, flow.detail, username);
-      }
-      const access = await checkAccess({
-        fetch: deps.fetch,
-        host: deps.host,
-        providerPk: provider.pk,
-        appSlug: app,
-        jar: flow.jar,
-      });
-      if (!access.passing) return reject(access.reason, access.detail, username);
-      log.info({ client: address, app, user: username }, 'Access-Accept');
-      return { code: CODE.AccessAccept, attributes: access.attributes };
-    } finally {
-      metrics.request(app, Number(process.hrtime.bigint() - started) / 1e9);
+    const userName = attribute(packet, ATTR.UserName);
+    const hidden = attribute(packet, ATTR.UserPassword);
+    if (!userName || !hidden)
+      return reject('unsupported', 'no User-Name or User-Password (only PAP and EAP)');
+    const username = userName.toString('utf8');
+    const password = revealPassword(hidden, provider.secret, packet.authenticator).toString('utf8');
+    if (throttle.isLimited(username, address)) return reject('rate_limited', 'too many failures', username);
+    const flow = await runFlow({
+      fetch: deps.fetch,
+      host: deps.host,
+      token: deps.token,
+      slug: provider.flowSlug,
+      username,
+      secrets: splitSecrets(password, provider.mfaSupport),
+      remoteIp: address,
+    });
+    if (!flow.passed) {
+      throttle.failed(username, address);
+      return reject(flow.reason, flow.detail, username);
     }
+    const access = await checkAccess({
+      fetch: deps.fetch,
+      host: deps.host,
+      providerPk: provider.pk,
+      appSlug: app,
+      jar: flow.jar,
+    });
+    if (!access.passing) return reject(access.reason, access.detail, username);
+    log.info({ client: address, app, user: username }, 'Access-Accept');
+    return { code: CODE.AccessAccept, attributes: access.attributes };
   };
 }

@@ -4,12 +4,14 @@
  * ends with the client certificate's check and PEAP goes on to MSCHAPv2 inside the tunnel (peap.ts). Every
  * failure ends in an Access-Reject carrying EAP-Failure; a response out of sequence is dropped.
  */
+import type { X509Certificate } from 'node:crypto';
 import type { SecureContext } from 'node:tls';
 import { ATTR, attribute, attributes, text } from '../attributes.ts';
 import type { RadiusMetrics, RejectReason } from '../metrics.ts';
 import { type Attribute, CODE, split } from '../packet.ts';
 import type { HandlerReply, RadiusProvider, RadiusRequest, RequestHandler } from '../types.ts';
 import type { Logger } from '../../process/logger.ts';
+import { verifyClientCertificate } from './client-certificate.ts';
 import { type Conversation, Conversations } from './conversations.ts';
 import { decodeEap, EAP_CODE, EAP_TYPE, type EapPacket, encodeEap } from './eap-packet.ts';
 import { mppeKeyAttributes } from './mppe-keys.ts';
@@ -26,6 +28,8 @@ export type InnerOutcome =
 export interface EapBackend {
   /** The provider's EAP server context (its certificate), if it has one with a key. */
   contextFor(provider: RadiusProvider): SecureContext | undefined;
+  /** The CA certificates whose client certificates EAP-TLS accepts (those of the provider's PEM). */
+  trustedFor(provider: RadiusProvider): readonly X509Certificate[];
   /** PEAP phase 2: the MSCHAPv2 answer checked against the user's network password, then access. */
   mschapv2(input: {
     provider: RadiusProvider;
@@ -176,22 +180,19 @@ export function eapHandler(deps: {
     if (!tls?.established)
       return reject(request, conversation, eap.identifier, 'flow_error', 'TLS handshake stalled');
     if (conversation.method === EAP_TYPE.Peap) return startInner(innerContext(request, conversation, eap));
-    const peer = tls.peer();
-    if (!peer.der)
+    const der = tls.peerCertificate();
+    if (!der)
       return reject(request, conversation, eap.identifier, 'invalid_credentials', 'no client certificate');
-    if (!peer.authorized)
-      return reject(
-        request,
-        conversation,
-        eap.identifier,
-        'invalid_credentials',
-        `client certificate: ${peer.reason}`,
-      );
+    const trust = verifyClientCertificate(der, backend.trustedFor(conversation.provider));
+    if (!trust.ok) {
+      const detail = `client certificate: ${trust.reason}`;
+      return reject(request, conversation, eap.identifier, 'invalid_credentials', detail);
+    }
     const outcome = await backend.certificate({
       provider: conversation.provider,
       address: request.address,
       identity: conversation.identity,
-      der: peer.der,
+      der,
     });
     if (!outcome.ok) return reject(request, conversation, eap.identifier, outcome.reason, outcome.detail);
     return accept(request, conversation, eap.identifier, outcome.attributes, conversation.identity);

@@ -48,7 +48,7 @@ export class TlsSession {
       isServer: true,
       secureContext: context,
       requestCert,
-      // The certificate is checked by the caller against the CA the provider names, with a clear reason.
+      // The certificate is checked by the caller (client-certificate.ts), with a clear reason.
       rejectUnauthorized: false,
     });
     this.socket.on('secure', () => {
@@ -87,12 +87,10 @@ export class TlsSession {
     return Buffer.concat(this.plaintext.splice(0));
   }
 
-  /** The peer's certificate (DER) if it sent one, and whether it chains to the context's CA. */
-  peer(): { der: Buffer | undefined; authorized: boolean; reason: string | undefined } {
+  /** The peer's certificate (DER), if it sent one (client-certificate.ts decides whether to trust it). */
+  peerCertificate(): Buffer | undefined {
     const certificate = this.socket.getPeerCertificate();
-    const der = certificate && 'raw' in certificate ? certificate.raw : undefined;
-    const reason = this.socket.authorizationError;
-    return { der, authorized: this.socket.authorized, reason: reason ? String(reason) : undefined };
+    return certificate && 'raw' in certificate ? certificate.raw : undefined;
   }
 
   /** Keying material (RFC 5705) for `label`: the MSK of EAP-TLS and PEAPv0 is 64 of "client EAP encryption". */

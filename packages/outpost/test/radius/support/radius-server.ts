@@ -3,6 +3,9 @@ import { Registry } from 'prom-client';
 import type { CoreFetch } from '../../../src/process/core-fetch.ts';
 import type { Listener } from '../../../src/process/listeners.ts';
 import { createRadiusMetrics } from '../../../src/radius/metrics.ts';
+import { coreEapBackend, type EapKeys } from '../../../src/radius/eap/core-backend.ts';
+import { eapHandler } from '../../../src/radius/eap/handler.ts';
+import { routeRequests } from '../../../src/radius/handler.ts';
 import { papHandler } from '../../../src/radius/pap.ts';
 import { createRadiusServer, type RadiusServer } from '../../../src/radius/server.ts';
 import { DEFAULT_THROTTLE, Throttle, type ThrottleLimits } from '../../../src/radius/throttle.ts';
@@ -12,6 +15,8 @@ import { recordingLog } from '../../support/log.ts';
 /** A started server and what a test looks at. */
 export interface TestRadius {
   server: RadiusServer;
+  /** Live EAP conversations (memory-bound checks). */
+  conversations(): number;
   port: number;
   registry: Registry;
   log: ReturnType<typeof recordingLog>;
@@ -29,6 +34,8 @@ export async function startTestRadius(options: {
   providers: RadiusProvider[];
   throttle?: ThrottleLimits;
   fetch?: CoreFetch;
+  /** EAP keys by certificate uuid. */
+  eapKeys?: Map<string, EapKeys>;
 }): Promise<TestRadius> {
   const registry = new Registry();
   const log = recordingLog();
@@ -40,19 +47,19 @@ export async function startTestRadius(options: {
     if (url.includes('/flows/executor/') && (init?.method ?? 'GET') === 'GET') flows += 1;
     return inner(url, init);
   };
-  const handle = papHandler({
-    fetch: counted,
-    host: new URL(`${options.origin}/`),
-    token: options.token,
+  const core = { fetch: counted, host: new URL(`${options.origin}/`), token: options.token };
+  const eap = eapHandler({
+    backend: coreEapBackend({ ...core, throttle, keys: () => options.eapKeys ?? new Map() }),
     metrics,
-    throttle,
     log,
   });
+  const handle = routeRequests({ pap: papHandler({ ...core, metrics, throttle, log }), eap, metrics });
   const server = createRadiusServer({ handle, metrics, throttle, log });
   server.update(options.providers);
   const listener: Listener = await server.listen({ host: '127.0.0.1', port: 0 });
   return {
     server,
+    conversations: () => eap.conversations.size,
     port: listener.address.port,
     registry,
     log,
