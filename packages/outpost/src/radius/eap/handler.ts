@@ -59,11 +59,13 @@ export function eapHandler(deps: {
   backend: EapBackend;
   metrics: RadiusMetrics;
   log: Logger;
+  /** The clock of conversation expiry (tests move it). */
+  now?: () => number;
 }): RequestHandler & {
   conversations: Conversations;
 } {
   const { backend, metrics, log } = deps;
-  const conversations = new Conversations();
+  const conversations = new Conversations(deps.now);
 
   const eapMessage = (packet: EapPacket): Attribute[] => split(ATTR.EapMessage, encodeEap(packet));
 

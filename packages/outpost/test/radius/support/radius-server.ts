@@ -34,6 +34,8 @@ export async function startTestRadius(options: {
   providers: RadiusProvider[];
   throttle?: ThrottleLimits;
   fetch?: CoreFetch;
+  /** The clock of EAP conversation expiry. */
+  now?: () => number;
   /** EAP keys by certificate uuid. */
   eapKeys?: Map<string, EapKeys>;
 }): Promise<TestRadius> {
@@ -52,6 +54,7 @@ export async function startTestRadius(options: {
     backend: coreEapBackend({ ...core, throttle, keys: () => options.eapKeys ?? new Map() }),
     metrics,
     log,
+    now: options.now,
   });
   const handle = routeRequests({ pap: papHandler({ ...core, metrics, throttle, log }), eap, metrics });
   const server = createRadiusServer({ handle, metrics, throttle, log });
