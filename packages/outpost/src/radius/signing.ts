@@ -90,15 +90,21 @@ export function signRequest(
 }
 
 /**
- * Checks a reply as a NAS does: the Response Authenticator, and the Message-Authenticator (required, as
- * a BlastRADIUS-hardened NAS requires it) recomputed with the Request Authenticator in the header.
+ * Checks a reply as a NAS does: the Response Authenticator, and the Message-Authenticator recomputed with
+ * the Request Authenticator in the header; required unless `requireMessageAuthenticator` is false (a
+ * BlastRADIUS-hardened NAS requires it; the bench's FreeRADIUS 3.2 may leave it out).
  */
-export function verifyReply(raw: Buffer, requestAuthenticator: Buffer, secret: Buffer): boolean {
+export function verifyReply(
+  raw: Buffer,
+  requestAuthenticator: Buffer,
+  secret: Buffer,
+  requireMessageAuthenticator = true,
+): boolean {
   const packet = Buffer.from(raw.subarray(0, raw.readUInt16BE(2)));
   const expected = responseAuthenticator(packet, requestAuthenticator, secret);
   if (!timingSafeEqual(expected, packet.subarray(4, 20))) return false;
   const offset = authenticatorOffset(packet);
-  if (offset === -1) return false;
+  if (offset === -1) return !requireMessageAuthenticator;
   const received = Buffer.from(packet.subarray(offset, offset + 16));
   requestAuthenticator.copy(packet, 4);
   ZERO16.copy(packet, offset);
