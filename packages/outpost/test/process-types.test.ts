@@ -55,7 +55,7 @@ describe('outpost types', () => {
   });
 
   it('finds the types of this build from the folders of src/', () => {
-    assert.deepEqual(availableTypes(), ['proxy']);
+    assert.deepEqual(availableTypes(), ['proxy', 'rac']);
   });
 
   it('runs a module through the interface: start, load then apply, sessions, provider-specific, metrics, stop', async () => {
@@ -91,7 +91,7 @@ describe('outpost types', () => {
       startOutpost({ env: env(), listen: false, log: recordingLog(), reloadOffsetMs: 0 }),
       (error: Error) =>
         error instanceof UnknownOutpostTypeError &&
-        error.message === 'this outpost is of type "ldap", which this build cannot run (it runs: proxy)',
+        error.message === 'this outpost is of type "ldap", which this build cannot run (it runs: proxy, rac)',
     );
   });
 
@@ -101,7 +101,7 @@ describe('outpost types', () => {
     assert.equal(code, 1);
     assert.equal(
       stderr,
-      'palisade-outpost: this outpost is of type "radius", which this build cannot run (it runs: proxy)\n',
+      'palisade-outpost: this outpost is of type "radius", which this build cannot run (it runs: proxy, rac)\n',
     );
   });
 });
