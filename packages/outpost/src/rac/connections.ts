@@ -51,13 +51,15 @@ export function createRacConnections(options: RacConnectionsOptions): RacConnect
     let relay: WebSocket | undefined;
     let session: TargetSession | undefined;
     let done = false;
+    let closeReason = 'connection ended';
     const finish = (error: RacError | undefined, why: string) => {
       if (done) return;
       done = true;
       live.delete(channel);
       session?.close();
-      const reason = error?.message ?? 'connection ended';
-      if (relay && relay.readyState <= 1) relay.close(RAC_CLOSE_CODE, reason);
+      if (error) closeReason = error.message;
+      // A relay still being dialed is closed with this reason once it opens (below).
+      if (relay && relay.readyState <= 1) relay.close(RAC_CLOSE_CODE, closeReason);
       if (error) options.metrics.failed(error.code);
       if (session) options.metrics.closed(endpoint);
       const fields = { channel, endpoint, why, reason: error?.code };
@@ -88,27 +90,27 @@ export function createRacConnections(options: RacConnectionsOptions): RacConnect
       return finish(failure, 'target');
     }
     if (done) return session.close();
+    const target = session;
     try {
-      relay = await dialRelay(options.dial, channel);
+      relay = await dialRelay(options.dial, channel, {
+        message(data, isBinary) {
+          if (!isBinary && data.toString('utf8') === RAC_DISCONNECT_FRAME)
+            return finish(undefined, 'browser left');
+          try {
+            target.receive(data, isBinary);
+          } catch (error) {
+            finish(toRacError(error), 'browser');
+          }
+        },
+        close: () => finish(undefined, 'relay closed'),
+      });
     } catch (error) {
       log.warn({ channel, err: (error as Error).message }, 'could not dial the rac relay socket');
       return finish(new RacError('relay_failed', 'relay failed'), 'relay');
     }
-    if (done) return void relay.close(RAC_CLOSE_CODE, 'connection ended');
-    const opened = relay;
-    opened.on('message', (data: Buffer, isBinary) => {
-      if (!isBinary && data.toString('utf8') === RAC_DISCONNECT_FRAME)
-        return finish(undefined, 'browser left');
-      try {
-        session?.receive(data, isBinary);
-      } catch (error) {
-        finish(toRacError(error), 'browser');
-      }
-    });
-    opened.on('close', () => finish(undefined, 'relay closed'));
-    opened.on('error', (error) => log.debug({ channel, err: error.message }, 'rac relay socket error'));
+    if (done) return void relay.close(RAC_CLOSE_CODE, closeReason);
     log.info({ channel, endpoint }, 'rac connection open');
-    session.attach(opened);
+    session.attach(relay);
   }
 
   async function dialAndClose(init: RacInitConnection, failure: RacError) {

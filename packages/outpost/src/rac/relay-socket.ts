@@ -24,8 +24,18 @@ export function relaySocketUrl(host: URL, channel: string): URL {
   return url;
 }
 
-/** Opens the relay socket; resolves once it is open, rejects with the reason it could not. */
-export function dialRelay(dial: RelayDial, channel: string): Promise<WebSocket> {
+/** What the connection does with the relay's frames and its closing. */
+export interface RelayHandlers {
+  message(data: Buffer, isBinary: boolean): void;
+  close(): void;
+}
+
+/**
+ * Opens the relay socket; resolves once it is open, rejects with the reason it could not. The handlers are
+ * attached at 'open', in the same tick: a frame the core sends right away is emitted from a nextTick,
+ * which runs before an awaiting caller's continuation would.
+ */
+export function dialRelay(dial: RelayDial, channel: string, handlers?: RelayHandlers): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(relaySocketUrl(dial.host, channel), {
       headers: { authorization: `Bearer ${dial.token}`, 'user-agent': dial.userAgent },
@@ -42,6 +52,11 @@ export function dialRelay(dial: RelayDial, channel: string): Promise<WebSocket> 
     };
     ws.once('open', () => {
       ws.removeAllListeners();
+      ws.on('error', () => {}); // 'close' follows; the caller logs why the connection ended.
+      if (handlers) {
+        ws.on('message', (data: Buffer, isBinary) => handlers.message(data, isBinary));
+        ws.on('close', () => handlers.close());
+      }
       resolve(ws);
     });
     ws.once('unexpected-response', (_req, res) => fail(`the core answered ${res.statusCode}`));
