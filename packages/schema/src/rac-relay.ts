@@ -6,6 +6,8 @@ import { type Static, Type } from '@sinclair/typebox';
  * `/ws/outpost_rac/<dest_channel_id>/` with its Bearer token, and the core forwards every frame of it to and
  * from the browser's `/ws/rac/<token>/` verbatim. What those frames carry is defined here, once:
  *
+ * - Every connection: the outpost's first frame is the text frame `RacRelayHello` (which protocol follows),
+ *   sent once the target accepted, so the page knows whether to show a screen or a terminal.
  * - VNC: binary frames carrying an RFB stream (RFC 6143). The outpost has done the target's security
  *   handshake itself (VNC Authentication with the password of the params), and presents the browser a
  *   no-auth RFB 3.8 server: version `RFB 003.008\n`, one security type (1, None), SecurityResult OK, then
@@ -52,6 +54,15 @@ export const RacInitConnection = Type.Object(
 
 /** init_connection args as checked. */
 export type RacInitConnection = Static<typeof RacInitConnection>;
+
+/** The outpost's first frame on a relay: a text frame of this JSON. */
+export const RacRelayHello = Type.Object({
+  type: Type.Literal('hello'),
+  protocol: Type.Union([Type.Literal('vnc'), Type.Literal('ssh')]),
+});
+
+/** The hello as parsed. */
+export type RacRelayHello = Static<typeof RacRelayHello>;
 
 /** Largest text frame a terminal browser may send (one paste): bigger ones close the connection. */
 export const RAC_TERMINAL_MAX_INPUT = 65536;

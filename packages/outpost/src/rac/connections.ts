@@ -4,7 +4,12 @@
  * to the target first, then dials the relay; either side closing ends both. The count goes out in every
  * HELLO, and a HELLO is sent whenever it changes.
  */
-import { RAC_CLOSE_CODE, RAC_DISCONNECT_FRAME, type RacInitConnection } from '@palisade/schema/rac-relay';
+import {
+  RAC_CLOSE_CODE,
+  RAC_DISCONNECT_FRAME,
+  type RacInitConnection,
+  type RacRelayHello,
+} from '@palisade/schema/rac-relay';
 import type WebSocket from 'ws';
 import type { Logger } from '../process/logger.ts';
 import type { ProtocolAdapter, RacLimits, TargetSession } from './protocol-adapter.ts';
@@ -110,6 +115,8 @@ export function createRacConnections(options: RacConnectionsOptions): RacConnect
     }
     if (done) return void relay.close(RAC_CLOSE_CODE, closeReason);
     log.info({ channel, endpoint }, 'rac connection open');
+    const hello: RacRelayHello = { type: 'hello', protocol: init.protocol === 'ssh' ? 'ssh' : 'vnc' };
+    relay.send(JSON.stringify(hello));
     session.attach(relay);
   }
 

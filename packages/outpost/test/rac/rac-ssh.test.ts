@@ -48,11 +48,17 @@ describe('RAC outpost, SSH against a real sshd', { skip: sshdUnavailable() }, ()
     rac.desk.init('ssh-shell', target());
     const relay = await rac.desk.next();
     const output: Buffer[] = [];
+    const frames: Array<[Buffer, boolean]> = [];
     relay.ws.on('message', (data: Buffer, isBinary) => {
-      assert.ok(isBinary, 'terminal output goes as binary frames');
-      output.push(data);
+      frames.push([data, isBinary]);
+      if (frames.length > 1) {
+        assert.ok(isBinary, 'terminal output goes as binary frames');
+        output.push(data);
+      }
     });
     // Bash drops what is typed before its prompt (as it would for a person typing ahead of it).
+    await eventually('the hello', () => frames.length > 0);
+    assert.deepEqual(JSON.parse(String(frames[0]?.[0])), { type: 'hello', protocol: 'ssh' });
     await eventually('the prompt', () => /# $/.test(Buffer.concat(output).toString()));
     relay.ws.send(JSON.stringify({ type: 'resize', cols: 101, rows: 37 }));
     const made = join(dir, 'made-by-the-browser');

@@ -25,7 +25,13 @@ export interface RfbViewer {
 /** Handshakes over `ws` as a browser would. */
 export async function connectViewer(ws: WebSocket): Promise<RfbViewer> {
   const reader = createByteReader('target_protocol_error', 64 * 1024 * 1024);
+  let hello: unknown;
   ws.on('message', (data: Buffer, isBinary) => {
+    if (hello === undefined) {
+      assert.ok(!isBinary, 'the first frame is the hello');
+      hello = JSON.parse(data.toString());
+      return;
+    }
     assert.ok(isBinary, 'the outpost sends VNC as binary frames');
     reader.push(data);
   });
@@ -33,6 +39,7 @@ export async function connectViewer(ws: WebSocket): Promise<RfbViewer> {
   const send = (b: Buffer) => ws.send(b);
 
   assert.equal((await reader.read(12)).toString('latin1'), 'RFB 003.008\n');
+  assert.deepEqual(hello, { type: 'hello', protocol: 'vnc' });
   send(Buffer.from('RFB 003.008\n', 'latin1'));
   const count = (await reader.read(1)).readUInt8(0);
   assert.deepEqual([...(await reader.read(count))], [1], 'the browser is offered only security None');
