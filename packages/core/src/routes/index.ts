@@ -16,6 +16,11 @@ import { oauth2ProviderRoutes } from './api/oauth2-providers.ts';
 import { outpostFromQuery, outpostProxyRoutes } from './api/outposts-proxy.ts';
 import { allProvidersRoutes } from './api/providers-all.ts';
 import { proxyProviderRoutes } from './api/proxy-providers.ts';
+import { ldapProviderRoutes } from './api/ldap-providers.ts';
+import { racConnectionTokenRoutes } from './api/rac-connection-tokens.ts';
+import { racEndpointListRoutes, racEndpointRoutes } from './api/rac-endpoints.ts';
+import { racPropertyMappingRoutes } from './api/rac-property-mappings.ts';
+import { racProviderRoutes } from './api/rac-providers.ts';
 import { outpostConfigRoutes } from './api/outpost-configs.ts';
 import { outpostAccessCheckRoutes } from './api/outpost-access-checks.ts';
 import { isLdapDirectoryRead } from '../outposts/directory-read.ts';
@@ -37,6 +42,7 @@ import { webauthnScriptRoutes } from './flows/webauthn-scripts.ts';
 import { healthRoutes } from './health.ts';
 import { oauth2Routes } from './oauth2/index.ts';
 import { webRoutes } from './web.ts';
+import { racInterfaceRoutes } from './rac-interface.ts';
 import { authenticateSuperuserOrOutpost, outpostOfPrincipal } from '../outposts/principal.ts';
 
 /**
@@ -56,6 +62,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   await app.register(webauthnScriptRoutes());
   await app.register(oauth2Routes(ctx));
   await app.register(webRoutes(ctx));
+  await app.register(racInterfaceRoutes(ctx));
   await app.register(
     async (api) => {
       await api.register(rootRoutes(ctx));
@@ -70,8 +77,9 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await signedIn.register(applicationListRoutes(ctx));
       });
       await api.register(async (person) => {
-        // MFA devices are people's: a service account (an outpost's above all) signs in with a token, never
-        // through a flow, so it owns none, and its token has no business with these routes.
+        // MFA devices and remote desktops are people's: a service account (an outpost's above all) signs in
+        // with a token, never through a flow, so it owns no device and opens no endpoint; its token has no
+        // business with these routes.
         person.addHook('onRequest', async (request) => {
           const principal = await authenticateApiRequest(ctx, request);
           if (principal.user.type === 'service_account' || principal.user.type === 'internal_service_account')
@@ -79,6 +87,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
           request.principal = principal;
         });
         await person.register(authenticatorRoutes(ctx, 'user'));
+        // The RAC endpoints the caller may open (a superuser may ask for all of them).
+        await person.register(racEndpointListRoutes(ctx));
       });
       await api.register(async (endUser) => {
         // Called by an outpost with the end user's login session (the cookie the flow executor set).
@@ -117,6 +127,11 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(policyBindingRoutes(ctx));
         await admin.register(oauth2ProviderRoutes(ctx));
         await admin.register(proxyProviderRoutes(ctx));
+        await admin.register(ldapProviderRoutes(ctx));
+        await admin.register(racProviderRoutes(ctx));
+        await admin.register(racEndpointRoutes(ctx));
+        await admin.register(racPropertyMappingRoutes(ctx));
+        await admin.register(racConnectionTokenRoutes(ctx));
         await admin.register(allProvidersRoutes(ctx));
         await admin.register(flowInstanceRoutes(ctx));
         await admin.register(flowBindingRoutes(ctx));

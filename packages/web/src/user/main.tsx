@@ -6,6 +6,7 @@ import type { Page } from '../lib/api.ts';
 import { useGet } from '../lib/use-api.ts';
 import type { Application, UserSelf } from '../lib/types.ts';
 import { MFA_PATH, MfaPage } from './mfa.tsx';
+import { RemoteEndpoints, useRemoteEndpoints } from './remote-endpoints.tsx';
 
 function initials(name: string): string {
   return name
@@ -53,6 +54,9 @@ function UserInterface() {
 function Launcher() {
   // The default list is the caller's own: only the applications its bindings let this user open.
   const apps = useGet<Page<Application>>('/core/applications/?page_size=100&ordering=name');
+  const remote = useRemoteEndpoints();
+  // An RAC application has no launch URL of its own: its endpoints are listed below instead.
+  const remoteApps = new Set(remote.data?.results.map((e) => e.provider_obj.assigned_application_slug));
   return (
     <>
       <h1>My applications</h1>
@@ -63,43 +67,46 @@ function Launcher() {
       )}
       {apps.data && apps.data.results.length === 0 && <p>No applications are available to you yet.</p>}
       <ul class="launcher">
-        {apps.data?.results.map((a) => {
-          const url = a.launch_url;
-          const body = (
-            <>
-              {a.meta_icon_url ? (
-                <img src={a.meta_icon_url} alt="" />
-              ) : (
-                <span class="app-icon" aria-hidden="true">
-                  {initials(a.name)}
-                </span>
-              )}
-              <span class="app-name">{a.name}</span>
-              {a.meta_publisher && <span class="hint">{a.meta_publisher}</span>}
-              {a.meta_description && <span class="app-description">{a.meta_description}</span>}
-            </>
-          );
-          return (
-            <li key={a.pk}>
-              {url ? (
-                <a
-                  class="app-card"
-                  href={url}
-                  target={a.open_in_new_tab ? '_blank' : undefined}
-                  rel="noopener"
-                >
-                  {body}
-                </a>
-              ) : (
-                <div class="app-card disabled">
-                  {body}
-                  <span class="hint">No launch URL</span>
-                </div>
-              )}
-            </li>
-          );
-        })}
+        {apps.data?.results
+          .filter((a) => !remoteApps.has(a.slug))
+          .map((a) => {
+            const url = a.launch_url;
+            const body = (
+              <>
+                {a.meta_icon_url ? (
+                  <img src={a.meta_icon_url} alt="" />
+                ) : (
+                  <span class="app-icon" aria-hidden="true">
+                    {initials(a.name)}
+                  </span>
+                )}
+                <span class="app-name">{a.name}</span>
+                {a.meta_publisher && <span class="hint">{a.meta_publisher}</span>}
+                {a.meta_description && <span class="app-description">{a.meta_description}</span>}
+              </>
+            );
+            return (
+              <li key={a.pk}>
+                {url ? (
+                  <a
+                    class="app-card"
+                    href={url}
+                    target={a.open_in_new_tab ? '_blank' : undefined}
+                    rel="noopener"
+                  >
+                    {body}
+                  </a>
+                ) : (
+                  <div class="app-card disabled">
+                    {body}
+                    <span class="hint">No launch URL</span>
+                  </div>
+                )}
+              </li>
+            );
+          })}
       </ul>
+      <RemoteEndpoints endpoints={remote} />
     </>
   );
 }

@@ -80,8 +80,12 @@ async function assertValidBinding(db: Queryable, merged: BindingFields): Promise
       validationFailed({ user: [`Invalid pk "${merged.userId}" - object does not exist.`] }),
     );
   }
-  // Applications are the only bindable objects so far.
-  const target = await queryOne(db, 'SELECT 1 FROM applications WHERE pbm_uuid = $1', [merged.target]);
+  // The bindable objects: applications and RAC endpoints.
+  const target = await queryOne(
+    db,
+    `SELECT 1 FROM applications WHERE pbm_uuid = $1 UNION ALL SELECT 1 FROM rac_endpoints WHERE pbm_uuid = $1`,
+    [merged.target],
+  );
   assertThat(target, () =>
     validationFailed({ target: [`Invalid pk "${merged.target}" - object does not exist.`] }),
   );
