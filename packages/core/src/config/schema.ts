@@ -66,6 +66,14 @@ export const ConfigSchema = Type.Object(
           'URL users reach the core at, when it differs from the listen address (behind a reverse proxy). Names every OAuth2 issuer and endpoint and the URLs handed to outposts; unset, they follow each request\'s Host header (see docs/oauth2.md, "Issuer and Host"). Set it in production.',
       }),
     ),
+    internal_url: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^/?#]+/?$',
+        examples: ['http://10.0.3.7:9000'],
+        description:
+          "URL the other core replicas reach this one at, directly (not through the load balancer): the RAC relay joins an outpost's socket on one replica to the browser's on another through it (docs/rac.md). Unset: the listen address, or, listening on every address, this machine's first non-loopback IPv4 address.",
+      }),
+    ),
     trusted_proxy_cidrs: Type.Array(Type.String({ minLength: 1 }), {
       default: [],
       description:

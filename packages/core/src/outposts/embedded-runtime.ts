@@ -24,8 +24,8 @@ export interface EmbeddedOutpost {
   start(coreUrl: string, secretKey: string): Promise<void>;
 }
 
-// The hub's websocket path: upgrades there are never the embedded outpost's.
-const HUB_PATH = /^\/ws\/outpost\//;
+// The core's own websocket paths (the outpost hub's, the RAC transport's): never the embedded outpost's.
+const CORE_SOCKET_PATHS = /^\/ws\/(outpost|rac|outpost_rac|rac_link)\//;
 
 /**
  * Puts the embedded outpost in front of the core's routes. It is the same outpost program as the standalone
@@ -45,7 +45,7 @@ export function installEmbeddedOutpost(app: FastifyInstance, ctx: AppContext): E
     return reply;
   });
   app.server.on('upgrade', (req, socket, head: Buffer) => {
-    if (HUB_PATH.test(req.url ?? '')) return;
+    if (CORE_SOCKET_PATHS.test(req.url ?? '')) return;
     const runtime = handle?.runtime;
     if (runtime?.wouldHandle(req)) return runtime.handleUpgrade(req, socket, head);
     socket.on('error', () => {});

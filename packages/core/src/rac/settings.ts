@@ -25,7 +25,7 @@ export function sealSettings(box: SecretBox, settings: RacSettings): StoredSetti
   return { plain, secretsSealed: Object.keys(secrets).length ? box.seal(JSON.stringify(secrets)) : null };
 }
 
-/** The credentials of stored settings, in clear (for the outpost's init message only). */
+/** Sealed settings (credentials, a token's flow settings) in clear, for the outpost's init message only. */
 export function openSecrets(box: SecretBox, sealed: string | null): RacSettings {
   return sealed ? (JSON.parse(box.open(sealed)) as RacSettings) : {};
 }

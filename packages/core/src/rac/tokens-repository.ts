@@ -3,7 +3,7 @@ import type { Queryable } from '../db/database.ts';
 import { queryOne } from '../db/database.ts';
 import { type ListOptions, type ListShape, queryPage } from '../db/list-query.ts';
 import type { SecretBox } from '../identity/secret-box.ts';
-import type { RacSettings } from './settings.ts';
+import { openSecrets, type RacSettings } from './settings.ts';
 
 /** A launch's right to one connection to one endpoint, bound to the login session that launched it. */
 export interface RacConnectionToken {
@@ -98,8 +98,7 @@ export async function findLiveRacConnectionToken(
     [box.digest(token), sessionUuid],
   );
   if (!row) return undefined;
-  const settings = row.settings_sealed ? (JSON.parse(box.open(row.settings_sealed)) as RacSettings) : {};
-  return { ...toToken(row), settings };
+  return { ...toToken(row), settings: openSecrets(box, row.settings_sealed) };
 }
 
 /** Whether a token (by uuid) is still live: it exists, has not expired and its session has not ended. */
@@ -179,4 +178,18 @@ export async function deleteRacConnectionToken(db: Queryable, uuid: string): Pro
     [uuid],
   );
   return deleted.length === 1;
+}
+
+/** The settings a token's flow gathered, in clear (for the outpost's init message only). */
+export async function racConnectionTokenSettings(
+  db: Queryable,
+  box: SecretBox,
+  uuid: string,
+): Promise<RacSettings> {
+  const row = await queryOne<{ settings_sealed: string | null }>(
+    db,
+    'SELECT settings_sealed FROM rac_connection_tokens WHERE connection_token_uuid = $1',
+    [uuid],
+  );
+  return openSecrets(box, row?.settings_sealed ?? null);
 }

@@ -13,6 +13,8 @@ export const NAVIGATION: Array<{ section: string | null; links: Array<[string, s
     links: [
       ['/core/applications', 'Applications'],
       ['/core/providers', 'Providers'],
+      ['/core/rac-endpoints', 'RAC Endpoints'],
+      ['/customization/property-mappings', 'RAC Property Mappings'],
       ['/outpost/outposts', 'Outposts'],
     ],
   },

@@ -9,6 +9,8 @@ import { IntegrationsPage } from './pages/integrations.tsx';
 import { OutpostsPage } from './pages/outposts.tsx';
 import { ProviderPage } from './pages/provider-detail.tsx';
 import { ProvidersPage } from './pages/providers.tsx';
+import { RacEndpointsPage } from './pages/rac-endpoints.tsx';
+import { RacPropertyMappingsPage } from './pages/rac-property-mappings.tsx';
 import { SystemTasksPage } from './pages/system-tasks.tsx';
 import { TokensPage } from './pages/tokens.tsx';
 import { UsersPage } from './pages/users.tsx';
@@ -24,6 +26,8 @@ const SCREENS: Record<string, [string, () => ComponentChildren]> = {
   '/': ['Dashboard', () => <DashboardPage />],
   '/core/applications': ['Applications', () => <ApplicationsPage />],
   '/core/providers': ['Providers', () => <ProvidersPage />],
+  '/core/rac-endpoints': ['RAC Endpoints', () => <RacEndpointsPage />],
+  '/customization/property-mappings': ['RAC Property Mappings', () => <RacPropertyMappingsPage />],
   '/outpost/outposts': ['Outposts', () => <OutpostsPage />],
   '/outpost/integrations': ['Outpost Integrations', () => <IntegrationsPage />],
   '/crypto/certificates': ['Certificates', () => <CertificatesPage />],
