@@ -12,6 +12,7 @@ import {
   sshdUnavailable,
   startSshd,
 } from '../../core/test/integrations/docker/support/remote.ts';
+import { CANVAS_PIXEL, recordTraffic } from '../../outpost/test/rac/support/page-probes.ts';
 import { startVncServer, type VncServer, vncUnavailable } from '../../outpost/test/rac/support/x-display.ts';
 import { adminApi, type AdminApi } from '../src/admin-api.ts';
 import { launchChromium } from '../src/browser.ts';
@@ -23,13 +24,6 @@ const VNC_PASSWORD = 'e2e-vnc-password';
 const USER = { username: 'remote-user', password: 'remote-user-password-1' };
 const TOKEN_PAGE = /\/if\/rac\/[A-Za-z0-9_-]{43}\/$/;
 
-/** The colour of the remote canvas a third of the way down its middle, as `r,g,b` (run in the page). */
-const CANVAS_PIXEL = `(() => {
-  const c = document.querySelector('#rac-screen canvas');
-  const d = c && c.getContext('2d').getImageData(Math.floor(c.width / 2), Math.floor(c.height / 3), 1, 1).data;
-  return d ? [d[0], d[1], d[2]].join() : '';
-})()`;
-
 const until = async (what: string, check: () => boolean | Promise<boolean>, ms = 15_000) => {
   for (let waited = 0; !(await check()); waited += 50) {
     if (waited > ms) throw new Error(`timed out waiting: ${what}`);
@@ -37,24 +31,10 @@ const until = async (what: string, check: () => boolean | Promise<boolean>, ms =
   }
 };
 
-/** Everything the browser received or sent (HTTP bodies of text answers, every websocket frame). */
+/** Everything the pages of `context` received or sent (HTTP, text answers, every websocket frame). */
 function networkLog(context: BrowserContext): () => string {
   const seen: string[] = [];
-  context.on('page', (page) => watch(page));
-  const watch = (page: Page) => {
-    page.on('request', (req) => seen.push(req.url(), req.postData() ?? ''));
-    page.on('response', (res) => {
-      if (/text|json|javascript/.test(res.headers()['content-type'] ?? ''))
-        void res.text().then(
-          (t) => seen.push(t),
-          () => {},
-        );
-    });
-    page.on('websocket', (ws) => {
-      ws.on('framesent', (f) => seen.push(String(f.payload)));
-      ws.on('framereceived', (f) => seen.push(String(f.payload)));
-    });
-  };
+  context.on('page', (page) => recordTraffic(page, seen, { http: true }));
   return () => seen.join('\n');
 }
 

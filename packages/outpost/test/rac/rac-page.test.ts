@@ -12,6 +12,7 @@ import {
 } from '../../../core/test/integrations/docker/support/remote.ts';
 import { launchChromium } from '../../../e2e/src/browser.ts';
 import { type PageTarget, servePage } from './support/page-core.ts';
+import { CANVAS_PIXEL, recordTraffic } from './support/page-probes.ts';
 import { eventually, type RacHarness, startRacOutpost } from './support/rac-outpost.ts';
 import { startVncServer, type VncServer, vncUnavailable } from './support/x-display.ts';
 
@@ -20,20 +21,10 @@ const built = existsSync(join(import.meta.dirname, '../../../web/dist/rac/index.
   ? undefined
   : 'the web build is missing (npm run build -w @palisade/web)';
 
-/** The colour of the remote canvas a third of the way down its middle, as `r,g,b` (run in the page). */
-const CANVAS_PIXEL = `(() => {
-  const c = document.querySelector('#rac-screen canvas');
-  const d = c && c.getContext('2d').getImageData(Math.floor(c.width / 2), Math.floor(c.height / 3), 1, 1).data;
-  return d ? [d[0], d[1], d[2]].join() : '';
-})()`;
-
-/** Everything the page's sockets carried, both ways, as text (to look for secrets in). */
+/** Every websocket frame `page` exchanged, as text. */
 function recordSockets(page: Page): () => string {
   const frames: string[] = [];
-  page.on('websocket', (ws) => {
-    ws.on('framesent', (f) => frames.push(String(f.payload)));
-    ws.on('framereceived', (f) => frames.push(String(f.payload)));
-  });
+  recordTraffic(page, frames);
   return () => frames.join('\n');
 }
 
