@@ -8,6 +8,7 @@ import { installOutpostHub } from '../outposts/hub/install.ts';
 import { installRacTransport } from '../rac/relay/install.ts';
 import type { RacTransportOptions } from '../rac/relay/transport.ts';
 import { installCoreMetrics } from '../metrics/install.ts';
+import { installThrottleSharing } from '../flows/shared-throttle.ts';
 import { registerRoutes } from '../routes/index.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { installJsonDepthLimit } from './json-depth.ts';
@@ -59,6 +60,7 @@ export async function buildHttpApp(ctx: AppContext, options: HttpAppOptions = {}
   app.removeContentTypeParser('text/plain');
   installJsonDepthLimit(app);
   installCoreMetrics(app, ctx);
+  installThrottleSharing(app, ctx);
   installValidators(app);
   installErrorHandlers(app);
   collectOpenApiRoutes(app);

@@ -5,6 +5,7 @@ import { SESSION_COOKIE } from '../http/authenticate.ts';
 import { findUserById } from '../identity/users-repository.ts';
 import { endSessionByCookie } from '../sessions/end-session.ts';
 import { createAdapterClass } from './adapter.ts';
+import { logoutPages } from './logout-pages.ts';
 import { SCOPE_CLAIMS, sessionIdOfGrant, subjectFor, userClaims } from './claims.ts';
 import { findOAuth2ProviderBySlug } from './providers-repository.ts';
 import { allowRegexRedirectUris } from './redirect-uris.ts';
@@ -99,7 +100,7 @@ export async function createIssuer(ctx: AppContext, origin: string, slug: string
         allowedPolicy: async (_koa, client, token) => isOwnToken(client, token.clientId),
       },
       clientCredentials: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: { enabled: true, ...logoutPages(ctx) },
       // Not routed under /application/o/ (the reference has no such endpoint).
       pushedAuthorizationRequests: { enabled: false },
       resourceIndicators: jwtAccessTokens(material, (client) => ttlOf(client, 'AccessToken') ?? 3600),

@@ -55,6 +55,8 @@ export async function insertRacConnectionToken(
     expires: Date;
   },
 ): Promise<{ token: string; record: RacConnectionToken }> {
+  // Expired tokens serve nothing any more: each launch forgets them (their connection rows cascade).
+  await db.query('DELETE FROM rac_connection_tokens WHERE expires <= now()');
   const token = randomBytes(32).toString('base64url');
   const settings = Object.keys(fields.settings).length ? box.seal(JSON.stringify(fields.settings)) : null;
   const row = await queryOne<{ connection_token_uuid: string }>(
@@ -71,7 +73,7 @@ export async function insertRacConnectionToken(
   };
 }
 
-/** A token by uuid, or undefined (expired ones included: the admin sees them until they are cleaned). */
+/** A token by uuid, or undefined (an expired one too, until the next launch forgets it). */
 export async function findRacConnectionToken(
   db: Queryable,
   uuid: string,

@@ -30,6 +30,8 @@ import { kubernetesConnectionRoutes } from './api/kubernetes-connections.ts';
 import { serviceConnectionRoutes } from './api/service-connections.ts';
 import { taskRoutes } from './api/tasks.ts';
 import { groupRoutes } from './api/groups.ts';
+import { networkPasswordRoutes } from './api/network-password.ts';
+import { outpostRadiusEapRoutes } from './api/outposts-radius-eap.ts';
 import { policyBindingRoutes } from './api/policy-bindings.ts';
 import { scopeMappingRoutes } from './api/scope-mappings.ts';
 import { rootRoutes } from './api/root.ts';
@@ -87,6 +89,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
           request.principal = principal;
         });
         await person.register(authenticatorRoutes(ctx, 'user'));
+        await person.register(networkPasswordRoutes(ctx));
         // The RAC endpoints the caller may open (a superuser may ask for all of them).
         await person.register(racEndpointListRoutes(ctx));
       });
@@ -112,6 +115,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
           outpostProxyRoutes(ctx, async (request) => outpostOfPrincipal(request)?.uuid ?? fromQuery(request)),
         );
         await outpost.register(certificateKeypairReadRoutes(ctx));
+        await outpost.register(outpostRadiusEapRoutes(ctx));
       });
       await api.register(async (admin) => {
         admin.addHook('onRequest', async (request) => {

@@ -289,6 +289,17 @@ for (const backend of testBackends()) {
       }
     });
 
+    it('closes a browser that floods input before the outpost is there, and holds no more of it', async () => {
+      const browser = await signIn('rac-anna');
+      const token = await launch(browser);
+      const socket = await openRacSocket(browserSocketUrl(base, token), cookieOf(browser));
+      // Nobody dials the relay: every frame is held until the bound is passed.
+      for (let i = 0; i < 100; i++) socket.ws.send(Buffer.alloc(4096, i));
+      const closed = await socket.closed;
+      assert.equal(closed.code, 4000);
+      assert.match(closed.reason, /too much input/);
+    });
+
     it('tells the browser when no outpost instance can take the connection', async () => {
       const browser = await signIn('rac-anna');
       const token = await launch(browser);

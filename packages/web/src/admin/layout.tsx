@@ -34,7 +34,13 @@ export const NAVIGATION: Array<{ section: string | null; links: Array<[string, s
       ['/core/tokens', 'Tokens'],
     ],
   },
-  { section: null, links: [['/flow/flows', 'Flows']] },
+  {
+    section: 'Flows and Stages',
+    links: [
+      ['/flow/flows', 'Flows'],
+      ['/flow/stages', 'Stages'],
+    ],
+  },
   { section: null, links: [['/events/log', 'Events']] },
 ];
 

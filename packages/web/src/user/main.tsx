@@ -1,4 +1,7 @@
-/** The user interface: the applications this user may open, as a launcher; their MFA devices; sign out. */
+/**
+ * The user interface: the applications this user may open, as a launcher; their MFA devices; their network
+ * password; sign out.
+ */
 import { render } from 'preact';
 import '../styles.css';
 import { SignOut } from '../components/sign-out.tsx';
@@ -6,6 +9,7 @@ import type { Page } from '../lib/api.ts';
 import { useGet } from '../lib/use-api.ts';
 import type { Application, UserSelf } from '../lib/types.ts';
 import { MFA_PATH, MfaPage } from './mfa.tsx';
+import { NETWORK_PASSWORD_PATH, NetworkPasswordPage } from './network-password.tsx';
 import { RemoteEndpoints, useRemoteEndpoints } from './remote-endpoints.tsx';
 
 function initials(name: string): string {
@@ -16,10 +20,12 @@ function initials(name: string): string {
     .join('');
 }
 
-/** The user interface: its top bar, and the launcher or (at /if/user/mfa) the MFA devices page. */
+/** The user interface: its top bar, and the launcher, the MFA devices page or the network password page. */
 function UserInterface() {
   const me = useGet<{ user: UserSelf }>('/core/users/me/').data?.user;
-  const onMfa = location.pathname.replace(/\/+$/, '') === MFA_PATH;
+  const path = location.pathname.replace(/\/+$/, '');
+  const onMfa = path === MFA_PATH;
+  const onNetwork = path === NETWORK_PASSWORD_PATH;
   return (
     <div class="user-shell">
       <a class="skip-link" href="#main">
@@ -29,11 +35,14 @@ function UserInterface() {
         <span class="brand">Palisade</span>
         <span class="who">{me ? me.name || me.username : ''}</span>
         <nav aria-label="Sections">
-          <a href="/if/user/" aria-current={onMfa ? undefined : 'page'}>
+          <a href="/if/user/" aria-current={onMfa || onNetwork ? undefined : 'page'}>
             Applications
           </a>{' '}
           <a href={MFA_PATH} aria-current={onMfa ? 'page' : undefined}>
             MFA devices
+          </a>{' '}
+          <a href={NETWORK_PASSWORD_PATH} aria-current={onNetwork ? 'page' : undefined}>
+            Network password
           </a>
         </nav>
         {me?.is_superuser && (
@@ -44,7 +53,7 @@ function UserInterface() {
         <SignOut />
       </header>
       <main id="main" tabIndex={-1}>
-        {onMfa ? <MfaPage /> : <Launcher />}
+        {onMfa ? <MfaPage /> : onNetwork ? <NetworkPasswordPage /> : <Launcher />}
       </main>
     </div>
   );

@@ -40,6 +40,7 @@ export const userLoginStage: StageKind<UserLoginConfig> = {
   kind: 'user_login',
   component: 'ak-stage-user-login-form',
   challengeComponent: 'ak-stage-user-login',
+  description: 'Starts the login session of the authenticated user.',
   verboseName: 'User Login Stage',
   verboseNamePlural: 'User Login Stages',
   metaModelName: 'authentik_stages_user_login.userloginstage',
