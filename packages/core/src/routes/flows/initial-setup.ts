@@ -5,7 +5,9 @@ import { html } from '../../flows/html.ts';
 import { completeInitialSetup, MIN_ADMIN_PASSWORD_LENGTH } from '../../flows/initial-setup.ts';
 import { errorBox, page } from '../../flows/page.ts';
 import { publicOrigin } from '../../http/origin.ts';
+import { recordEvent } from '../../events/audit.ts';
 import { MAX_PASSWORD_LENGTH } from '../../identity/passwords.ts';
+import { recordLogin } from '../../identity/users-repository.ts';
 import { fillEmbeddedOutpostHost } from '../../outposts/browser-url.ts';
 import { CSRF_FIELD, field, formCsrfValid, sendPage, startSession } from './form.ts';
 import { SIGN_IN_PATH } from './sign-in.ts';
@@ -108,6 +110,14 @@ export function initialSetupRoutes(ctx: AppContext): FastifyPluginAsync {
       })();
       if (origin) await fillEmbeddedOutpostHost(ctx.db, origin, request.log, 'initial setup');
       await startSession(ctx, request, reply, admin);
+      // Setup signs akadmin in: as every sign-in, it sets last_login and records a `login` event.
+      await recordLogin(ctx.db, admin.id);
+      await recordEvent(ctx, request.log, {
+        action: 'login',
+        clientIp: request.ip,
+        user: admin,
+        context: { auth_method: 'password', flow: 'initial-setup' },
+      });
       return reply.redirect('/', 303);
     });
   };
