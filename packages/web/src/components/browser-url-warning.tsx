@@ -13,7 +13,7 @@ export function BrowserUrlWarning(props: { authentikHost: unknown; outpostName: 
         ? `${props.outpostName} has no browser-facing URL (authentik_host is empty)`
         : `${props.outpostName} sends browsers to ${value}, a loopback address`}
       : only browsers on the server itself can sign in. Set <code>PALISADE_EXTERNAL_URL</code> to the URL
-      browsers reach Palisade at, or set <code>authentik_host</code> in the outpost's Advanced settings.
+      browsers reach Palisade at, or set <code>authentik_host</code> in the outpost's settings.
     </p>
   );
 }
