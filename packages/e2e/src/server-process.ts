@@ -10,6 +10,8 @@ export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 /** A Palisade server started as a user starts it, in its own process, on a free port and a temp data dir. */
 export interface ServerProcess {
   url: string;
+  /** The spawned process: npm itself for `npm start` (the server is its child). */
+  pid: number;
   dataDir: string;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
@@ -101,7 +103,14 @@ export async function startServerProcess(
     }
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
   };
-  return { url: `http://127.0.0.1:${port}`, dataDir, output: () => output, readyAfterMs, stop };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
+    dataDir,
+    output: () => output,
+    readyAfterMs,
+    stop,
+  };
 }
 
 /** Resolves once no process of group `pgid` is left; after 20 s the group is killed and an error thrown. */

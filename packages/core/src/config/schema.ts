@@ -200,6 +200,18 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false, description: 'Login sessions.' },
     ),
+    events: Type.Object(
+      {
+        retention_days: Type.Integer({
+          minimum: 1,
+          maximum: 36_500,
+          default: 365,
+          description:
+            'How long the core keeps the events it records (sign-ins, failed sign-ins): each expires this many days after it happened (expired events are removed hourly), as the reference keeps events a year.',
+        }),
+      },
+      { default: {}, additionalProperties: false, description: 'The event log.' },
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
+import { BrowserUrlWarning } from '../../components/browser-url-warning.tsx';
 import { ChecklistField, SelectField, TextArea, TextField } from '../../components/fields.tsx';
 import { FormModal, useSubmission } from '../../components/form-modal.tsx';
 import { api } from '../../lib/api.ts';
+import { typedAuthentikHost } from '../../lib/browser-url.ts';
 import { orNull } from '../../lib/draft.ts';
 import { useAll, useGet } from '../../lib/use-api.ts';
 import type { Outpost, Provider, ServiceConnection } from '../../lib/types.ts';
@@ -78,7 +80,23 @@ export function OutpostModal(props: {
       notReady={settings === undefined}
       wide
     >
-      <TextField name="name" label="Name" required value={name} errors={errors} onInput={setName} />
+      <TextField
+        name="name"
+        label="Name"
+        required
+        value={name}
+        errors={errors}
+        onInput={setName}
+        // The core refuses to rename a managed outpost (the embedded one): do not offer it.
+        readOnly={Boolean(existing?.managed)}
+        hint={existing?.managed ? 'Managed by Palisade: the name cannot be changed.' : undefined}
+      />
+      {type === 'proxy' && settings !== undefined && (
+        <BrowserUrlWarning
+          authentikHost={typedAuthentikHost(settings)}
+          outpostName={name || 'This outpost'}
+        />
+      )}
       <SelectField
         name="type"
         label="Type"
