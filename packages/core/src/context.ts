@@ -8,6 +8,7 @@ import { type Csrf, createCsrf } from './http/csrf.ts';
 import { createSecretBox, type SecretBox } from './identity/secret-box.ts';
 import { queryOne } from './db/database.ts';
 import { VERSION } from './version.ts';
+import { type CoreMetrics, createCoreMetrics } from './metrics/core-metrics.ts';
 
 /**
  * Everything a request handler needs, built once at start and passed in: handlers import no singletons,
@@ -25,6 +26,8 @@ export interface AppContext {
   /** Random id of this installation, created by the first migration; user uids derive from it. */
   readonly installId: string;
   readonly version: string;
+  /** The core's Prometheus metrics (served on the metrics port by the server). */
+  readonly metrics: CoreMetrics;
 }
 
 /** Builds the context around an open, migrated database. */
@@ -56,5 +59,6 @@ export async function createAppContext(input: {
     migrations: input.migrations,
     installId: row.value,
     version: VERSION,
+    metrics: createCoreMetrics(),
   };
 }

@@ -9,6 +9,7 @@ export * from './api/flows.ts';
 export * from './api/groups.ts';
 export * from './api/outposts.ts';
 export * from './api/providers.ts';
+export * from './api/ldap-providers.ts';
 export * from './api/proxy-providers.ts';
 export * from './api/root.ts';
 export * from './api/tokens.ts';

@@ -48,6 +48,13 @@ export const ConfigSchema = Type.Object(
           examples: ['0.0.0.0:9000', '[::]:9000'],
           description: 'Address the core listens on, `host:port` (`[::]:9000` for IPv6).',
         }),
+        metrics: Type.String({
+          pattern: '^$|^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+):\\d{1,5}$',
+          default: '0.0.0.0:9300',
+          examples: ['0.0.0.0:9300', '[::]:9300'],
+          description:
+            'Address of the Prometheus `/metrics` endpoint: the core\'s metrics and the embedded outpost\'s (docs/operations.md, "Metrics"). It has no authentication: keep it off public networks. Empty: no metrics listener.',
+        }),
       },
       { default: {}, additionalProperties: false, description: 'Listening sockets.' },
     ),

@@ -5,6 +5,7 @@ import { createLogger } from '../logging.ts';
 import type { OutpostHubOptions } from '../outposts/hub/hub.ts';
 import { installEmbeddedOutpost } from '../outposts/embedded-runtime.ts';
 import { installOutpostHub } from '../outposts/hub/install.ts';
+import { installCoreMetrics } from '../metrics/install.ts';
 import { registerRoutes } from '../routes/index.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { installJsonDepthLimit } from './json-depth.ts';
@@ -53,6 +54,7 @@ export async function buildHttpApp(ctx: AppContext, options: HttpAppOptions = {}
   // reach validation as a string and be reported as a type error instead of a wrong media type.
   app.removeContentTypeParser('text/plain');
   installJsonDepthLimit(app);
+  installCoreMetrics(app, ctx);
   installValidators(app);
   installErrorHandlers(app);
   collectOpenApiRoutes(app);

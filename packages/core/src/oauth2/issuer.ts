@@ -140,6 +140,11 @@ export async function createIssuer(ctx: AppContext, origin: string, slug: string
     const cookie = koa.cookies.get(SESSION_COOKIE);
     if (cookie) void endSessionByCookie(ctx, cookie).catch(() => {});
   });
+  // Token endpoint outcomes for palisade_oauth2_grants_total.
+  const grantType = (koa: { oidc?: { params?: Record<string, unknown> } }) =>
+    String(koa.oidc?.params?.grant_type ?? 'unknown');
+  provider.on('grant.success', (koa) => ctx.metrics.oauth2Grant(grantType(koa), 'success'));
+  provider.on('grant.error', (koa) => ctx.metrics.oauth2Grant(grantType(koa), 'error'));
   // The core hands over requests with X-Forwarded-* rewritten from what it trusts (routes/oauth2/index.ts).
   provider.proxy = true;
   return provider;

@@ -4,6 +4,7 @@ import { queryOne } from '../db/database.ts';
 import { type ListOptions, type ListShape, queryPage } from '../db/list-query.ts';
 import type { SecretBox } from '../identity/secret-box.ts';
 import { PROPERTY_MAPPINGS_COLUMN } from '../providers/property-mappings-repository.ts';
+import { insertProviderRow, PROVIDER_COLUMNS, toProviderSummary } from '../providers/providers-repository.ts';
 
 export interface RedirectUri {
   matching_mode: 'strict' | 'regex';
@@ -90,13 +91,6 @@ const SELECT = `SELECT ${COLUMNS} ${FROM}`;
 /** The columns and joins that read OAuth2 providers (aliases p, o, a), for kinds built on them. */
 export const OAUTH2_PROVIDER_SELECT = { columns: COLUMNS, from: FROM } as const;
 
-const PROVIDER_COLUMNS = {
-  name: 'name',
-  authenticationFlow: 'authentication_flow',
-  authorizationFlow: 'authorization_flow',
-  invalidationFlow: 'invalidation_flow',
-} as const;
-
 const OAUTH2_COLUMNS = {
   clientType: 'client_type',
   clientId: 'client_id',
@@ -123,11 +117,7 @@ const LIST_SHAPE: ListShape = {
 /** Turns a row read with OAUTH2_PROVIDER_SELECT into the provider. */
 export function toOAuth2Provider(row: OAuth2ProviderRow): OAuth2Provider {
   return {
-    id: row.id,
-    name: row.name,
-    authenticationFlow: row.authentication_flow,
-    authorizationFlow: row.authorization_flow,
-    invalidationFlow: row.invalidation_flow,
+    ...toProviderSummary(row),
     clientType: row.client_type,
     clientId: row.client_id,
     redirectUris: row.redirect_uris,
@@ -142,9 +132,6 @@ export function toOAuth2Provider(row: OAuth2ProviderRow): OAuth2Provider {
     logoutMethod: row.logout_method,
     signingKey: row.signing_key,
     accessTokenFormat: row.access_token_format,
-    propertyMappings: row.property_mappings,
-    applicationSlug: row.application_slug,
-    applicationName: row.application_name,
   };
 }
 
@@ -222,21 +209,7 @@ export async function insertOAuth2Provider(
   box: SecretBox,
   fields: OAuth2ProviderFields & { name: string; clientId: string; clientSecret: string },
 ): Promise<OAuth2Provider> {
-  const created = await queryOne<{ id: number }>(
-    db,
-    `INSERT INTO providers (name, authentication_flow, authorization_flow, invalidation_flow)
-     VALUES ($1, $2,
-       coalesce($3, (SELECT uuid FROM flows WHERE slug = 'default-provider-authorization-implicit-consent')),
-       coalesce($4, (SELECT uuid FROM flows WHERE slug = 'default-invalidation-flow')))
-     RETURNING id`,
-    [
-      fields.name,
-      fields.authenticationFlow ?? null,
-      fields.authorizationFlow ?? null,
-      fields.invalidationFlow ?? null,
-    ],
-  );
-  if (!created) throw new Error('insert returned no row');
+  const created = { id: await insertProviderRow(db, fields) };
   const columns = ['provider_id', 'client_secret_sealed'];
   const params: unknown[] = [created.id, box.seal(fields.clientSecret)];
   for (const [key, column] of Object.entries(OAUTH2_COLUMNS)) {

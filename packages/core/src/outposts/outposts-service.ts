@@ -13,6 +13,7 @@ import {
   type OutpostFields,
   updateOutpost,
 } from './outposts-repository.ts';
+import { sharedBaseDns } from '../ldap/ldap-providers.ts';
 import { PROVIDER_KIND_OF_OUTPOST, PROVIDER_KINDS, providerTypesOf } from './provider-types.ts';
 import { deleteOutpostServiceAccount, ensureOutpostServiceAccount } from './service-account.ts';
 import { SERVICE_CONNECTION_KINDS } from '../integrations/service-connections.ts';
@@ -40,6 +41,11 @@ async function providerProblems(db: Queryable, type: OutpostType, ids: number[],
     if (!kind) problems.push(`Invalid pk "${id}" - object does not exist.`);
     else if (kind !== PROVIDER_KIND_OF_OUTPOST[type])
       problems.push(`Outpost type ${type} can't be used with ${PROVIDER_KINDS[kind].className} providers.`);
+  }
+  // An LDAP outpost finds the provider of a bind or a search by its base DN (spec §1.3).
+  if (type === 'ldap' && problems.length === 0) {
+    for (const dn of await sharedBaseDns(db, ids))
+      problems.push(`LDAP providers of one outpost need distinct base DNs: base DN ${dn} is used twice.`);
   }
   return problems;
 }

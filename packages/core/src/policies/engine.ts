@@ -12,7 +12,7 @@ export interface AccessResult {
  * The groups whose bindings apply to a user: the groups the user is in, and every ancestor of those (a
  * binding to "engineering" admits the members of its child "platform").
  */
-async function effectiveGroups(db: Queryable, userId: number): Promise<Set<string>> {
+export async function effectiveGroups(db: Queryable, userId: number): Promise<Set<string>> {
   const rows = await db.query<{ uuid: string }>(
     `WITH RECURSIVE ancestry(uuid) AS (
        SELECT gm.group_uuid FROM group_members gm WHERE gm.user_id = $1

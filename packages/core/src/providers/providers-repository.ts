@@ -1,9 +1,7 @@
-import type { Queryable } from '../db/database.ts';
+import { queryOne, type Queryable } from '../db/database.ts';
 import { type ListOptions, type ListShape, queryPage } from '../db/list-query.ts';
 import { PROPERTY_MAPPINGS_COLUMN } from './property-mappings-repository.ts';
-
-/** The kinds of provider the core has; each has its own table beside `providers`. */
-export type ProviderKind = 'oauth2' | 'proxy';
+import type { ProviderKind } from '../outposts/provider-types.ts';
 
 /** What every provider has, whatever its kind (the contract's Provider). */
 export interface ProviderSummary {
@@ -17,7 +15,8 @@ export interface ProviderSummary {
   applicationName: string | null;
 }
 
-interface Row {
+/** A provider row as SUMMARY_COLUMNS reads it. */
+export interface ProviderSummaryRow {
   id: number;
   name: string;
   authentication_flow: string | null;
@@ -26,15 +25,75 @@ interface Row {
   property_mappings: string[];
   application_slug: string | null;
   application_name: string | null;
+}
+
+interface Row extends ProviderSummaryRow {
   kind: ProviderKind;
 }
 
+/** The SQL of a ProviderSummaryRow's columns, for a SELECT whose provider is `p` and application `a`. */
+export const SUMMARY_COLUMNS = `p.id, p.name, p.authentication_flow, p.authorization_flow, p.invalidation_flow,
+  ${PROPERTY_MAPPINGS_COLUMN} AS property_mappings, a.slug AS application_slug, a.name AS application_name`;
+
+/** Turns a ProviderSummaryRow into the summary. */
+export function toProviderSummary(row: ProviderSummaryRow): ProviderSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    authenticationFlow: row.authentication_flow,
+    authorizationFlow: row.authorization_flow,
+    invalidationFlow: row.invalidation_flow,
+    propertyMappings: row.property_mappings,
+    applicationSlug: row.application_slug,
+    applicationName: row.application_name,
+  };
+}
+
+/** The `providers` columns of the fields every provider has. */
+export const PROVIDER_COLUMNS = {
+  name: 'name',
+  authenticationFlow: 'authentication_flow',
+  authorizationFlow: 'authorization_flow',
+  invalidationFlow: 'invalidation_flow',
+} as const;
+
+/**
+ * Inserts the `providers` row of a new provider of any kind and answers its id; flows not given default to
+ * the implicit-consent and default invalidation flows.
+ */
+export async function insertProviderRow(
+  db: Queryable,
+  fields: {
+    name: string;
+    authenticationFlow?: string | null;
+    authorizationFlow?: string;
+    invalidationFlow?: string;
+  },
+): Promise<number> {
+  const created = await queryOne<{ id: number }>(
+    db,
+    `INSERT INTO providers (name, authentication_flow, authorization_flow, invalidation_flow)
+     VALUES ($1, $2,
+       coalesce($3, (SELECT uuid FROM flows WHERE slug = 'default-provider-authorization-implicit-consent')),
+       coalesce($4, (SELECT uuid FROM flows WHERE slug = 'default-invalidation-flow')))
+     RETURNING id`,
+    [
+      fields.name,
+      fields.authenticationFlow ?? null,
+      fields.authorizationFlow ?? null,
+      fields.invalidationFlow ?? null,
+    ],
+  );
+  if (!created) throw new Error('insert returned no row');
+  return created.id;
+}
+
 // The most derived kind wins: a proxy provider is also an OAuth2 provider (its client), as in the reference.
+// The kinds whose tables the migrations have made (RAC's arrives with its part).
 const KIND = `CASE WHEN EXISTS (SELECT 1 FROM proxy_providers x WHERE x.provider_id = p.id) THEN 'proxy'
+  WHEN EXISTS (SELECT 1 FROM ldap_providers x WHERE x.provider_id = p.id) THEN 'ldap'
   ELSE 'oauth2' END`;
-const COLUMNS = `p.id, p.name, p.authentication_flow, p.authorization_flow, p.invalidation_flow,
-  ${PROPERTY_MAPPINGS_COLUMN} AS property_mappings, a.slug AS application_slug, a.name AS application_name,
-  ${KIND} AS kind`;
+const COLUMNS = `${SUMMARY_COLUMNS}, ${KIND} AS kind`;
 const FROM = 'FROM providers p LEFT JOIN applications a ON a.provider_id = p.id';
 
 const LIST_SHAPE: ListShape = {
@@ -57,17 +116,7 @@ export async function listProviders(
     { columns: COLUMNS, from: FROM },
   );
   return {
-    providers: rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      authenticationFlow: row.authentication_flow,
-      authorizationFlow: row.authorization_flow,
-      invalidationFlow: row.invalidation_flow,
-      propertyMappings: row.property_mappings,
-      applicationSlug: row.application_slug,
-      applicationName: row.application_name,
-      kind: row.kind,
-    })),
+    providers: rows.map((row) => ({ ...toProviderSummary(row), kind: row.kind })),
     count,
   };
 }

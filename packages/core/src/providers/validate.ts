@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import { queryOne } from '../db/database.ts';
 import { findFlow } from '../flows/flows-repository.ts';
 import { uniqueViolation, validationFailed } from '../http/api-error.ts';
 import { parseValidity } from '../oauth2/validity.ts';
@@ -26,6 +27,17 @@ export interface CommonProviderInput {
   property_mappings?: string[];
 }
 
+/** How a kind of provider differs in the common checks. */
+export interface CommonChecks {
+  /** The uuids among these that name no property mapping of the kind (default: the scope mappings). */
+  unknownMappings?: (uuids: string[]) => string[] | Promise<string[]>;
+  /**
+   * The designation `authorization_flow` must have: `authorization` for web providers; LDAP and RADIUS
+   * providers run it as their bind flow, so theirs is an `authentication` flow (spec §0.2).
+   */
+  authorizationDesignation?: 'authorization' | 'authentication';
+}
+
 /**
  * Checks what JSON Schema cannot about the fields every provider has: each flow exists and is of its
  * field's kind, and each property mapping is one the server knows.
@@ -34,16 +46,22 @@ export async function commonProviderProblems(
   db: Queryable,
   body: CommonProviderInput,
   problems: Problems = {},
+  checks: CommonChecks = {},
 ): Promise<Problems> {
-  for (const [field, designation] of FLOW_FIELDS) {
+  for (const [field, fieldDesignation] of FLOW_FIELDS) {
     const uuid = body[field];
     if (!uuid) continue;
+    const designation =
+      field === 'authorization_flow'
+        ? (checks.authorizationDesignation ?? fieldDesignation)
+        : fieldDesignation;
     const flow = await findFlow(db, uuid);
     if (!flow) addProblem(problems, field, `Invalid pk "${uuid}" - object does not exist.`);
     else if (flow.designation !== designation)
       addProblem(problems, field, `Flow ${flow.slug} is not an ${designation} flow.`);
   }
-  for (const uuid of unknownScopeMappings(body.property_mappings ?? [])) {
+  const unknownMappings = checks.unknownMappings ?? unknownScopeMappings;
+  for (const uuid of await unknownMappings(body.property_mappings ?? [])) {
     addProblem(problems, 'property_mappings', `Invalid pk "${uuid}" - object does not exist.`);
   }
   return problems;
@@ -75,4 +93,23 @@ export function rethrowDuplicate(error: unknown): never {
     throw validationFailed({ [field]: [`A provider with this ${field} already exists.`] }, 'unique');
   }
   throw error;
+}
+
+/** Checks that a certificate-key pair a provider serves TLS with exists and has its private key. */
+export async function certificateProblems(
+  db: Queryable,
+  uuid: string | null | undefined,
+  problems: Problems,
+  field = 'certificate',
+): Promise<Problems> {
+  if (!uuid) return problems;
+  const keypair = await queryOne<{ has_key: boolean }>(
+    db,
+    'SELECT key_data_sealed IS NOT NULL AS has_key FROM certificate_keypairs WHERE kp_uuid = $1',
+    [uuid],
+  );
+  if (!keypair) addProblem(problems, field, `Invalid pk "${uuid}" - object does not exist.`);
+  else if (!keypair.has_key)
+    addProblem(problems, field, 'This certificate has no private key, so it cannot serve TLS.');
+  return problems;
 }

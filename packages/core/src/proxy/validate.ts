@@ -2,9 +2,13 @@ import type { Static } from '@sinclair/typebox';
 import type { PatchedProxyProviderRequest } from '@palisade/schema';
 import { compileSkipPathRegex } from '@palisade/schema/skip-path-regex';
 import type { Queryable } from '../db/database.ts';
-import { queryOne } from '../db/database.ts';
 import { assertThat, validationFailed } from '../http/api-error.ts';
-import { addProblem, commonProviderProblems, validityProblems } from '../providers/validate.ts';
+import {
+  addProblem,
+  certificateProblems,
+  commonProviderProblems,
+  validityProblems,
+} from '../providers/validate.ts';
 import type { ProxyProvider } from './providers-repository.ts';
 
 type ProxyInput = Static<typeof PatchedProxyProviderRequest>;
@@ -62,16 +66,6 @@ export async function assertValidProxyProvider(
       'User and password attributes must be set when basic auth is enabled.',
     );
   }
-  if (body.certificate) {
-    const keypair = await queryOne<{ has_key: boolean }>(
-      db,
-      'SELECT key_data_sealed IS NOT NULL AS has_key FROM certificate_keypairs WHERE kp_uuid = $1',
-      [body.certificate],
-    );
-    if (!keypair)
-      addProblem(problems, 'certificate', `Invalid pk "${body.certificate}" - object does not exist.`);
-    else if (!keypair.has_key)
-      addProblem(problems, 'certificate', 'This certificate has no private key, so it cannot serve TLS.');
-  }
+  await certificateProblems(db, body.certificate, problems);
   assertThat(Object.keys(problems).length === 0, () => validationFailed(problems));
 }

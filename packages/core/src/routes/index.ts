@@ -16,6 +16,7 @@ import { oauth2ProviderRoutes } from './api/oauth2-providers.ts';
 import { outpostFromQuery, outpostProxyRoutes } from './api/outposts-proxy.ts';
 import { allProvidersRoutes } from './api/providers-all.ts';
 import { proxyProviderRoutes } from './api/proxy-providers.ts';
+import { ldapProviderRoutes } from './api/ldap-providers.ts';
 import { outpostConfigRoutes } from './api/outpost-configs.ts';
 import { outpostAccessCheckRoutes } from './api/outpost-access-checks.ts';
 import { isLdapDirectoryRead } from '../outposts/directory-read.ts';
@@ -117,6 +118,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(policyBindingRoutes(ctx));
         await admin.register(oauth2ProviderRoutes(ctx));
         await admin.register(proxyProviderRoutes(ctx));
+        await admin.register(ldapProviderRoutes(ctx));
         await admin.register(allProvidersRoutes(ctx));
         await admin.register(flowInstanceRoutes(ctx));
         await admin.register(flowBindingRoutes(ctx));

@@ -101,6 +101,53 @@ for (const backend of testBackends()) {
       }
     });
 
+    it("grants has_search_permission to members of the provider's search group and its children only", async () => {
+      const permission = async (username: string) => {
+        const ldap = client(ldapOutpost, '203.0.113.30');
+        assert.equal(
+          (await ldap.run('default-authentication-flow', username, `${username}-password`)).ok,
+          true,
+        );
+        const res = await ldap.request(
+          'GET',
+          `/api/v3/outposts/ldap/${ldapProvider}/check_access/?app_slug=directory`,
+        );
+        return (res.json() as CheckAccess).has_search_permission;
+      };
+      const readers = await insertGroup(t.db, { name: 'ldap-readers' });
+      const members = await insertGroup(t.db, { name: 'directory-users-readers' });
+      await t.db.query('UPDATE ldap_providers SET search_group = $1 WHERE provider_id = $2', [
+        readers.uuid,
+        ldapProvider,
+      ]);
+      assert.equal(await permission('staff'), false, 'not a member of the search group');
+      await insertUserWithPassword(t, { username: 'root' }, 'root-password');
+      const root = await findUserByUsername(t.db, 'root');
+      const admins = await insertGroup(t.db, { name: 'admins', isSuperuser: true });
+      await addGroupMember(t.db, admins.uuid, root?.id ?? 0);
+      assert.equal((await findUserByUsername(t.db, 'root'))?.isSuperuser, true);
+      const directoryUsers = await t.db.query<{ uuid: string }>(
+        "SELECT uuid FROM groups WHERE name = 'directory-users'",
+      );
+      await addGroupMember(t.db, directoryUsers[0]?.uuid ?? '', root?.id ?? 0);
+      assert.equal(await permission('root'), false, 'a superuser outside the search group has no such right');
+      // Members of a group below the search group have the right (as group bindings admit them).
+      await t.db.query('INSERT INTO group_parents (group_uuid, parent_uuid) VALUES ($1, $2)', [
+        members.uuid,
+        readers.uuid,
+      ]);
+      const staff = await findUserByUsername(t.db, 'staff');
+      await addGroupMember(t.db, members.uuid, staff?.id ?? 0);
+      assert.equal(await permission('staff'), true);
+      const guest = await findUserByUsername(t.db, 'guest');
+      await addGroupMember(t.db, readers.uuid, guest?.id ?? 0);
+      assert.equal(await permission('guest'), false, 'never for a user the application refuses');
+      await t.db.query('UPDATE ldap_providers SET search_group = NULL WHERE provider_id = $1', [
+        ldapProvider,
+      ]);
+      assert.equal(await permission('staff'), false);
+    });
+
     it('takes the end user session only: no session, or an outpost token, is a 403', async () => {
       const anonymous = await t.app.inject({
         url: `/api/v3/outposts/ldap/${ldapProvider}/check_access/?app_slug=directory`,

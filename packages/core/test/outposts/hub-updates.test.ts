@@ -236,6 +236,52 @@ for (const backend of testBackends()) {
       ]);
     });
 
+    it("sends TRIGGER_UPDATE for an LDAP provider's change, and its certificate's, to its outposts only", async () => {
+      const res = await api.post('/api/v3/providers/ldap/', {
+        name: 'directory',
+        authorization_flow: (
+          await queryOne<{ uuid: string }>(
+            t.db,
+            "SELECT uuid FROM flows WHERE slug = 'default-authentication-flow'",
+          )
+        )?.uuid,
+        invalidation_flow: (
+          await queryOne<{ uuid: string }>(
+            t.db,
+            "SELECT uuid FROM flows WHERE slug = 'default-invalidation-flow'",
+          )
+        )?.uuid,
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      const ldap = (res.json() as { pk: number }).pk;
+      await bindProvider(t.db, two.uuid, ldap);
+      const [a, b] = [a1, b1].map((i) => i.count(TRIGGER_UPDATE) ?? 0);
+      const patched = await api.patch(`/api/v3/providers/ldap/${ldap}/`, { base_dn: 'dc=changed,dc=test' });
+      assert.equal(patched.statusCode, 200, patched.body);
+      await expectUpdates([
+        [a1, a ?? 0],
+        [b1, (b ?? 0) + 1],
+      ]);
+      const keypair = await queryOne<{ kp_uuid: string }>(
+        t.db,
+        `INSERT INTO certificate_keypairs (name, certificate_data, key_data_sealed)
+         VALUES ('ldap tls', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----', $1) RETURNING kp_uuid`,
+        [t.ctx.box.seal('-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----')],
+      );
+      await t.db.query('UPDATE ldap_providers SET certificate = $1 WHERE provider_id = $2', [
+        keypair?.kp_uuid,
+        ldap,
+      ]);
+      const renamed = await api.patch(`/api/v3/crypto/certificatekeypairs/${keypair?.kp_uuid}/`, {
+        name: 'ldap tls renamed',
+      });
+      assert.equal(renamed.statusCode, 200, renamed.body);
+      await expectUpdates([
+        [a1, a ?? 0],
+        [b1, (b ?? 0) + 2],
+      ]);
+    });
+
     it("sends SESSION_END with the session's digest to every instance when a user signs out", async () => {
       await insertUserWithPassword(t, { username: 'alice', email: 'alice@example.com' }, 'alice-password');
       const browser = newBrowser(t);

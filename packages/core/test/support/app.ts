@@ -30,6 +30,8 @@ export function testConfig(env: Record<string, string> = {}): Readonly<PalisadeC
       PALISADE_DATA_DIR: 'memory://',
       PALISADE_SECRET_KEY: 'test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz',
       PALISADE_LOG_LEVEL: 'silent',
+      // No metrics port unless a test asks for one: the default 9300 would clash between test cores.
+      PALISADE_LISTEN__METRICS: '',
       ...env,
     },
   });

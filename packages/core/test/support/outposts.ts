@@ -10,10 +10,9 @@ import { PROVIDER_KINDS } from '../../src/outposts/provider-types.ts';
 import type { ProviderKind } from '../../src/outposts/provider-types.ts';
 
 /**
- * A provider of `kind` for outpost tests. Proxy, LDAP, RADIUS and RAC providers are built by other parts;
- * until their repositories are merged, the test gives the kind a bare subtable (provider_id only), which is
- * all the outposts domain reads. Once a kind's real table exists, create its providers through its
- * repository here instead.
+ * A provider of `kind` for outpost tests (an LDAP one with a base DN of its own). A kind whose table is
+ * not merged yet gets a bare subtable (provider_id only), which is all the outposts domain reads; a kind
+ * whose real table exists gets its row with the table's defaults.
  */
 export async function insertTestProvider(db: Database, kind: ProviderKind, name: string): Promise<number> {
   const table = PROVIDER_KINDS[kind].table;
@@ -30,6 +29,12 @@ export async function insertTestProvider(db: Database, kind: ProviderKind, name:
   const id = rows[0]?.id;
   if (id === undefined) throw new Error('provider insert returned no row');
   await db.query(`INSERT INTO ${table} (provider_id) VALUES ($1)`, [id]);
+  // One outpost's LDAP providers need distinct base DNs (ldap/ldap-providers.ts).
+  if (kind === 'ldap')
+    await db.query('UPDATE ldap_providers SET base_dn = $2 WHERE provider_id = $1', [
+      id,
+      `dc=p${id},dc=test`,
+    ]);
   return id;
 }
 

@@ -1,5 +1,6 @@
 import { type TLiteral, type TSchema, type TUnion, Type } from '@sinclair/typebox';
 import { DateTime, Nullable } from './common.ts';
+import { ldapSettings } from './ldap-providers.ts';
 import { Provider } from './providers.ts';
 import { ServiceConnection } from './service-connections.ts';
 
@@ -233,23 +234,17 @@ export const OutpostManifest = Type.Object({
   manifest: Type.String(),
 });
 
-const AccessMode = literals(['direct', 'cached']);
-
-/** The contract's LDAPOutpostConfig: an LDAP provider as its outpost reads it. */
+/**
+ * The contract's LDAPOutpostConfig: an LDAP provider as its outpost reads it. Every field is always sent:
+ * the reference outpost dereferences base_dn, search_mode and bind_mode without a check.
+ */
 export const LDAPOutpostConfig = Type.Object({
   pk: Type.Integer(),
   name: Type.String(),
-  base_dn: Type.Optional(Type.String()),
   bind_flow_slug: Type.String(),
   unbind_flow_slug: Nullable(Type.String()),
   application_slug: Type.String(),
-  certificate: Type.Optional(Nullable(Type.String({ format: 'uuid' }))),
-  tls_server_name: Type.Optional(Type.String()),
-  uid_start_number: Type.Optional(Type.Integer()),
-  gid_start_number: Type.Optional(Type.Integer()),
-  search_mode: Type.Optional(AccessMode),
-  bind_mode: Type.Optional(AccessMode),
-  mfa_support: Type.Optional(Type.Boolean()),
+  ...ldapSettings,
 });
 
 /** The contract's RadiusOutpostConfig: a RADIUS provider as its outpost reads it. */

@@ -4,6 +4,7 @@ import { GenericError, ValidationError } from '@palisade/schema';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { ApiError } from '../../http/api-error.ts';
+import { hasSearchPermission } from '../../ldap/search-permission.ts';
 import { checkOutpostAccess } from '../../outposts/access-check.ts';
 
 const Params = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
@@ -28,8 +29,8 @@ function sessionUser(request: Request) {
 /**
  * `/outposts/ldap/<pk>/check_access/` and `/outposts/radius/<pk>/check_access/`: after a bind or an
  * Access-Request ran the flow executor, the outpost asks with the end user's session cookie whether that
- * user may use the application. `has_search_permission` (may the user search the whole directory) is
- * given to superusers only, until LDAP providers have a setting for it.
+ * user may use the application. `has_search_permission` (may the user search the whole directory) is the
+ * provider's `search_group` right (ldap/search-permission.ts), and only for a user who passes.
  */
 export function outpostAccessCheckRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
@@ -51,7 +52,8 @@ export function outpostAccessCheckRoutes(ctx: AppContext): FastifyPluginAsync {
           { user: user.username, provider: request.params.id, passing: access.passing },
           'ldap access check',
         );
-        return { access, has_search_permission: access.passing && user.isSuperuser };
+        const mayReadAll = access.passing && (await hasSearchPermission(ctx.db, request.params.id, user.id));
+        return { access, has_search_permission: mayReadAll };
       },
     );
 

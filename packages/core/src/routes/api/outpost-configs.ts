@@ -10,16 +10,22 @@ import {
 } from '@palisade/schema';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { paginated } from '../../http/pagination.ts';
+import { paginated, pageWindow } from '../../http/pagination.ts';
+import { ldapOutpostConfigs } from '../../ldap/outpost-config.ts';
 import { providerIdsVisibleTo } from '../../outposts/principal.ts';
 
 const ConfigListQuery = Type.Object({ ...ListQuery, name: Type.Optional(Type.String()) });
 const errors = { 400: ValidationError, 403: GenericError };
 
+const LISTS = {
+  ldap: ldapOutpostConfigs,
+  // RADIUS providers are not built yet: the list stays empty until they are.
+  radius: async () => ({ results: [], count: 0 }),
+};
+
 /**
  * /outposts/ldap/ and /outposts/radius/: the providers an LDAP or RADIUS outpost serves, as it reads them (a
- * superuser: all of them). LDAP and RADIUS providers are not built yet, so the lists are empty; their parts
- * fill them from `providerIdsVisibleTo(ctx, request, kind)`, which already scopes an outpost to its own.
+ * superuser: all of them), scoped by `providerIdsVisibleTo` to the calling outpost's own.
  */
 export function outpostConfigRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
@@ -34,9 +40,10 @@ export function outpostConfigRoutes(ctx: AppContext): FastifyPluginAsync {
           config: { operationId },
         },
         async (request) => {
-          // Resolved now so the scoping is in place the day the provider tables arrive.
-          await providerIdsVisibleTo(ctx, request, kind);
-          return paginated(request.query, [], 0);
+          const q = request.query;
+          const ids = await providerIdsVisibleTo(ctx, request, kind);
+          const { results, count } = await LISTS[kind](ctx.db, ids, { ...pageWindow(q), name: q.name });
+          return paginated(q, results, count);
         },
       );
     }
