@@ -1,13 +1,11 @@
 /**
- * An LDAP provider as this outpost serves it: the core's LDAPOutpostConfig (spec §1.2) with every optional
- * field given its documented default, the base DN normalized, and the three containers' DNs.
+ * An LDAP provider as this outpost serves it: the core's LDAPOutpostConfig (spec §1.2; every field is
+ * required, as the reference outpost dereferences them all), the base DN normalized, and the three
+ * containers' DNs.
  */
 import type { Static } from '@sinclair/typebox';
 import type { LDAPOutpostConfig } from '@palisade/schema/api/outposts';
 import { normalizeDn, parseDn } from './dn.ts';
-
-/** The reference's default base DN. */
-export const DEFAULT_BASE_DN = 'DC=ldap,DC=goauthentik,DC=io';
 
 /** One provider, ready to serve. */
 export interface LdapProvider {
@@ -39,7 +37,7 @@ export class LdapConfigError extends Error {
 
 /** Applies defaults and checks one provider. */
 export function toProvider(config: Static<typeof LDAPOutpostConfig>): LdapProvider {
-  const baseDn = (config.base_dn ?? DEFAULT_BASE_DN).toLowerCase();
+  const baseDn = config.base_dn.toLowerCase();
   const baseKey = normalizeDn(baseDn);
   if (baseKey === undefined || (parseDn(baseDn) ?? []).length === 0) {
     throw new LdapConfigError(
@@ -57,13 +55,13 @@ export function toProvider(config: Static<typeof LDAPOutpostConfig>): LdapProvid
     bindFlowSlug: config.bind_flow_slug,
     unbindFlowSlug: config.unbind_flow_slug,
     applicationSlug: config.application_slug,
-    certificate: config.certificate ?? null,
-    tlsServerName: config.tls_server_name ?? '',
-    uidStartNumber: config.uid_start_number ?? 2000,
-    gidStartNumber: config.gid_start_number ?? 4000,
-    searchMode: config.search_mode ?? 'direct',
-    bindMode: config.bind_mode ?? 'direct',
-    mfaSupport: config.mfa_support ?? true,
+    certificate: config.certificate,
+    tlsServerName: config.tls_server_name,
+    uidStartNumber: config.uid_start_number,
+    gidStartNumber: config.gid_start_number,
+    searchMode: config.search_mode,
+    bindMode: config.bind_mode,
+    mfaSupport: config.mfa_support,
   };
 }
 

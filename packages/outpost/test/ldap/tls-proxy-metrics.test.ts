@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client, InvalidCredentialsError } from 'ldapts';
 import { generateSelfSigned } from '@palisade/x509';
 import { toProvider } from '../../src/ldap/config.ts';
+import { ldapConfig } from './support/provider-config.ts';
 import { fakeSetup, fixtureData, type FakeSetup } from './support/fake-core.ts';
 import { listenForTest, type TestListeners } from './support/listen.ts';
 
@@ -25,16 +26,16 @@ describe('StartTLS and LDAPS with the certificate chosen by SNI', () => {
   });
   before(async () => {
     setup = fakeSetup(fixtureData(3, 1));
-    const other = toProvider({
-      pk: 2,
-      name: 'other',
-      base_dn: 'dc=other,dc=test',
-      bind_flow_slug: 'default-authentication-flow',
-      unbind_flow_slug: null,
-      application_slug: 'other',
-      certificate: '00000000-0000-4000-8000-000000000002',
-      tls_server_name: 'dir.other.test',
-    });
+    const other = toProvider(
+      ldapConfig({
+        pk: 2,
+        name: 'other',
+        base_dn: 'dc=other,dc=test',
+        application_slug: 'other',
+        certificate: '00000000-0000-4000-8000-000000000002',
+        tls_server_name: 'dir.other.test',
+      }),
+    );
     const provider = {
       ...setup.provider,
       certificate: '00000000-0000-4000-8000-000000000001',

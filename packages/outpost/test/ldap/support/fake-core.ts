@@ -15,6 +15,7 @@ import type { DirectoryGroup, DirectoryUser } from '../../../src/ldap/reads.ts';
 import { createLdapMetrics } from '../../../src/ldap/ldap-metrics.ts';
 import { LdapRuntime } from '../../../src/ldap/runtime.ts';
 import { recordingLog } from '../../support/log.ts';
+import { ldapConfig } from './provider-config.ts';
 
 /** A user of the fake core, with its password, optional MFA code and rights. */
 export interface FakeUser {
@@ -277,18 +278,7 @@ export function fakeSetup(
     token: 'outpost-token',
     userAgent: 'goauthentik.io/outpost/test',
   });
-  const config = toProvider({
-    pk: 1,
-    name: 'directory',
-    base_dn: 'dc=example,dc=com',
-    bind_flow_slug: 'default-authentication-flow',
-    unbind_flow_slug: null,
-    application_slug: 'directory',
-    search_mode: 'cached',
-    bind_mode: 'direct',
-    mfa_support: true,
-    ...provider,
-  });
+  const config = toProvider(ldapConfig(provider));
   const refresh = () => {
     const snapshot: DirectoryData = { users: state.users.map((u) => u.user), groups: state.groups };
     runtime.update({ providers: [config], keypairs: new Map(), data: snapshot });
