@@ -82,14 +82,42 @@ function withParams(path: string, params: URLSearchParams): string {
   return extra ? `${path}&${extra}` : path;
 }
 
-/** Direct mode, full directory: users and groups a filter may match, in parallel. */
+/**
+ * What a search base narrows: a base on one user (or their virtual group) needs that user only, a base on
+ * one group that group only, a base on a container only that container's kind.
+ */
+export function narrowByBase(
+  provider: LdapProvider,
+  baseDn: string,
+  pushed: ReturnType<typeof pushDown>,
+): ReturnType<typeof pushDown> {
+  const key = normalizeDn(baseDn);
+  const only = (kind: 'users' | 'groups', name?: string) => {
+    const params = pushed[kind];
+    if (params !== 'none' && name !== undefined) params.append(kind === 'users' ? 'username' : 'name', name);
+    return kind === 'users'
+      ? { users: params, groups: 'none' as const }
+      : { users: 'none' as const, groups: params };
+  };
+  if (key === normalizeDn(provider.usersDn) || key === normalizeDn(provider.virtualGroupsDn))
+    return only('users');
+  if (key === normalizeDn(provider.groupsDn)) return only('groups');
+  const user = cnUnder(baseDn, provider.usersDn) ?? cnUnder(baseDn, provider.virtualGroupsDn);
+  if (user !== undefined) return only('users', user);
+  const group = cnUnder(baseDn, provider.groupsDn);
+  if (group !== undefined) return only('groups', group);
+  return pushed;
+}
+
+/** Direct mode, full directory: users and groups a search under `baseDn` may match, in parallel. */
 export async function fetchForFilter(
   client: CoreClient,
   provider: LdapProvider,
   filter: Filter,
+  baseDn: string,
   pageSize = DIRECTORY_PAGE_SIZE,
 ): Promise<DirectoryData> {
-  const pushed = pushDown(provider, filter);
+  const pushed = narrowByBase(provider, baseDn, pushDown(provider, filter));
   const [users, groups] = await Promise.all([
     pushed.users === 'none' ? [] : client.pages(withParams(USERS, pushed.users), checkUserPage, pageSize),
     pushed.groups === 'none' ? [] : client.pages(withParams(GROUPS, pushed.groups), checkGroupPage, pageSize),

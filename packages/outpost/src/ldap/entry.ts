@@ -4,6 +4,8 @@
 export interface Attribute {
   name: string;
   values: string[];
+  /** The values as filters compare them, made on first use (entries do not change once built). */
+  compared?: string[];
 }
 
 /** An entry; `attributes` is keyed by the lower-cased name. */

@@ -39,8 +39,8 @@ export interface ConnectionHost {
   providers(): readonly LdapProvider[];
   /** Binds `dn` with `secret` for a client at `clientIp` (cached or direct per the provider). */
   bind(dn: string, secret: string, clientIp: string): Promise<BindOutcome>;
-  /** The directory `user` may search with `filter` (the snapshot, a self view, or a direct fetch). */
-  directoryFor(user: BoundUser, filter: Filter): Promise<Directory>;
+  /** The directory `user` may search under `baseDn` with `filter` (snapshot, self view, or direct fetch). */
+  directoryFor(user: BoundUser, filter: Filter, baseDn: string): Promise<Directory>;
   /** The bind of `user` on a connection is over (unbind, rebind or close). */
   release(user: BoundUser): void;
   /** The TLS context for an SNI name ('' for none). */

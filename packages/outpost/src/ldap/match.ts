@@ -83,9 +83,12 @@ export function matches(entry: Entry, filter: Filter): boolean {
     }
     case 'equal': {
       const name = baseName(filter.attribute);
+      const attribute = entry.attributes.get(name);
+      if (!attribute) return false;
       const normal = normalizer(name);
-      const wanted = normal(filter.value);
-      return valuesOf(entry, name).some((v) => normal(v) === wanted);
+      // A search compares the same entries again and again: their side is normalized once and kept.
+      attribute.compared ??= attribute.values.map(normal);
+      return attribute.compared.includes(normal(filter.value));
     }
     case 'approx': {
       // No phonetic matching: approximate is equality without white space and case.

@@ -113,7 +113,7 @@ export class LdapRuntime implements ConnectionHost {
     return outcome;
   }
 
-  async directoryFor(user: BoundUser, filter: Filter): Promise<Directory> {
+  async directoryFor(user: BoundUser, filter: Filter, baseDn: string): Promise<Directory> {
     const provider = this.current.find((p) => p.pk === user.provider.pk);
     if (!provider) throw new Error('the provider of this bind is no longer served');
     if (provider.searchMode === 'cached') {
@@ -130,7 +130,7 @@ export class LdapRuntime implements ConnectionHost {
       return view;
     }
     const data = user.canSearch
-      ? await fetchForFilter(this.options.client, provider, filter)
+      ? await fetchForFilter(this.options.client, provider, filter, baseDn)
       : selfOnlyData(await fetchSelf(this.options.client, user.userPk), user.userPk);
     return buildDirectory(provider, data, this.version);
   }

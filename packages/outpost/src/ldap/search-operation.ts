@@ -65,7 +65,11 @@ async function find(state: ConnectionState, request: SearchRequest): Promise<Sea
   );
   let directory;
   try {
-    directory = await state.host.directoryFor(user, request.filter);
+    directory = await state.host.directoryFor(
+      user,
+      request.filter,
+      baseKey === '' ? provider.baseDn : request.base,
+    );
   } catch (error) {
     state.host.log.warn({ err: (error as Error).message }, 'LDAP search could not read the directory');
     return {
@@ -133,8 +137,12 @@ export async function searchRequest(
     if (cookie.length > 0) outcome = { ...outcome, code: RESULT.success, message: '' };
   }
   const wanted = requestedAttributes(request.attributes);
-  for (const entry of entries) {
-    state.send(searchEntry(id, entry.dn, selectAttributes(entry, wanted), request.typesOnly));
+  if (entries.length > 0) {
+    state.send(
+      Buffer.concat(
+        entries.map((entry) => searchEntry(id, entry.dn, selectAttributes(entry, wanted), request.typesOnly)),
+      ),
+    );
   }
   if (outcome.code !== RESULT.success) {
     state.host.metrics.rejected(
