@@ -19,9 +19,24 @@ function baseName(attribute: string): string {
   return (attribute.split(';')[0] ?? attribute).toLowerCase();
 }
 
+/** Normalized DNs by their text: a search tests one assertion value against every entry. */
+const normalizedDns = new Map<string, string>();
+const MAX_NORMALIZED_DNS = 10_000;
+
+function normalizedDn(value: string): string {
+  let normal = normalizedDns.get(value);
+  if (normal === undefined) {
+    normal = normalizeDn(value) ?? value.toLowerCase();
+    if (normalizedDns.size >= MAX_NORMALIZED_DNS) normalizedDns.clear();
+    normalizedDns.set(value, normal);
+  }
+  return normal;
+}
+
+const lowerCase = (value: string) => value.toLowerCase();
+
 function normalizer(attribute: string): (value: string) => string {
-  if (DN_ATTRIBUTES.has(attribute)) return (value) => normalizeDn(value) ?? value.toLowerCase();
-  return (value) => value.toLowerCase();
+  return DN_ATTRIBUTES.has(attribute) ? normalizedDn : lowerCase;
 }
 
 function compareOrdered(a: string, b: string): number {
