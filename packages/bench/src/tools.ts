@@ -1,5 +1,5 @@
 /**
- * The Debian programs the benchmarks drive (nginx, Caddy, wrk, FreeRADIUS): found on PATH, else installed with apt-get
+ * The Debian programs the benchmarks drive (nginx, Caddy, wrk, FreeRADIUS, slapd, ldap-utils): found on PATH, else installed with apt-get
  * when running as root, else a clear error saying what to install.
  */
 import { execFile } from 'node:child_process';
@@ -14,6 +14,8 @@ const PACKAGES: Record<Tool, string> = {
   caddy: 'caddy',
   wrk: 'wrk',
   freeradius: 'freeradius',
+  slapd: 'slapd',
+  ldapsearch: 'ldap-utils',
 };
 
 /** Tools of `wanted` that are not on PATH. */

@@ -55,7 +55,7 @@ describe('outpost types', () => {
   });
 
   it('finds the types of this build from the folders of src/', () => {
-    assert.deepEqual(availableTypes(), ['proxy', 'rac', 'radius']);
+    assert.deepEqual(availableTypes(), ['ldap', 'proxy', 'rac', 'radius']);
   });
 
   it('runs a module through the interface: start, load then apply, sessions, provider-specific, metrics, stop', async () => {
@@ -86,14 +86,13 @@ describe('outpost types', () => {
   });
 
   it('refuses to start an outpost of a type this build has no module for, naming it', async () => {
-    // A type no build will have (ldap, radius and rac each get a module).
     core.answers.set('outposts/instances/', page([{ ...SCRIPTED_OUTPOST, type: 'telnet' }]));
     await assert.rejects(
       startOutpost({ env: env(), listen: false, log: recordingLog(), reloadOffsetMs: 0 }),
       (error: Error) =>
         error instanceof UnknownOutpostTypeError &&
         error.message ===
-          'this outpost is of type "telnet", which this build cannot run (it runs: proxy, rac, radius)',
+          'this outpost is of type "telnet", which this build cannot run (it runs: ldap, proxy, rac, radius)',
     );
   });
 
@@ -103,7 +102,7 @@ describe('outpost types', () => {
     assert.equal(code, 1);
     assert.equal(
       stderr,
-      'palisade-outpost: this outpost is of type "telnet", which this build cannot run (it runs: proxy, rac, radius)\n',
+      'palisade-outpost: this outpost is of type "telnet", which this build cannot run (it runs: ldap, proxy, rac, radius)\n',
     );
   });
 });

@@ -4,6 +4,7 @@ import { configPropagation } from './config-propagation.ts';
 import { core } from './core.ts';
 import { forwardAuthCaddy } from './forward-auth-caddy.ts';
 import { forwardAuthNginx } from './forward-auth-nginx.ts';
+import { ldap } from './ldap.ts';
 import { outpostFootprint } from './outpost-footprint.ts';
 import { outpostImage } from './outpost-image.ts';
 import { outpostMemoryCase } from './outpost-memory.ts';
@@ -22,4 +23,5 @@ export const CASES: readonly BenchCase[] = [
   outpostImage,
   providerScale,
   radius,
+  ldap,
 ];
