@@ -163,8 +163,8 @@ export function resolveAttribute(
   };
 }
 
-/** The 16 bytes of an IPv6 address in text form, or undefined. */
-function ipv6Bytes(text: string): Uint8Array | undefined {
+/** The 16 bytes of an IPv6 address in text form (no zone, no embedded IPv4), or undefined. */
+export function ipv6Bytes(text: string): Uint8Array | undefined {
   if (!/^[0-9a-fA-F:]{2,39}$/.test(text)) return undefined;
   const halves = text.split('::');
   if (halves.length > 2) return undefined;

@@ -17,6 +17,8 @@ import { outpostFromQuery, outpostProxyRoutes } from './api/outposts-proxy.ts';
 import { allProvidersRoutes } from './api/providers-all.ts';
 import { proxyProviderRoutes } from './api/proxy-providers.ts';
 import { ldapProviderRoutes } from './api/ldap-providers.ts';
+import { radiusProviderRoutes } from './api/radius-providers.ts';
+import { radiusPropertyMappingRoutes } from './api/radius-property-mappings.ts';
 import { outpostConfigRoutes } from './api/outpost-configs.ts';
 import { outpostAccessCheckRoutes } from './api/outpost-access-checks.ts';
 import { isLdapDirectoryRead } from '../outposts/directory-read.ts';
@@ -119,6 +121,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(oauth2ProviderRoutes(ctx));
         await admin.register(proxyProviderRoutes(ctx));
         await admin.register(ldapProviderRoutes(ctx));
+        await admin.register(radiusProviderRoutes(ctx));
+        await admin.register(radiusPropertyMappingRoutes(ctx));
         await admin.register(allProvidersRoutes(ctx));
         await admin.register(flowInstanceRoutes(ctx));
         await admin.register(flowBindingRoutes(ctx));
