@@ -17,6 +17,7 @@ start_postgres() {
   su postgres -c "$bin/initdb -D $dir/data -U postgres --auth=trust -E UTF8 >/dev/null"
   su postgres -c "$bin/pg_ctl -D $dir/data -o '-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off' -l $dir/log -w start >/dev/null"
   PALISADE_TEST_POSTGRESQL_URL="postgres://postgres@127.0.0.1:$port/postgres"
+  PALISADE_CI_PG_OWNED=1
   trap stop_postgres EXIT
 }
 

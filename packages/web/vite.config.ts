@@ -1,5 +1,5 @@
-// Builds the two interfaces as one multi-page app: dist/admin/index.html and dist/user/index.html share the
-// hashed chunks in dist/assets/, which the core serves at /if/assets/ (see packages/core/src/routes/web.ts).
+// Builds the interfaces as one multi-page app: dist/admin/index.html, dist/user/index.html and the remote-access
+// page dist/rac/index.html share the hashed chunks in dist/assets/, which the core serves at /if/assets/ (see packages/core/src/routes/web.ts).
 import { defineConfig } from 'vite';
 
 export default defineConfig({
@@ -14,6 +14,8 @@ export default defineConfig({
     // Module preload is native in every browser the console supports: no polyfill chunk.
     modulePreload: { polyfill: false },
     reportCompressedSize: false,
-    rolldownOptions: { input: { admin: 'admin/index.html', user: 'user/index.html' } },
+    rolldownOptions: {
+      input: { admin: 'admin/index.html', user: 'user/index.html', rac: 'rac/index.html' },
+    },
   },
 });

@@ -1,7 +1,7 @@
 /** What a benchmark case is, and what it reports: one file per case in cases/, run by run.ts. */
 
 /** Programs from Debian a case drives. */
-export type Tool = 'nginx' | 'caddy' | 'wrk';
+export type Tool = 'nginx' | 'caddy' | 'wrk' | 'freeradius';
 
 /** Settings every case reads (from the environment, see run.ts). */
 export interface BenchSettings {

@@ -40,6 +40,7 @@ export async function measureOutpostUpdates(options: {
       env: {
         PALISADE_DATA_DIR: dataDir,
         PALISADE_LISTEN__HTTP: '127.0.0.1:0',
+        PALISADE_LISTEN__METRICS: '',
         PALISADE_LOG_LEVEL: 'silent',
         PALISADE_BOOTSTRAP_TOKEN: token,
         ...(database ? { PALISADE_DATABASE_URL: database.url } : {}),

@@ -1,5 +1,5 @@
 /**
- * The Debian programs the benchmarks drive (nginx, Caddy, wrk): found on PATH, else installed with apt-get
+ * The Debian programs the benchmarks drive (nginx, Caddy, wrk, FreeRADIUS): found on PATH, else installed with apt-get
  * when running as root, else a clear error saying what to install.
  */
 import { execFile } from 'node:child_process';
@@ -9,7 +9,12 @@ import type { Tool } from './bench-case.ts';
 const run = promisify(execFile);
 
 /** The Debian package of each tool. */
-const PACKAGES: Record<Tool, string> = { nginx: 'nginx', caddy: 'caddy', wrk: 'wrk' };
+const PACKAGES: Record<Tool, string> = {
+  nginx: 'nginx',
+  caddy: 'caddy',
+  wrk: 'wrk',
+  freeradius: 'freeradius',
+};
 
 /** Tools of `wanted` that are not on PATH. */
 export async function missingTools(wanted: Iterable<Tool>): Promise<Tool[]> {

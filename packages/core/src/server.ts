@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { collectDefaultMetrics } from 'prom-client';
 import { ensureInitialObjects, isInitialSetupOpen } from './bootstrap.ts';
 import type { PalisadeConfig } from './config/schema.ts';
 import { ensureSecretKey } from './config/secret-key.ts';
@@ -8,12 +9,16 @@ import { migrate, readMigrations } from './db/migrate.ts';
 import { buildHttpApp } from './http/app.ts';
 import { createLogger } from './logging.ts';
 import { type RunningIntegration, startIntegrations } from './integrations/runtime.ts';
+import { renderMetrics } from './metrics/exposition.ts';
+import { listenMetrics, type MetricsListener } from './metrics/metrics-listener.ts';
 
 /** A started core: its HTTP app, context and address. Close it to stop listening and release the database. */
 export interface RunningServer {
   app: FastifyInstance;
   ctx: AppContext;
   url: string;
+  /** The metrics port as bound (undefined when `listen.metrics` is empty or could not be opened). */
+  metricsPort: number | undefined;
   close(): Promise<void>;
 }
 
@@ -29,6 +34,7 @@ export async function startServer(
   const secretKey = await ensureSecretKey(config, config.data_dir);
   const db = await openConfiguredDatabase(config);
   let integrations: RunningIntegration | undefined;
+  let metrics: MetricsListener | undefined;
   try {
     const migrations = await readMigrations();
     const result = await migrate(db, migrations, (m) =>
@@ -59,6 +65,21 @@ export async function startServer(
     } else {
       process.stdout.write(`\nPalisade is running at ${url}/\n\n`);
     }
+    // Before the embedded outpost starts (it waits for its first configuration): its registry joins in once it runs.
+    if (config.listen.metrics) {
+      collectDefaultMetrics({ register: ctx.metrics.registry });
+      const [metricsHost, metricsPort] = splitListen(config.listen.metrics);
+      const registries = () => {
+        const outpost = app.embeddedOutpost.metricsRegistry;
+        return outpost ? [outpost] : [];
+      };
+      metrics = await listenMetrics(
+        metricsHost,
+        metricsPort,
+        () => renderMetrics(ctx.metrics.registry, registries()),
+        app.log,
+      );
+    }
     // Once the core serves: the embedded outpost reaches it over loopback, whatever address browsers use.
     const loopback = ['0.0.0.0', '::', 'localhost', ''].includes(host) ? '127.0.0.1' : host;
     const selfUrl = `http://${loopback.includes(':') ? `[${loopback}]` : loopback}:${boundPort}`;
@@ -67,13 +88,16 @@ export async function startServer(
       app,
       ctx,
       url,
+      metricsPort: metrics?.port,
       async close() {
+        await metrics?.close();
         await integrations?.stop();
         await closeWithin(app, options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
         await db.close();
       },
     };
   } catch (error) {
+    await metrics?.close();
     await integrations?.stop();
     await db.close();
     throw error;

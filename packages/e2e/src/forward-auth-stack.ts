@@ -82,7 +82,8 @@ export async function startForwardAuthStack(spec: {
       const provider = await api<{ pk: number }>('POST', '/providers/proxy/', {
         name: `${app.slug} provider`,
         authorization_flow: flow('default-provider-authorization-implicit-consent'),
-        invalidation_flow: flow('default-invalidation-flow'),
+        // What the console proposes for a proxy provider: signing out ends the core session at once.
+        invalidation_flow: flow('default-provider-invalidation-flow'),
         external_host: app.externalHost,
         mode: app.mode,
         ...(app.internalHost ? { internal_host: app.internalHost } : {}),

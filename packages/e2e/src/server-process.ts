@@ -10,6 +10,8 @@ export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 /** A Palisade server started as a user starts it, in its own process, on a free port and a temp data dir. */
 export interface ServerProcess {
   url: string;
+  /** The spawned process: npm itself for `npm start` (the server is its child). */
+  pid: number;
   dataDir: string;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
@@ -50,6 +52,8 @@ export async function startServerProcess(
       ...process.env,
       PALISADE_DATA_DIR: dataDir,
       PALISADE_LISTEN__HTTP: `127.0.0.1:${port}`,
+      // Any free port: several cores run at once in the suites, and 9300 would clash.
+      PALISADE_LISTEN__METRICS: '127.0.0.1:0',
       PALISADE_LOG_LEVEL: 'warn',
       ...options.env,
     },
@@ -92,8 +96,39 @@ export async function startServerProcess(
       // npm start runs node as a child: signal the whole process group so neither is left behind.
       process.kill(-child.pid, 'SIGTERM');
       await exited;
+      // npm exits at once on SIGTERM, while the server it started is still shutting down (closing the
+      // embedded database, answering its last requests). Wait for the whole group: removing the data folder
+      // under a server that still runs made its last queries fail ("could not open file base/5/…").
+      await groupGone(child.pid);
     }
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
   };
-  return { url: `http://127.0.0.1:${port}`, dataDir, output: () => output, readyAfterMs, stop };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
+    dataDir,
+    output: () => output,
+    readyAfterMs,
+    stop,
+  };
+}
+
+/** Resolves once no process of group `pgid` is left; after 20 s the group is killed and an error thrown. */
+async function groupGone(pgid: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + 20_000;
+  while (alive()) {
+    if (Date.now() > deadline) {
+      process.kill(-pgid, 'SIGKILL');
+      throw new Error(`the server's processes (group ${pgid}) were still running 20 s after SIGTERM`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

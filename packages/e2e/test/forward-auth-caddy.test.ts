@@ -35,7 +35,7 @@ describe('forward auth through real Caddy (docs/forward-auth/caddy.md as written
     });
     const caddyfile = fillSnippet(await docSnippet('forward-auth/caddy.md', 'caddyfile'), {
       // Caddy's site address carries the port and, without TLS here, the scheme.
-      'app.example.com {': `http://${HOST}:${port} {`,
+      'http://app.example.com {': `http://${HOST}:${port} {`,
       'outpost.internal:9000': `127.0.0.1:${outpost.port}`,
       'backend.internal:8080': `127.0.0.1:${echo.port}`,
     });

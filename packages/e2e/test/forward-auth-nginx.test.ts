@@ -62,15 +62,25 @@ describe('forward auth through real nginx (docs/forward-auth/nginx.md as written
     await context.close();
   });
 
-  it('signs out through the outpost and the core, after which the app asks to sign in again', async () => {
+  it("signs out through the outpost on Palisade's own page: the core session ends without a click, with a way back", async () => {
     const { context, page } = await newPage();
     await page.goto(`${appUrl}/before`);
     await signInAtCore(page, 'alice', 'alice-password-1');
     await page.waitForURL(`${appUrl}/before`);
+    const elsewhere: string[] = [];
+    const ours = new Set([new URL(appUrl).host, new URL(setup.stack.core.url).host]);
+    page.on('request', (request) => {
+      if (!ours.has(new URL(request.url()).host)) elsewhere.push(request.url());
+    });
     await page.goto(`${appUrl}/outpost.goauthentik.io/sign_out`);
-    // The core asks before it ends the session (RP-initiated logout), then ends it everywhere.
-    await page.waitForURL(/\/application\/o\/hello\/end-session\//);
-    await Promise.all([page.waitForLoadState('load'), page.click('button[value=yes]')]);
+    // The core's end-session endpoint runs the provider's invalidation flow, which ends the core session.
+    await page.waitForURL(/\/if\/flow\/default-provider-invalidation-flow\/\?application=hello$/);
+    assert.equal((await page.textContent('#signed-out'))?.trim(), 'You are signed out.');
+    assert.equal(await page.getAttribute('#way-back', 'href'), `${appUrl}/`);
+    assert.deepEqual(elsewhere, [], 'nothing loaded from a third party');
+    // A user who does nothing more is not signed back in: the application asks to sign in again.
+    await page.click('#way-back');
+    await page.waitForURL(/\/if\/flow\/default-authentication-flow\//);
     await page.goto(`${appUrl}/after`);
     assert.match(page.url(), /\/if\/flow\/default-authentication-flow\//);
     await context.close();

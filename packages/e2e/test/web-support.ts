@@ -64,6 +64,19 @@ export async function waitForOptions(page: Page, ...names: string[]): Promise<vo
     await page.locator(`#field-${name} option`).first().waitFor({ state: 'attached' });
 }
 
+/**
+ * Waits until the input `field-<name>` holds a value (one the form fills in from lists it loads) and
+ * returns it; polled from here, since the console's CSP forbids waitForFunction's string evaluation.
+ */
+export async function filledValue(page: Page, name: string, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await page.locator(`#field-${name}`).inputValue();
+    if (value || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Every visible control of the page without a label (its id, name or type), for a check that there is none. */
 export async function unlabelledControls(page: Page): Promise<string[]> {
   return page.evaluate<string[]>(`[...document.querySelectorAll('input, select, textarea')]

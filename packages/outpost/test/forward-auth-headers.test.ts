@@ -157,6 +157,10 @@ describe('applications', () => {
     assert.equal(embedded.authorize, 'http://idp.local:9000/application/o/authorize/');
     assert.equal(embedded.issuer, 'http://idp.local:9000/application/o/example/');
     assert.equal(embedded.introspection, oidc.introspection_endpoint);
+    // The keys are fetched over the back channel; the header names them where the application reaches them.
+    assert.equal(embedded.jwks, oidc.jwks_uri);
+    assert.equal(embedded.jwksPublic, 'http://idp.local:9000/application/o/example/jwks/');
+    assert.equal(browser.jwksPublic, oidc.jwks_uri);
     assert.deepEqual(rewriteEndpoints(oidc, { embedded: false }).authorize, oidc.authorization_endpoint);
   });
 });

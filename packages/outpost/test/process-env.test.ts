@@ -17,7 +17,7 @@ function problemsOf(env: Record<string, string>, readFile?: (path: string) => st
 }
 
 describe('the outpost environment', () => {
-  it('needs only AUTHENTIK_HOST and AUTHENTIK_TOKEN; the ports default to 9000, 9443 and 9300', () => {
+  it('needs only AUTHENTIK_HOST and AUTHENTIK_TOKEN; the ports default to 9000, 9443, 9300 and 1812/udp', () => {
     const env = loadOutpostEnv({ AUTHENTIK_HOST: 'https://sso.example.com', AUTHENTIK_TOKEN: TOKEN });
     assert.equal(env.host.href, 'https://sso.example.com/');
     assert.equal(env.token, TOKEN);
@@ -27,6 +27,7 @@ describe('the outpost environment', () => {
       http: { host: '0.0.0.0', port: 9000 },
       https: { host: '0.0.0.0', port: 9443 },
       metrics: { host: '0.0.0.0', port: 9300 },
+      radius: { host: '0.0.0.0', port: 1812 },
     });
     assert.deepEqual(env.trustedProxyCidrs, []);
     assert.ok(Object.isFrozen(env));

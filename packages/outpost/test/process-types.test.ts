@@ -55,7 +55,7 @@ describe('outpost types', () => {
   });
 
   it('finds the types of this build from the folders of src/', () => {
-    assert.deepEqual(availableTypes(), ['proxy']);
+    assert.deepEqual(availableTypes(), ['proxy', 'rac', 'radius']);
   });
 
   it('runs a module through the interface: start, load then apply, sessions, provider-specific, metrics, stop', async () => {
@@ -86,22 +86,24 @@ describe('outpost types', () => {
   });
 
   it('refuses to start an outpost of a type this build has no module for, naming it', async () => {
-    core.answers.set('outposts/instances/', page([{ ...SCRIPTED_OUTPOST, type: 'ldap' }]));
+    // A type no build will have (ldap, radius and rac each get a module).
+    core.answers.set('outposts/instances/', page([{ ...SCRIPTED_OUTPOST, type: 'telnet' }]));
     await assert.rejects(
       startOutpost({ env: env(), listen: false, log: recordingLog(), reloadOffsetMs: 0 }),
       (error: Error) =>
         error instanceof UnknownOutpostTypeError &&
-        error.message === 'this outpost is of type "ldap", which this build cannot run (it runs: proxy)',
+        error.message ===
+          'this outpost is of type "telnet", which this build cannot run (it runs: proxy, rac, radius)',
     );
   });
 
   it('the real program says so and exits 1', async () => {
-    core.answers.set('outposts/instances/', page([{ ...SCRIPTED_OUTPOST, type: 'radius' }]));
+    core.answers.set('outposts/instances/', page([{ ...SCRIPTED_OUTPOST, type: 'telnet' }]));
     const { code, stderr } = await runOutpostBin([], env());
     assert.equal(code, 1);
     assert.equal(
       stderr,
-      'palisade-outpost: this outpost is of type "radius", which this build cannot run (it runs: proxy)\n',
+      'palisade-outpost: this outpost is of type "telnet", which this build cannot run (it runs: proxy, rac, radius)\n',
     );
   });
 });

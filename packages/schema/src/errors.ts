@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   protected_object: { status: 400, message: 'This object is managed by Palisade and cannot be deleted.' },
   rate_limited: { status: 429, message: 'Too many attempts. Try again later.' },
   unavailable: { status: 503, message: 'The service is not ready.' },
+  database_unavailable: { status: 503, message: 'The database is unavailable. Try again shortly.' },
   internal: { status: 500, message: 'Internal server error.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -12,6 +12,7 @@ export * from './api/providers.ts';
 export * from './api/ldap-providers.ts';
 export * from './api/proxy-providers.ts';
 export * from './api/radius-providers.ts';
+export * from './api/rac.ts';
 export * from './api/root.ts';
 export * from './api/tokens.ts';
 export * from './api/users.ts';

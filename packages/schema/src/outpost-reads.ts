@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { CertificateData, CertificateKeyPair } from './api/crypto.ts';
 import { Nullable } from './api/common.ts';
-import { Outpost } from './api/outposts.ts';
+import { Outpost, RadiusOutpostConfig } from './api/outposts.ts';
 import { ProxyOutpostConfig } from './api/proxy-providers.ts';
 import { RootConfig } from './api/root.ts';
 import { OutpostMessage, OutpostSessionEndArgs } from './outpost-websocket.ts';
@@ -49,6 +49,9 @@ export const OutpostRootConfig = RootConfig;
 
 /** One page of `GET /outposts/proxy/`. */
 export const ProxyOutpostConfigPage = PageOf(ProxyOutpostConfig);
+
+/** One page of `GET /outposts/radius/`. */
+export const RadiusOutpostConfigPage = PageOf(RadiusOutpostConfig);
 
 /** `GET /crypto/certificatekeypairs/<uuid>/`: its fingerprint tells whether the PEMs changed. */
 export const KeypairFingerprint = Type.Object({

@@ -66,6 +66,17 @@ function originOf(url: string): string {
   }
 }
 
+/** The scheme and port of the external host, the port defaulting to the scheme's (80 or 443). */
+function listenOf(input: SnippetInput): { isHttps: boolean; port: string; explicitPort: string } {
+  try {
+    const url = new URL(input.externalHost);
+    const isHttps = url.protocol === 'https:';
+    return { isHttps, port: url.port || (isHttps ? '443' : '80'), explicitPort: url.port };
+  } catch {
+    return { isHttps: false, port: '80', explicitPort: '' };
+  }
+}
+
 /** The host names the reverse proxy protects: the application's, or every host under the cookie domain. */
 function protectedHost(input: SnippetInput): string {
   if (input.mode === 'forward_domain' && input.cookieDomain)
@@ -95,10 +106,18 @@ export function nginxSnippet(input: SnippetInput): string {
     input.mode === 'forward_domain'
       ? signInUrl(input, '$scheme://$http_host$request_uri')
       : `${OUTPOST_PATH}/start?rd=$scheme://$http_host$request_uri`;
+  // Loads in nginx 1.22 (Debian 12) as in current releases: no `http2 on` (1.25.1+), and a certificate for
+  // every `listen … ssl` (nginx refuses to start without one).
+  const { isHttps, port } = listenOf(input);
+  const tls = isHttps
+    ? `
+    # Your certificate and key for this host (replace the paths).
+    ssl_certificate /etc/ssl/certs/${hostOf(input.externalHost)}.pem;
+    ssl_certificate_key /etc/ssl/private/${hostOf(input.externalHost)}.key;`
+    : '';
   return `server {
-    listen 443 ssl;
-    http2 on;
-    server_name ${protectedHost(input)};
+    listen ${port}${isHttps ? ' ssl' : ''};
+    server_name ${protectedHost(input)};${tls}
     # Headers from the outpost (a JWT among them) can be large.
     proxy_buffers 8 16k;
     proxy_buffer_size 32k;
@@ -110,7 +129,8 @@ export function nginxSnippet(input: SnippetInput): string {
 
     location / {
         proxy_pass ${input.upstream};
-        proxy_set_header Host $host;
+        # $http_host keeps the port the browser used ($host drops it).
+        proxy_set_header Host $http_host;
 
         auth_request /outpost.goauthentik.io/auth/nginx;
         error_page 401 = @goauthentik_proxy_signin;
@@ -124,8 +144,11 @@ ${headers.map((h, i) => `        proxy_set_header ${h} $${vars[i]};`).join('\n')
 
     location ${OUTPOST_PATH} {
         proxy_pass ${input.outpostUrl}${OUTPOST_PATH};
+        # The outpost picks the application by Host, port included.
         proxy_set_header Host $http_host;
         proxy_set_header X-Original-URL $scheme://$http_host$request_uri;
+        # Tells the outpost the browser's address (it never redirects a remote browser to a loopback one).
+        proxy_set_header X-Forwarded-For $remote_addr;
         add_header Set-Cookie $auth_cookie;
         auth_request_set $auth_cookie $upstream_http_set_cookie;
         proxy_pass_request_body off;
@@ -248,10 +271,16 @@ spec:
 `;
 }
 
-/** Caddy: `forward_auth` to the outpost, and the outpost's own paths proxied to it. */
+/**
+ * Caddy: `forward_auth` to the outpost, and the outpost's own paths proxied to it. The site address carries
+ * the external host's scheme and port: without `http://`, Caddy serves HTTPS with a certificate of its own
+ * and installs its CA into the system trust store.
+ */
 export function caddySnippet(input: SnippetInput): string {
   const hostPort = input.outpostUrl.replace(/\/+$/, '');
-  return `${protectedHost(input)} {
+  const { isHttps, explicitPort } = listenOf(input);
+  const site = `${isHttps ? 'https' : 'http'}://${protectedHost(input)}${explicitPort ? `:${explicitPort}` : ''}`;
+  return `${site} {
     route {
         # The outpost's own paths (sign-in start, callback, sign-out).
         reverse_proxy ${OUTPOST_PATH}/* ${hostPort}

@@ -72,7 +72,7 @@ describe('proxy setup snippets', () => {
       'https://auth.yourdomain.com/outpost.goauthentik.io/start?rd=$scheme://$http_host$escaped_request_uri',
     );
     assert.match(nginxSnippet(domain), /server_name \*\.yourdomain\.com;/);
-    assert.match(caddySnippet(domain), /^\*\.yourdomain\.com \{/);
+    assert.match(caddySnippet(domain), /^https:\/\/\*\.yourdomain\.com \{/);
   });
 
   it('writes an nginx server with auth_request to the outpost and the sign-in redirect', () => {
@@ -154,6 +154,35 @@ describe('proxy setup snippets', () => {
     assert.deepEqual(grant.spec.from, [
       { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'default' },
     ]);
+  });
+
+  it("listens on the external host's scheme and port, with a certificate for https and no http2 directive", () => {
+    const at = (externalHost: string) => ({
+      nginx: nginxSnippet({ ...single, externalHost }),
+      caddy: caddySnippet({ ...single, externalHost }),
+    });
+    const https = at('https://hello.yourdomain.com');
+    assert.match(https.nginx, /listen 443 ssl;/);
+    assert.match(https.nginx, /ssl_certificate \/etc\/ssl\/certs\/hello\.yourdomain\.com\.pem;/);
+    assert.match(https.nginx, /ssl_certificate_key \/etc\/ssl\/private\/hello\.yourdomain\.com\.key;/);
+    assert.doesNotMatch(https.nginx, /http2/, 'nginx 1.22 has no `http2 on`');
+    assert.match(https.caddy, /^https:\/\/hello\.yourdomain\.com \{/);
+    const httpsPort = at('https://hello.yourdomain.com:8443/');
+    assert.match(httpsPort.nginx, /listen 8443 ssl;/);
+    assert.match(httpsPort.caddy, /^https:\/\/hello\.yourdomain\.com:8443 \{/);
+    const http = at('http://hello.yourdomain.com');
+    assert.match(http.nginx, /listen 80;/);
+    assert.doesNotMatch(http.nginx, /ssl/);
+    assert.match(
+      http.caddy,
+      /^http:\/\/hello\.yourdomain\.com \{/,
+      'without http:// Caddy would switch to HTTPS',
+    );
+    const httpPort = at('http://hello.yourdomain.com:8088');
+    assert.match(httpPort.nginx, /listen 8088;/);
+    assert.match(httpPort.nginx, /server_name hello\.yourdomain\.com;/);
+    assert.match(httpPort.caddy, /^http:\/\/hello\.yourdomain\.com:8088 \{/);
+    assert.doesNotMatch(httpPort.nginx, /Host \$host;/, 'every Host keeps the port');
   });
 
   it('gives Caddy forward_auth with the caddy endpoint and copies the identity headers', () => {

@@ -29,6 +29,7 @@ async function run(settings: BenchSettings): Promise<CaseReport> {
       env: {
         PALISADE_DATA_DIR: dataDir,
         PALISADE_LISTEN__HTTP: '127.0.0.1:0',
+        PALISADE_LISTEN__METRICS: '',
         PALISADE_LOG_LEVEL: 'silent',
         PALISADE_BOOTSTRAP_TOKEN: TOKEN,
         PALISADE_BOOTSTRAP_PASSWORD: PASSWORD,

@@ -9,6 +9,7 @@ import { outpostImage } from './outpost-image.ts';
 import { outpostMemoryCase } from './outpost-memory.ts';
 import { providerScale } from './provider-scale.ts';
 import { proxyMode } from './proxy-mode.ts';
+import { radius } from './radius.ts';
 
 export const CASES: readonly BenchCase[] = [
   forwardAuthNginx,
@@ -20,4 +21,5 @@ export const CASES: readonly BenchCase[] = [
   outpostFootprint,
   outpostImage,
   providerScale,
+  radius,
 ];

@@ -9,7 +9,8 @@ export const serverCommand: Command = {
 Runs the Palisade core. Settings come from PALISADE_* variables and the file named by PALISADE_CONFIG_FILE
 (see docs/configuration.md). With no settings it listens on 0.0.0.0:9000 with the embedded database in ./data.
 Logs are JSON lines on stdout. On SIGINT or SIGTERM it stops gracefully: in-flight requests finish, then the
-database is closed (and the data folder's lock released). A second signal stops it at once.`,
+database is closed (and the data folder's lock released). A second signal stops it at once. Started by npm
+(npm start), it also stops when npm exits, since npm does not pass SIGTERM on.`,
   argumentNames: [],
   options: {},
   async run(_args, io) {
@@ -31,12 +32,16 @@ database is closed (and the data folder's lock released). A second signal stops 
     };
     process.on('SIGINT', stopOnce);
     process.on('SIGTERM', stopOnce);
+    // Under `npm start`, npm's exit is the SIGTERM npm does not pass on.
+    const { stopWithNpm } = await import('@palisade/outpost/process/parent-watch');
+    const unwatch = stopWithNpm(io.env);
     let server: RunningServer;
     try {
       server = await startServer(config);
     } catch (error) {
       process.off('SIGINT', stopOnce);
       process.off('SIGTERM', stopOnce);
+      unwatch();
       throw error;
     }
     const signal =
@@ -44,6 +49,7 @@ database is closed (and the data folder's lock released). A second signal stops 
       (await new Promise<NodeJS.Signals>((resolve) => {
         onSignal = resolve;
       }));
+    unwatch();
     server.app.log.info({ signal }, 'shutting down');
     await server.close();
     server.app.log.info('stopped');

@@ -48,6 +48,13 @@ export const ConfigSchema = Type.Object(
           examples: ['0.0.0.0:9000', '[::]:9000'],
           description: 'Address the core listens on, `host:port` (`[::]:9000` for IPv6).',
         }),
+        metrics: Type.String({
+          pattern: '^$|^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+):\\d{1,5}$',
+          default: '0.0.0.0:9300',
+          examples: ['0.0.0.0:9300', '[::]:9300'],
+          description:
+            'Address of the Prometheus `/metrics` endpoint: the core\'s metrics and the embedded outpost\'s (docs/operations.md, "Metrics"). It has no authentication: keep it off public networks. Empty: no metrics listener.',
+        }),
       },
       { default: {}, additionalProperties: false, description: 'Listening sockets.' },
     ),
@@ -57,6 +64,14 @@ export const ConfigSchema = Type.Object(
         examples: ['https://auth.example.com'],
         description:
           'URL users reach the core at, when it differs from the listen address (behind a reverse proxy). Names every OAuth2 issuer and endpoint and the URLs handed to outposts; unset, they follow each request\'s Host header (see docs/oauth2.md, "Issuer and Host"). Set it in production.',
+      }),
+    ),
+    internal_url: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^/?#]+/?$',
+        examples: ['http://10.0.3.7:9000'],
+        description:
+          "URL the other core replicas reach this one at, directly (not through the load balancer): the RAC relay joins an outpost's socket on one replica to the browser's on another through it (docs/rac.md). Unset: the listen address, or, listening on every address, this machine's first non-loopback IPv4 address.",
       }),
     ),
     trusted_proxy_cidrs: Type.Array(Type.String({ minLength: 1 }), {
@@ -184,6 +199,18 @@ export const ConfigSchema = Type.Object(
         }),
       },
       { default: {}, additionalProperties: false, description: 'Login sessions.' },
+    ),
+    events: Type.Object(
+      {
+        retention_days: Type.Integer({
+          minimum: 1,
+          maximum: 36_500,
+          default: 365,
+          description:
+            'How long the core keeps the events it records (sign-ins, failed sign-ins): each expires this many days after it happened (expired events are removed hourly), as the reference keeps events a year.',
+        }),
+      },
+      { default: {}, additionalProperties: false, description: 'The event log.' },
     ),
   },
   { additionalProperties: false },

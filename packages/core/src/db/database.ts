@@ -27,6 +27,8 @@ export interface Database extends Queryable {
   ): Promise<() => Promise<void>>;
   /** Answers whether the database is reachable (a trivial round trip). */
   ping(): Promise<boolean>;
+  /** The connection pool's use (PostgreSQL); absent where there is no pool (the embedded database). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   /** Closes every connection; the handle is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -26,6 +26,7 @@ export async function openServerDatabase(
   return {
     kind: 'postgres',
     query,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async transaction(work) {
       const client = await pool.connect();
       try {

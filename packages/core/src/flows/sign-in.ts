@@ -43,12 +43,14 @@ export async function attemptSignIn(
   const key = found?.user.username ?? identifier;
   const decision = ctx.throttle.check(key, address);
   if (!decision.allowed) {
+    ctx.metrics.signIn('throttled', 'throttled');
     return { ok: false, reason: 'throttled', retryAfterSeconds: decision.retryAfterSeconds };
   }
 
   if (!found) {
     await verifyDummyPassword(input.password);
     ctx.throttle.recordFailure(key, address);
+    ctx.metrics.signIn('failure', 'unknown_user');
     return { ok: false, reason: 'invalid', detail: 'unknown_user' };
   }
   const { user } = found;
@@ -65,10 +67,12 @@ export async function attemptSignIn(
           : undefined;
   if (failure) {
     ctx.throttle.recordFailure(key, address);
+    ctx.metrics.signIn('failure', failure);
     return { ok: false, reason: 'invalid', detail: failure, user };
   }
   if (check.needsRehash) await replacePasswordHash(ctx.db, user.id, await hashPassword(input.password));
   ctx.throttle.recordSuccess(key, address);
   await recordLogin(ctx.db, user.id);
+  ctx.metrics.signIn('success', '');
   return { ok: true, user };
 }

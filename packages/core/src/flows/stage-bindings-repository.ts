@@ -126,8 +126,9 @@ export async function updateStageBinding(
   return row && toBinding(row);
 }
 
-/** Deletes a binding. */
+/** Deletes a binding and the policy bindings on it (they target it by uuid, with no foreign key). */
 export async function deleteStageBinding(db: Queryable, uuid: string): Promise<boolean> {
+  await db.query('DELETE FROM policy_bindings WHERE target = $1', [uuid]);
   const rows = await db.query('DELETE FROM flow_stage_bindings WHERE uuid = $1 RETURNING uuid', [uuid]);
   return rows.length === 1;
 }

@@ -78,8 +78,12 @@ export async function updateStage(
   );
 }
 
-/** Deletes a stage (its bindings go with it). */
+/** Deletes a stage (its bindings go with it, and the policy bindings on those bindings). */
 export async function deleteStage(db: Queryable, uuid: string): Promise<boolean> {
+  await db.query(
+    'DELETE FROM policy_bindings WHERE target IN (SELECT uuid FROM flow_stage_bindings WHERE stage_uuid = $1)',
+    [uuid],
+  );
   const rows = await db.query('DELETE FROM stages WHERE uuid = $1 RETURNING uuid', [uuid]);
   return rows.length === 1;
 }

@@ -5,6 +5,10 @@ import { createLogger } from '../logging.ts';
 import type { OutpostHubOptions } from '../outposts/hub/hub.ts';
 import { installEmbeddedOutpost } from '../outposts/embedded-runtime.ts';
 import { installOutpostHub } from '../outposts/hub/install.ts';
+import { installRacTransport } from '../rac/relay/install.ts';
+import type { RacTransportOptions } from '../rac/relay/transport.ts';
+import { installCoreMetrics } from '../metrics/install.ts';
+import { installThrottleSharing } from '../flows/shared-throttle.ts';
 import { registerRoutes } from '../routes/index.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { installJsonDepthLimit } from './json-depth.ts';
@@ -23,12 +27,14 @@ export interface HttpAppOptions {
   logger?: false | FastifyBaseLogger;
   /** Settings of the outpost websocket hub (tests shorten its keepalive, set its clock). */
   outpostHub?: OutpostHubOptions;
+  /** Settings of the RAC transport (tests shorten its pairing timeout). */
+  racTransport?: Partial<RacTransportOptions>;
 }
 
 /**
  * Builds the core's HTTP application: JSON logs with a request id on every line (echoed as X-Request-Id),
  * forwarded headers trusted only from the configured proxies, strict body validation, the contract's error
- * shapes, then the routes grouped by who may call them, and the outpost websocket hub.
+ * shapes, then the routes grouped by who may call them, the outpost websocket hub and the RAC transport.
  */
 export async function buildHttpApp(ctx: AppContext, options: HttpAppOptions = {}): Promise<FastifyInstance> {
   const trusted = ctx.config.trusted_proxy_cidrs;
@@ -53,6 +59,8 @@ export async function buildHttpApp(ctx: AppContext, options: HttpAppOptions = {}
   // reach validation as a string and be reported as a type error instead of a wrong media type.
   app.removeContentTypeParser('text/plain');
   installJsonDepthLimit(app);
+  installCoreMetrics(app, ctx);
+  installThrottleSharing(app, ctx);
   installValidators(app);
   installErrorHandlers(app);
   collectOpenApiRoutes(app);
@@ -60,6 +68,7 @@ export async function buildHttpApp(ctx: AppContext, options: HttpAppOptions = {}
   // Before the routes: requests that are the embedded outpost's never reach them.
   installEmbeddedOutpost(app, ctx);
   await registerRoutes(app, ctx);
-  installOutpostHub(app, ctx, options.outpostHub);
+  const hub = installOutpostHub(app, ctx, options.outpostHub);
+  installRacTransport(app, ctx, hub, options.racTransport);
   return app;
 }

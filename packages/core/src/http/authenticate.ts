@@ -18,7 +18,7 @@ export const SESSION_COOKIE = 'palisade_session';
 export const OUTPOST_SESSION_COOKIE = 'authentik_session';
 
 /** The login session key a request carries, under either cookie name. */
-export function readSessionCookie(request: FastifyRequest): string | undefined {
+export function readSessionCookie(request: Pick<FastifyRequest, 'headers'>): string | undefined {
   return readCookie(request, SESSION_COOKIE) ?? readCookie(request, OUTPOST_SESSION_COOKIE);
 }
 

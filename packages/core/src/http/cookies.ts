@@ -1,7 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-/** Reads one cookie from the request; malformed cookie headers yield undefined, never an exception. */
-export function readCookie(request: FastifyRequest, name: string): string | undefined {
+/**
+ * Reads one cookie from a request (a Fastify request, or a raw one such as a websocket upgrade's); malformed
+ * cookie headers yield undefined, never an exception.
+ */
+export function readCookie(request: Pick<FastifyRequest, 'headers'>, name: string): string | undefined {
   const header = request.headers.cookie;
   if (!header) return undefined;
   for (const part of header.split(';')) {

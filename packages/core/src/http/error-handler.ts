@@ -1,6 +1,10 @@
 import { ERROR_CODES } from '@palisade/schema/errors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { ApiError } from './api-error.ts';
+
+/** Seconds a client is asked to wait before retrying while the database is away (the flow pages use it too). */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * Turns every failure into the contract's error shapes: validation problems into a 400 ValidationError with
@@ -20,6 +24,17 @@ export function installErrorHandlers(app: FastifyInstance): void {
     if (mapped) {
       request.log.info({ err: { code: error.code, message: error.message } }, 'request rejected');
       return reply.status(400).send({ non_field_errors: [ERROR_CODES[mapped].message], code: mapped });
+    }
+    if (isDatabaseUnavailable(error)) {
+      // Not the request's fault and not a bug: the database is stopped, restarting or cut off.
+      request.log.warn(
+        { err: { code: (error as { code?: unknown }).code, message: error.message } },
+        'database unavailable',
+      );
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      return reply
+        .status(503)
+        .send({ detail: ERROR_CODES.database_unavailable.message, code: 'database_unavailable' });
     }
     request.log.error({ err: error }, 'request failed');
     return reply.status(500).send({ detail: ERROR_CODES.internal.message, code: 'internal' });

@@ -5,6 +5,7 @@ import { SESSION_COOKIE } from '../http/authenticate.ts';
 import { findUserById } from '../identity/users-repository.ts';
 import { endSessionByCookie } from '../sessions/end-session.ts';
 import { createAdapterClass } from './adapter.ts';
+import { logoutPages } from './logout-pages.ts';
 import { SCOPE_CLAIMS, sessionIdOfGrant, subjectFor, userClaims } from './claims.ts';
 import { findOAuth2ProviderBySlug } from './providers-repository.ts';
 import { allowRegexRedirectUris } from './redirect-uris.ts';
@@ -99,7 +100,7 @@ export async function createIssuer(ctx: AppContext, origin: string, slug: string
         allowedPolicy: async (_koa, client, token) => isOwnToken(client, token.clientId),
       },
       clientCredentials: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: { enabled: true, ...logoutPages(ctx) },
       // Not routed under /application/o/ (the reference has no such endpoint).
       pushedAuthorizationRequests: { enabled: false },
       resourceIndicators: jwtAccessTokens(material, (client) => ttlOf(client, 'AccessToken') ?? 3600),
@@ -140,6 +141,11 @@ export async function createIssuer(ctx: AppContext, origin: string, slug: string
     const cookie = koa.cookies.get(SESSION_COOKIE);
     if (cookie) void endSessionByCookie(ctx, cookie).catch(() => {});
   });
+  // Token endpoint outcomes for palisade_oauth2_grants_total.
+  const grantType = (koa: { oidc?: { params?: Record<string, unknown> } }) =>
+    String(koa.oidc?.params?.grant_type ?? 'unknown');
+  provider.on('grant.success', (koa) => ctx.metrics.oauth2Grant(grantType(koa), 'success'));
+  provider.on('grant.error', (koa) => ctx.metrics.oauth2Grant(grantType(koa), 'error'));
   // The core hands over requests with X-Forwarded-* rewritten from what it trusts (routes/oauth2/index.ts).
   provider.proxy = true;
   return provider;

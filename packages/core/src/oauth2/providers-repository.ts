@@ -209,9 +209,9 @@ export async function insertOAuth2Provider(
   box: SecretBox,
   fields: OAuth2ProviderFields & { name: string; clientId: string; clientSecret: string },
 ): Promise<OAuth2Provider> {
-  const created = { id: await insertProviderRow(db, fields) };
+  const id = await insertProviderRow(db, fields);
   const columns = ['provider_id', 'client_secret_sealed'];
-  const params: unknown[] = [created.id, box.seal(fields.clientSecret)];
+  const params: unknown[] = [id, box.seal(fields.clientSecret)];
   for (const [key, column] of Object.entries(OAUTH2_COLUMNS)) {
     const value = fields[key as keyof typeof OAUTH2_COLUMNS];
     if (value === undefined) continue;
@@ -222,7 +222,7 @@ export async function insertOAuth2Provider(
     `INSERT INTO oauth2_providers (${columns.join(', ')}) VALUES (${params.map((_, i) => `$${i + 1}`).join(', ')})`,
     params,
   );
-  return (await findOAuth2Provider(db, created.id)) as OAuth2Provider;
+  return (await findOAuth2Provider(db, id)) as OAuth2Provider;
 }
 
 /** Applies changes to a provider; undefined when it does not exist. */

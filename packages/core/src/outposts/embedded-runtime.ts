@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { OutpostHandle } from '@palisade/outpost/process/main';
 import type { AppContext } from '../context.ts';
 
@@ -13,6 +14,8 @@ declare module 'fastify' {
 export interface EmbeddedOutpost {
   /** Whether it has its configuration and takes requests. */
   readonly running: boolean;
+  /** Its metrics, served beside the core's on the core's metrics port (seed 000); undefined when not running. */
+  readonly metricsRegistry: Registry | undefined;
   /**
    * Starts it against this core at `coreUrl` (the core's own address, reached over loopback), with the
    * secret key as its credential, as the reference's server does. Resolves once it serves or has failed
@@ -21,8 +24,8 @@ export interface EmbeddedOutpost {
   start(coreUrl: string, secretKey: string): Promise<void>;
 }
 
-// The hub's websocket path: upgrades there are never the embedded outpost's.
-const HUB_PATH = /^\/ws\/outpost\//;
+// The core's own websocket paths (the outpost hub's, the RAC transport's): never the embedded outpost's.
+const CORE_SOCKET_PATHS = /^\/ws\/(outpost|rac|outpost_rac|rac_link)\//;
 
 /**
  * Puts the embedded outpost in front of the core's routes. It is the same outpost program as the standalone
@@ -42,7 +45,7 @@ export function installEmbeddedOutpost(app: FastifyInstance, ctx: AppContext): E
     return reply;
   });
   app.server.on('upgrade', (req, socket, head: Buffer) => {
-    if (HUB_PATH.test(req.url ?? '')) return;
+    if (CORE_SOCKET_PATHS.test(req.url ?? '')) return;
     const runtime = handle?.runtime;
     if (runtime?.wouldHandle(req)) return runtime.handleUpgrade(req, socket, head);
     socket.on('error', () => {});
@@ -56,6 +59,9 @@ export function installEmbeddedOutpost(app: FastifyInstance, ctx: AppContext): E
   const embedded: EmbeddedOutpost = {
     get running() {
       return handle !== undefined;
+    },
+    get metricsRegistry() {
+      return handle?.metrics.registry;
     },
     async start(coreUrl, secretKey) {
       if (ctx.config.outposts.disable_embedded_outpost) {

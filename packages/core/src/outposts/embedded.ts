@@ -11,6 +11,7 @@ import {
   type Outpost,
 } from './outposts-repository.ts';
 import { ensureOutpostServiceAccount, outpostUsername } from './service-account.ts';
+import { fillEmbeddedOutpostHost } from './browser-url.ts';
 
 /** The embedded outpost's `managed` value (controllers.md §1.5). */
 export const MANAGED_EMBEDDED_OUTPOST = 'goauthentik.io/outposts/embedded';
@@ -56,12 +57,16 @@ async function ensureEmbeddedOutpost(ctx: AppContext, tx: Queryable, log: Fastif
 }
 
 /**
- * The startup step of the outposts domain: the embedded outpost exists, and every outpost has its service
+ * The startup step of the outposts domain: the embedded outpost exists (with `external_url` as its
+ * browser-facing URL when that is set and its own is empty or loopback), and every outpost has its service
  * account and token (recreated if someone deleted them).
  */
 export async function ensureOutpostObjects(ctx: AppContext, log: FastifyBaseLogger): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     await ensureEmbeddedOutpost(ctx, tx, log);
+    // A configured browser-facing URL fills an empty (or loopback) authentik_host of the embedded outpost.
+    if (ctx.config.external_url)
+      await fillEmbeddedOutpostHost(tx, ctx.config.external_url, log, 'external_url');
     for (const uuid of await allOutpostUuids(tx)) {
       const outpost = await findOutpost(tx, uuid);
       if (!outpost) continue;

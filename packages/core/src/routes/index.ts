@@ -19,6 +19,10 @@ import { proxyProviderRoutes } from './api/proxy-providers.ts';
 import { ldapProviderRoutes } from './api/ldap-providers.ts';
 import { radiusProviderRoutes } from './api/radius-providers.ts';
 import { radiusPropertyMappingRoutes } from './api/radius-property-mappings.ts';
+import { racConnectionTokenRoutes } from './api/rac-connection-tokens.ts';
+import { racEndpointListRoutes, racEndpointRoutes } from './api/rac-endpoints.ts';
+import { racPropertyMappingRoutes } from './api/rac-property-mappings.ts';
+import { racProviderRoutes } from './api/rac-providers.ts';
 import { outpostConfigRoutes } from './api/outpost-configs.ts';
 import { outpostAccessCheckRoutes } from './api/outpost-access-checks.ts';
 import { isLdapDirectoryRead } from '../outposts/directory-read.ts';
@@ -28,6 +32,8 @@ import { kubernetesConnectionRoutes } from './api/kubernetes-connections.ts';
 import { serviceConnectionRoutes } from './api/service-connections.ts';
 import { taskRoutes } from './api/tasks.ts';
 import { groupRoutes } from './api/groups.ts';
+import { networkPasswordRoutes } from './api/network-password.ts';
+import { outpostRadiusEapRoutes } from './api/outposts-radius-eap.ts';
 import { policyBindingRoutes } from './api/policy-bindings.ts';
 import { scopeMappingRoutes } from './api/scope-mappings.ts';
 import { rootRoutes } from './api/root.ts';
@@ -40,6 +46,7 @@ import { webauthnScriptRoutes } from './flows/webauthn-scripts.ts';
 import { healthRoutes } from './health.ts';
 import { oauth2Routes } from './oauth2/index.ts';
 import { webRoutes } from './web.ts';
+import { racInterfaceRoutes } from './rac-interface.ts';
 import { authenticateSuperuserOrOutpost, outpostOfPrincipal } from '../outposts/principal.ts';
 
 /**
@@ -59,6 +66,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   await app.register(webauthnScriptRoutes());
   await app.register(oauth2Routes(ctx));
   await app.register(webRoutes(ctx));
+  await app.register(racInterfaceRoutes(ctx));
   await app.register(
     async (api) => {
       await api.register(rootRoutes(ctx));
@@ -73,8 +81,9 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await signedIn.register(applicationListRoutes(ctx));
       });
       await api.register(async (person) => {
-        // MFA devices are people's: a service account (an outpost's above all) signs in with a token, never
-        // through a flow, so it owns none, and its token has no business with these routes.
+        // MFA devices and remote desktops are people's: a service account (an outpost's above all) signs in
+        // with a token, never through a flow, so it owns no device and opens no endpoint; its token has no
+        // business with these routes.
         person.addHook('onRequest', async (request) => {
           const principal = await authenticateApiRequest(ctx, request);
           if (principal.user.type === 'service_account' || principal.user.type === 'internal_service_account')
@@ -82,6 +91,9 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
           request.principal = principal;
         });
         await person.register(authenticatorRoutes(ctx, 'user'));
+        await person.register(networkPasswordRoutes(ctx));
+        // The RAC endpoints the caller may open (a superuser may ask for all of them).
+        await person.register(racEndpointListRoutes(ctx));
       });
       await api.register(async (endUser) => {
         // Called by an outpost with the end user's login session (the cookie the flow executor set).
@@ -105,6 +117,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
           outpostProxyRoutes(ctx, async (request) => outpostOfPrincipal(request)?.uuid ?? fromQuery(request)),
         );
         await outpost.register(certificateKeypairReadRoutes(ctx));
+        await outpost.register(outpostRadiusEapRoutes(ctx));
       });
       await api.register(async (admin) => {
         admin.addHook('onRequest', async (request) => {
@@ -123,6 +136,10 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(ldapProviderRoutes(ctx));
         await admin.register(radiusProviderRoutes(ctx));
         await admin.register(radiusPropertyMappingRoutes(ctx));
+        await admin.register(racProviderRoutes(ctx));
+        await admin.register(racEndpointRoutes(ctx));
+        await admin.register(racPropertyMappingRoutes(ctx));
+        await admin.register(racConnectionTokenRoutes(ctx));
         await admin.register(allProvidersRoutes(ctx));
         await admin.register(flowInstanceRoutes(ctx));
         await admin.register(flowBindingRoutes(ctx));

@@ -12,7 +12,7 @@ export const WEB_DIST_DIR = join(import.meta.dirname, '..', '..', '..', 'web', '
  * The console's headers: only its own scripts, styles and API (no inline code: the build emits none), no
  * framing. Application icons may live anywhere, so images alone may come from other https origins.
  */
-const CONSOLE_HEADERS = {
+const CONSOLE_HEADERS: Record<string, string> = {
   'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; " +
     "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
@@ -33,7 +33,40 @@ const TYPES: Record<string, string> = {
 /** Asset names as Vite writes them (`name-hash.ext`): nothing that could climb out of the folder. */
 const ASSET_NAME = /^[\w-]+(\.[\w-]+)*\.[a-z0-9]+$/;
 
-type Interface = 'admin' | 'user';
+/** The pages the console build holds, each `<name>/index.html` in the build folder. */
+export type Interface = 'admin' | 'user' | 'rac';
+
+/**
+ * Answers one interface's index.html for a signed-in visitor (others go to the sign-in flow and come back to
+ * the same path; non-superusers asking for the admin interface go to the user one), with the console's
+ * headers (`headers` may widen them for one page) and the CSRF cookie its API calls need.
+ */
+export async function sendInterface(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  which: Interface,
+  options: { distDir?: string; headers?: Record<string, string> } = {},
+): Promise<FastifyReply> {
+  const distDir = options.distDir ?? WEB_DIST_DIR;
+  const cookie = readSessionCookie(request);
+  const principal = cookie ? await sessionPrincipal(ctx, cookie) : undefined;
+  if (!principal) {
+    return reply.redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(request.url)}`, 302);
+  }
+  if (which === 'admin' && !principal.user.isSuperuser) return reply.redirect('/if/user/', 302);
+  const body = await readFile(join(distDir, which, 'index.html')).catch(() => undefined);
+  reply.headers({ ...CONSOLE_HEADERS, ...options.headers }).header('cache-control', 'no-cache');
+  if (!body) {
+    request.log.error({ distDir, page: which }, 'web console not built');
+    return reply
+      .code(503)
+      .type('text/plain; charset=utf-8')
+      .send('The web console is not built: run `npm run build -w @palisade/web`.');
+  }
+  ctx.csrf.ensureToken(request, reply);
+  return reply.type('text/html; charset=utf-8').send(body);
+}
 
 /**
  * The web console: the admin interface at /if/admin/ (superusers; others are sent to /if/user/), the user
@@ -43,25 +76,8 @@ type Interface = 'admin' | 'user';
  * the CSRF header, whose cookie is issued here.
  */
 export function webRoutes(ctx: AppContext, distDir: string = WEB_DIST_DIR): FastifyPluginAsync {
-  async function sendIndex(request: FastifyRequest, reply: FastifyReply, which: Interface) {
-    const cookie = readSessionCookie(request);
-    const principal = cookie ? await sessionPrincipal(ctx, cookie) : undefined;
-    if (!principal) {
-      return reply.redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(request.url)}`, 302);
-    }
-    if (which === 'admin' && !principal.user.isSuperuser) return reply.redirect('/if/user/', 302);
-    const body = await readFile(join(distDir, which, 'index.html')).catch(() => undefined);
-    reply.headers(CONSOLE_HEADERS).header('cache-control', 'no-cache');
-    if (!body) {
-      request.log.error({ distDir }, 'web console not built');
-      return reply
-        .code(503)
-        .type('text/plain; charset=utf-8')
-        .send('The web console is not built: run `npm run build -w @palisade/web`.');
-    }
-    ctx.csrf.ensureToken(request, reply);
-    return reply.type('text/html; charset=utf-8').send(body);
-  }
+  const sendIndex = (request: FastifyRequest, reply: FastifyReply, which: Interface) =>
+    sendInterface(ctx, request, reply, which, { distDir });
 
   return async (app) => {
     for (const which of ['admin', 'user'] as const) {

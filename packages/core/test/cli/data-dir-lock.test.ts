@@ -99,22 +99,32 @@ describe('the data folder lock', () => {
   it('lets exactly one of many processes take over the same stale lock', async () => {
     await writeFile(lockPath, `${deadPid()}\n`);
     const moduleUrl = new URL('../../src/db/data-dir-lock.ts', import.meta.url).href;
-    // Each contender tries once and holds what it got for a while, so late contenders see a live owner.
+    // Each contender tries once; a winner holds the lock until every contender has answered (its stdin is
+    // closed then), so no contender, however late the machine starts it, can find the lock released.
     const script = `
       const { lockDataDir } = await import(${JSON.stringify(moduleUrl)});
-      try { await lockDataDir(process.argv[1]); process.stdout.write('won'); await new Promise((r) => setTimeout(r, 1500)); }
+      try { await lockDataDir(process.argv[1]); process.stdout.write('won'); process.stdin.resume(); await new Promise((r) => process.stdin.once('end', r)); }
       catch (error) { process.stdout.write(error.name); }`;
-    const results = await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        const child = spawn(process.execPath, ['--input-type=module', '-e', script, dir], {
-          stdio: ['ignore', 'pipe', 'inherit'],
-        });
-        let out = '';
-        child.stdout.on('data', (chunk) => (out += chunk));
-        await new Promise((resolve) => child.once('close', resolve));
-        return out;
+    const children = Array.from({ length: 8 }, () =>
+      spawn(process.execPath, ['--input-type=module', '-e', script, dir], {
+        stdio: ['pipe', 'pipe', 'inherit'],
       }),
     );
+    const closed = children.map((child) => new Promise((resolve) => child.once('close', resolve)));
+    const answers = children.map(
+      (child, i) =>
+        new Promise<string>((resolve) => {
+          let out = '';
+          child.stdout.on('data', (chunk) => {
+            out += chunk;
+            resolve(out);
+          });
+          void closed[i]?.then(() => resolve(out));
+        }),
+    );
+    const results = await Promise.all(answers);
+    for (const child of children) child.stdin.end();
+    await Promise.all(closed);
     assert.equal(results.filter((r) => r === 'won').length, 1, results.join(','));
     assert.equal(results.filter((r) => r === 'DataDirInUseError').length, 7, results.join(','));
     await rm(dir, { recursive: true });

@@ -70,7 +70,7 @@ export async function startPalisadeServer(env: Record<string, string>): Promise<
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [PALISADE_BIN, 'server'], {
     cwd: REPO_ROOT,
-    env: cleanEnv({ PALISADE_LISTEN__HTTP: `127.0.0.1:${port}`, ...env }),
+    env: cleanEnv({ PALISADE_LISTEN__HTTP: `127.0.0.1:${port}`, PALISADE_LISTEN__METRICS: '', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -9,6 +9,7 @@ import { buildHttpApp } from '../../src/http/app.ts';
 import { insertToken } from '../../src/identity/tokens-repository.ts';
 import { findUserByUsername } from '../../src/identity/users-repository.ts';
 import type { OutpostHubOptions } from '../../src/outposts/hub/hub.ts';
+import type { RacTransportOptions } from '../../src/rac/relay/transport.ts';
 import type { TestBackend } from './databases.ts';
 
 /** A core app on a fresh, migrated database, with an admin api token, for in-process (inject) tests. */
@@ -30,6 +31,8 @@ export function testConfig(env: Record<string, string> = {}): Readonly<PalisadeC
       PALISADE_DATA_DIR: 'memory://',
       PALISADE_SECRET_KEY: 'test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz',
       PALISADE_LOG_LEVEL: 'silent',
+      // No metrics port unless a test asks for one: the default 9300 would clash between test cores.
+      PALISADE_LISTEN__METRICS: '',
       ...env,
     },
   });
@@ -39,14 +42,22 @@ export function testConfig(env: Record<string, string> = {}): Readonly<PalisadeC
 export async function createTestApp(
   backend: TestBackend,
   env: Record<string, string> = {},
-  options: { logger?: FastifyBaseLogger; outpostHub?: OutpostHubOptions } = {},
+  options: {
+    logger?: FastifyBaseLogger;
+    outpostHub?: OutpostHubOptions;
+    racTransport?: Partial<RacTransportOptions>;
+  } = {},
 ): Promise<TestApp> {
   const config = testConfig(env);
   const db = await backend.open();
   const migrations = await readMigrations();
   await migrate(db, migrations);
   const ctx = await createAppContext({ config, db, secretKey: config.secret_key ?? '', migrations });
-  const app = await buildHttpApp(ctx, { logger: options.logger ?? false, outpostHub: options.outpostHub });
+  const app = await buildHttpApp(ctx, {
+    logger: options.logger ?? false,
+    outpostHub: options.outpostHub,
+    racTransport: options.racTransport,
+  });
   await ensureInitialObjects(ctx, app.log);
   const admin = await findUserByUsername(db, 'akadmin');
   if (!admin) throw new Error('akadmin was not created');

@@ -135,11 +135,7 @@ export async function connectInstance(
     frames.push(JSON.parse(data.toString()) as Frame);
     for (const wake of waiters) wake();
   });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('unexpected-response', (_req, res) => reject(new HandshakeRefused(res.statusCode ?? 0)));
-    ws.once('error', reject);
-  });
+  await opened(ws);
   return {
     ws,
     frames,
@@ -169,6 +165,15 @@ export async function connectInstance(
       await closed;
     },
   };
+}
+
+/** Resolves once a client socket is open; rejects with HandshakeRefused when the core refuses the upgrade. */
+export function opened(ws: WebSocket): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_req, res) => reject(new HandshakeRefused(res.statusCode ?? 0)));
+    ws.once('error', reject);
+  });
 }
 
 /** The core refused a websocket handshake with this HTTP status. */

@@ -1,5 +1,5 @@
 /**
- * The attack suite (src/attacks, docs/security.md) against real nginx running docs/forward-auth/nginx.md's block (one copy per application host) in front of a
+ * The attack suite (src/attacks, docs/security.md) against real nginx running docs/forward-auth/nginx.md's upstream once and its server block once per application host, in front of a
  * standalone `palisade outpost`.
  */
 import { runAttackSuite } from '../../src/attacks/run-suite.ts';

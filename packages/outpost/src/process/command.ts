@@ -2,6 +2,7 @@ import { OutpostEnvError } from './env.ts';
 import { healthcheck } from './healthcheck.ts';
 import { createOutpostLogger } from './logger.ts';
 import { startOutpost } from './main.ts';
+import { stopWithNpm } from './parent-watch.ts';
 import { UnknownOutpostTypeError } from './modules.ts';
 import { OutpostStartupError } from './refresh.ts';
 import { OUTPOST_ENVIRONMENT_HELP, OUTPOST_HEALTHCHECK_HELP, OUTPOST_RUN_HELP } from './usage.ts';
@@ -39,6 +40,9 @@ export async function runOutpost(io: OutpostIo): Promise<number> {
   process.once('SIGTERM', onEarly);
   let exited: (code: number) => void = () => {};
   const exitCode = new Promise<number>((resolve) => (exited = resolve));
+  // Under `npx palisade outpost`, npm's exit is the signal npm did not pass on.
+  const unwatch = stopWithNpm(io.env);
+  void exitCode.then(unwatch);
   try {
     await startOutpost({
       env: io.env,
@@ -50,6 +54,7 @@ export async function runOutpost(io: OutpostIo): Promise<number> {
       signal: early.signal,
     });
   } catch (error) {
+    unwatch();
     if (early.signal.aborted) return OUTPOST_EXIT.ok;
     throw error;
   } finally {

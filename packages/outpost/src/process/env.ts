@@ -17,7 +17,7 @@ export interface OutpostEnv {
   insecure: boolean;
   /** AUTHENTIK_HOST_BROWSER: the core as browsers reach it, when it differs. */
   hostBrowser: URL | undefined;
-  listen: { http: ListenAddress; https: ListenAddress; metrics: ListenAddress };
+  listen: { http: ListenAddress; https: ListenAddress; metrics: ListenAddress; radius: ListenAddress };
   /** AUTHENTIK_LISTEN__TRUSTED_PROXY_CIDRS, comma-separated. */
   trustedProxyCidrs: readonly string[];
 }
@@ -37,6 +37,8 @@ export const DEFAULT_LISTEN = {
   http: '0.0.0.0:9000',
   https: '0.0.0.0:9443',
   metrics: '0.0.0.0:9300',
+  // UDP, served by RADIUS outposts only (ldap-radius-rac.md §0.1 `listen_radius`).
+  radius: '0.0.0.0:1812',
 } as const;
 
 /** Which variables hold secrets: their values never appear in a message. */
@@ -161,7 +163,7 @@ export function loadOutpostEnv(
     browserValue === undefined ? undefined : parseUrl('AUTHENTIK_HOST_BROWSER', browserValue, problems);
 
   const listen = {} as OutpostEnv['listen'];
-  for (const kind of ['http', 'https', 'metrics'] as const) {
+  for (const kind of ['http', 'https', 'metrics', 'radius'] as const) {
     const name = `AUTHENTIK_LISTEN__${kind.toUpperCase()}`;
     const raw = value(name) ?? DEFAULT_LISTEN[kind];
     const address = parseListenAddress(raw);

@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import type { ListenAddress } from './env.ts';
 import type { Logger } from './logger.ts';
 import type { SharedPortHttp } from './outpost-module.ts';
+import { OutpostStartupError } from './refresh.ts';
 
 /** What answers HTTP on a listener: the runtime of an HTTP-serving type, plus its TLS contexts for 9443. */
 type HttpHandler = Omit<SharedPortHttp, 'wouldHandle' | 'applicationCount'>;
@@ -22,6 +23,28 @@ export interface Listener {
   close(drainMs: number): Promise<void>;
 }
 
+/**
+ * The startup error of a listener that cannot bind: it names the listener, the address and what to change,
+ * and stops the program with a non-zero exit (issue 19, point 6) rather than leave it running half-open,
+ * its metrics port answering the health check while 9000 serves nothing.
+ */
+function bindError(error: NodeJS.ErrnoException, at: ListenAddress, name: string): OutpostStartupError {
+  const address = `${at.host.includes(':') ? `[${at.host}]` : at.host}:${at.port}`;
+  const setting = `AUTHENTIK_LISTEN__${name.toUpperCase()}`;
+  const why =
+    error.code === 'EADDRINUSE'
+      ? 'the address is already in use (another process holds the port)'
+      : error.code === 'EACCES'
+        ? 'permission denied (ports below 1024 need privileges)'
+        : error.code === 'EADDRNOTAVAIL'
+          ? 'no interface of this machine has that address'
+          : error.message;
+  return new OutpostStartupError(
+    `the ${name} listener cannot listen on ${address}: ${why}; free it or set ${setting}`,
+    { cause: error },
+  );
+}
+
 async function listen(
   server: http.Server,
   at: ListenAddress,
@@ -30,9 +53,10 @@ async function listen(
   acceptor: net.Server = server,
 ): Promise<Listener> {
   await new Promise<void>((resolve, reject) => {
-    acceptor.once('error', reject);
+    const failed = (error: NodeJS.ErrnoException) => reject(bindError(error, at, name));
+    acceptor.once('error', failed);
     acceptor.listen(at.port, at.host, () => {
-      acceptor.off('error', reject);
+      acceptor.off('error', failed);
       resolve();
     });
   });

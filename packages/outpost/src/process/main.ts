@@ -16,7 +16,7 @@ import { loadModuleFactory, UnknownOutpostTypeError } from './modules.ts';
 import type { OutpostModule, OutpostModuleFactory, SharedPortHttp } from './outpost-module.ts';
 import { createRefresher, MANAGED_EMBEDDED, OutpostStartupError, waitForOutpost } from './refresh.ts';
 import { realTimers, type Timers } from './timers.ts';
-import { connectCoreSocket } from './websocket.ts';
+import { connectCoreSocket, type CoreSocket } from './websocket.ts';
 
 /** How long in-flight requests may take to finish at shutdown before their connections are cut. */
 export const DRAIN_MS = 10_000;
@@ -135,6 +135,8 @@ export async function startOutpost(options: StartOutpostOptions): Promise<Outpos
     });
 
     let current: OutpostSelf = first;
+    // The socket is connected after the module exists (its first configuration comes first).
+    const late: { socket?: CoreSocket } = {};
     const module = factory.create({
       env,
       client,
@@ -153,6 +155,7 @@ export async function startOutpost(options: StartOutpostOptions): Promise<Outpos
       log,
       version: agent,
       embedded,
+      sayHello: () => late.socket?.hello(),
     });
     cleanups.push(() => module.stop());
     const refresher = createRefresher(
@@ -166,14 +169,14 @@ export async function startOutpost(options: StartOutpostOptions): Promise<Outpos
     };
     cleanups.push(() => refresher.stop());
 
-    const socket = connectCoreSocket({
+    const coreSocket = connectCoreSocket({
       host: env.host,
       token: env.token,
       insecure: env.insecure,
       userAgent: agent,
       outpostPk: first.pk,
       instanceUuid,
-      hello: () => helloArgs(instanceUuid, build),
+      hello: () => ({ ...module.helloArgs?.(), ...helloArgs(instanceUuid, build) }),
       onTriggerUpdate: () => void refresh('trigger_update'),
       onSessionEnd: (sid) => module.endSession(sid),
       onProviderSpecific: (args) => module.providerSpecific(args),
@@ -183,13 +186,14 @@ export async function startOutpost(options: StartOutpostOptions): Promise<Outpos
       reloadOffsetMs: options.reloadOffsetMs ?? randomInt(0, 10) * 1000,
       timers,
     });
-    cleanups.push(() => socket.close());
+    late.socket = coreSocket;
+    cleanups.push(() => coreSocket.close());
 
     if (!(await refresh('startup'))) {
       throw new OutpostStartupError('the first configuration fetch failed (see the log line before)');
     }
     refresher.startInterval();
-    await waitForSync(socket.synced, { timers, log, ms: options.syncWaitMs ?? SYNC_WAIT_MS });
+    await waitForSync(coreSocket.synced, { timers, log, ms: options.syncWaitMs ?? SYNC_WAIT_MS });
 
     const addresses: OutpostHandle['addresses'] = {};
     if (options.listen) {
@@ -221,7 +225,7 @@ export async function startOutpost(options: StartOutpostOptions): Promise<Outpos
       module,
       runtime: module.http,
       metrics,
-      websocket: socket,
+      websocket: coreSocket,
       addresses,
       refresh,
       close,

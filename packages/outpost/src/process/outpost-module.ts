@@ -35,6 +35,8 @@ export interface ModuleContext {
   version: string;
   /** Runs inside the core (the embedded outpost): no ports of its own, the core's URL as its host. */
   embedded: boolean;
+  /** Sends a HELLO now (RAC: the count of live connections changed, so the core picks instances well). */
+  sayHello(): void;
 }
 
 /** HTTP a module takes on a port its host shares with it (the core's, for the embedded outpost). */
@@ -65,6 +67,8 @@ export interface OutpostModule<Config = unknown> {
   endSession(sid: string): void;
   /** PROVIDER_SPECIFIC: a type-specific instruction (RAC's connection requests); others log and ignore it. */
   providerSpecific(args: Record<string, unknown>): void;
+  /** Fields the type adds to every HELLO's args (RAC: `active_connections`). */
+  helloArgs?(): Record<string, unknown>;
   /** What the embedded outpost hands the core's port, when the type serves HTTP. */
   readonly http?: SharedPortHttp;
   /** Stops whatever `start` did not (timers, pools); listeners are closed by the runtime. */

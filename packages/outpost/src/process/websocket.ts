@@ -54,6 +54,8 @@ export interface CoreSocket {
    * answers an instance's first HELLO, so from then on this instance's deny list is as complete as its peers'.
    */
   readonly synced: Promise<void>;
+  /** Sends a HELLO now, when connected (it counts towards the unanswered ones, as the periodic one). */
+  hello(): void;
   /** Closes with 1000 (normal closure) and stops reconnecting. */
   close(): Promise<void>;
 }
@@ -195,6 +197,9 @@ export function connectCoreSocket(options: CoreSocketOptions): CoreSocket {
       return attempts;
     },
     synced,
+    hello() {
+      if (connected) sayHello();
+    },
     async close() {
       closing = true;
       timers.clearTimeout(reconnectTimer);

@@ -4,6 +4,7 @@
  * when the static assets or the core are unreachable, and its CSP can forbid everything else.
  */
 import type { ServerResponse } from 'node:http';
+import type { Reply } from './http/reply.ts';
 
 /** What an error page says. */
 export interface ErrorPage {
@@ -66,6 +67,11 @@ export function sendErrorPage(res: ServerResponse, statusCode: number, page: Err
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.writeHead(statusCode);
   res.end(body);
+}
+
+/** The error page as a Reply (for flows and adapters that answer through writeReply). */
+export function errorPageReply(status: number, page: ErrorPage, setCookies: readonly string[] = []): Reply {
+  return { status, headers: { ...ERROR_PAGE_HEADERS }, body: renderErrorPage(page), setCookies };
 }
 
 /** The error page as a complete raw HTTP/1.1 response, for sockets that have left node:http (upgrades). */

@@ -14,6 +14,8 @@ import type { RuntimeContext } from './context.ts';
 import { clientInfo, createPeerTrust, routingHost } from './http/request-info.ts';
 import { createRateLimited } from './http/rate-limited.ts';
 import { type Reply, textReply, writeReply } from './http/reply.ts';
+import { guardLoopbackRedirect } from './loopback-guard.ts';
+import { noAppReply } from './no-app.ts';
 import { forwardRequest, proxyDecision } from './proxy-mode.ts';
 import { createTlsContexts } from './tls.ts';
 import { createOpenedSessions } from './session/opened-sessions.ts';
@@ -33,20 +35,6 @@ const HEADER_CACHE_MS = 60_000;
 const HEADER_CACHE_ENTRIES = 10_000;
 /** One configuration warning per provider and reason in this time. */
 const CONFIGURATION_LOG_MS = 60_000;
-
-/** 400 JSON "no app for hostname" (spec §3.1), tab-indented like the reference. */
-function noAppReply(host: string): Reply {
-  const body = {
-    Message: 'no app for hostname',
-    Host: host,
-    Detail: `Check the outpost settings and make sure '${host}' is included.`,
-  };
-  return {
-    status: 400,
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body, null, '\t'),
-  };
-}
 
 /** Writes a reply as raw HTTP onto an upgrade socket, then closes it. */
 function writeSocketReply(socket: Duplex, reply: Reply): void {
@@ -111,6 +99,15 @@ export function createProxyRuntime(options: ProxyRuntimeOptions, reverseProxy: R
     return { app, host: host ?? app?.host ?? '', forward };
   }
 
+  const noApp = (host: string, req: IncomingMessage) =>
+    noAppReply(
+      host,
+      req,
+      router.applications.map((a) => a.host),
+      log,
+      ctx.rateLimited,
+    );
+
   async function dispatch(
     req: IncomingMessage,
     res: ServerResponse,
@@ -122,10 +119,10 @@ export function createProxyRuntime(options: ProxyRuntimeOptions, reverseProxy: R
       return writeReply(res, { status: 204 });
     }
     const { app, host, forward } = resolve(req, rawPath);
-    if (!app) return writeReply(res, noAppReply(host || String(req.headers.host ?? '')));
+    if (!app) return writeReply(res, noApp(host || String(req.headers.host ?? ''), req));
     labels.host = app.host;
     const outcome = await routeAppRequest(app, ctx, req, host, clientInfo(req, trust), forward);
-    if ('reply' in outcome) writeReply(res, outcome.reply);
+    if ('reply' in outcome) writeReply(res, guardLoopbackRedirect(outcome.reply, req, log, ctx.rateLimited));
     else forwardRequest(reverseProxy, req, res, outcome);
   }
 
@@ -138,7 +135,7 @@ export function createProxyRuntime(options: ProxyRuntimeOptions, reverseProxy: R
   async function dispatchUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
     const { app, host } = resolve(req, rawPath);
-    if (!app) return writeSocketReply(socket, noAppReply(host));
+    if (!app) return writeSocketReply(socket, noApp(host, req));
     if (app.config.mode !== 'proxy') return writeSocketReply(socket, textReply(404, 'not found'));
     const { path, isAmbiguous } = canonicalPath(rawPath);
     const client = clientInfo(req, trust);
@@ -152,7 +149,8 @@ export function createProxyRuntime(options: ProxyRuntimeOptions, reverseProxy: R
       { scheme: client.scheme, host, path, query, isAmbiguous },
       client,
     );
-    if ('reply' in outcome) return writeSocketReply(socket, outcome.reply);
+    if ('reply' in outcome)
+      return writeSocketReply(socket, guardLoopbackRedirect(outcome.reply, req, log, ctx.rateLimited));
     reverseProxy.upgrade(req, socket, head, outcome.upstream);
   }
 

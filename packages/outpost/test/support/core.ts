@@ -33,6 +33,7 @@ export async function startTestCore(
       PALISADE_SECRET_KEY: SECRET_KEY,
       PALISADE_LOG_LEVEL: 'silent',
       PALISADE_LISTEN__HTTP: `127.0.0.1:${options.port ?? 0}`,
+      PALISADE_LISTEN__METRICS: '',
       ...(options.databaseUrl ? { PALISADE_DATABASE_URL: options.databaseUrl } : {}),
     },
   });

@@ -29,6 +29,7 @@ export async function startCore(): Promise<TestCore> {
         PALISADE_SECRET_KEY: 'outpost-test-secret-key-0123456789abcdefghijklmnop',
         PALISADE_LOG_LEVEL: 'silent',
         PALISADE_LISTEN__HTTP: '127.0.0.1:0',
+        PALISADE_LISTEN__METRICS: '',
       },
     }),
   );

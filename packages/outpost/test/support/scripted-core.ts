@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { providerConfig } from './configs.ts';
 
@@ -67,6 +68,10 @@ export interface ScriptedCore {
   socket(): WebSocket | undefined;
   /** Websocket connections so far. */
   readonly connections: number;
+  /** The outpost's websocket frames, as text, in order (HELLOs). */
+  received: string[];
+  /** Takes an upgrade before the outpost websocket does (RAC's relay sockets); true when it took it. */
+  onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
   close(): Promise<void>;
 }
 
@@ -91,6 +96,7 @@ export async function startScriptedCore(): Promise<ScriptedCore> {
     ['outposts/proxy/?page=1&page_size=100', page([providerConfig()])],
   ]);
   const asked: string[] = [];
+  const received: string[] = [];
   let current: WebSocket | undefined;
   let connections = 0;
   const server = createServer((req, res) => {
@@ -103,18 +109,11 @@ export async function startScriptedCore(): Promise<ScriptedCore> {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
-  server.on('upgrade', (req, socket, head) =>
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      connections++;
-      current = ws;
-      ws.on('message', () => ws.send(JSON.stringify({ instruction: 0, args: {} })));
-    }),
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+  const core: ScriptedCore = {
+    url: '',
     answers,
     asked,
+    received,
     socket: () => current,
     get connections() {
       return connections;
@@ -126,4 +125,18 @@ export async function startScriptedCore(): Promise<ScriptedCore> {
       await new Promise((resolve) => server.close(resolve));
     },
   };
+  server.on('upgrade', (req, socket, head) => {
+    if (core.onUpgrade?.(req, socket, head)) return;
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      connections++;
+      current = ws;
+      ws.on('message', (data: Buffer) => {
+        received.push(data.toString());
+        ws.send(JSON.stringify({ instruction: 0, args: {} }));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  core.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return core;
 }

@@ -50,3 +50,17 @@ export const Attributes = Type.Record(Type.String(), Type.Unknown());
 export function Nullable<T extends TSchema>(schema: T) {
   return Type.Union([schema, Type.Null()]);
 }
+
+/** The contract's UsedByActionEnum: what deleting the object asked about does to one that refers to it. */
+export const UsedByAction = Type.Union(
+  ['cascade', 'cascade_many', 'set_null', 'set_default', 'left_dangling'].map((a) => Type.Literal(a)),
+);
+
+/** The contract's UsedBy: an object that refers to the one asked about, and what its deletion does to it. */
+export const UsedBy = Type.Object({
+  app: Type.String(),
+  model_name: Type.String(),
+  pk: Type.String(),
+  name: Type.String(),
+  action: UsedByAction,
+});

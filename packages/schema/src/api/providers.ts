@@ -138,8 +138,8 @@ export const OAuth2ProviderSetupURLs = Type.Object({
   jwks: Type.String(),
 });
 
-/** The contract's ScopeMapping. */
-export const ScopeMapping = Type.Object({
+/** The fields every kind of property mapping shows (the contract's PropertyMapping). */
+export const PropertyMappingFields = {
   pk: Type.String({ format: 'uuid' }),
   managed: Nullable(Type.String()),
   name: Type.String(),
@@ -148,6 +148,11 @@ export const ScopeMapping = Type.Object({
   verbose_name: Type.String(),
   verbose_name_plural: Type.String(),
   meta_model_name: Type.String(),
+};
+
+/** The contract's ScopeMapping. */
+export const ScopeMapping = Type.Object({
+  ...PropertyMappingFields,
   scope_name: Type.String(),
   description: Type.String(),
 });

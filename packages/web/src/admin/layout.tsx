@@ -13,6 +13,8 @@ export const NAVIGATION: Array<{ section: string | null; links: Array<[string, s
     links: [
       ['/core/applications', 'Applications'],
       ['/core/providers', 'Providers'],
+      ['/core/rac-endpoints', 'RAC Endpoints'],
+      ['/customization/property-mappings', 'RAC Property Mappings'],
       ['/outpost/outposts', 'Outposts'],
     ],
   },
@@ -32,7 +34,13 @@ export const NAVIGATION: Array<{ section: string | null; links: Array<[string, s
       ['/core/tokens', 'Tokens'],
     ],
   },
-  { section: null, links: [['/flow/flows', 'Flows']] },
+  {
+    section: 'Flows and Stages',
+    links: [
+      ['/flow/flows', 'Flows'],
+      ['/flow/stages', 'Stages'],
+    ],
+  },
   { section: null, links: [['/events/log', 'Events']] },
 ];
 

@@ -3,12 +3,16 @@ import { ApplicationsPage } from './pages/applications.tsx';
 import { CertificatesPage } from './pages/certificates.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { EventsPage } from './pages/events.tsx';
+import { FlowPage } from './pages/flow-detail.tsx';
 import { FlowsPage } from './pages/flows.tsx';
 import { GroupsPage } from './pages/groups.tsx';
 import { IntegrationsPage } from './pages/integrations.tsx';
 import { OutpostsPage } from './pages/outposts.tsx';
 import { ProviderPage } from './pages/provider-detail.tsx';
 import { ProvidersPage } from './pages/providers.tsx';
+import { RacEndpointsPage } from './pages/rac-endpoints.tsx';
+import { RacPropertyMappingsPage } from './pages/rac-property-mappings.tsx';
+import { StagesPage } from './pages/stages.tsx';
 import { SystemTasksPage } from './pages/system-tasks.tsx';
 import { TokensPage } from './pages/tokens.tsx';
 import { UsersPage } from './pages/users.tsx';
@@ -24,6 +28,8 @@ const SCREENS: Record<string, [string, () => ComponentChildren]> = {
   '/': ['Dashboard', () => <DashboardPage />],
   '/core/applications': ['Applications', () => <ApplicationsPage />],
   '/core/providers': ['Providers', () => <ProvidersPage />],
+  '/core/rac-endpoints': ['RAC Endpoints', () => <RacEndpointsPage />],
+  '/customization/property-mappings': ['RAC Property Mappings', () => <RacPropertyMappingsPage />],
   '/outpost/outposts': ['Outposts', () => <OutpostsPage />],
   '/outpost/integrations': ['Outpost Integrations', () => <IntegrationsPage />],
   '/crypto/certificates': ['Certificates', () => <CertificatesPage />],
@@ -32,6 +38,7 @@ const SCREENS: Record<string, [string, () => ComponentChildren]> = {
   '/identity/groups': ['Groups', () => <GroupsPage />],
   '/core/tokens': ['Tokens', () => <TokensPage />],
   '/flow/flows': ['Flows', () => <FlowsPage />],
+  '/flow/stages': ['Stages', () => <StagesPage />],
   '/events/log': ['Events', () => <EventsPage />],
 };
 
@@ -39,6 +46,8 @@ const SCREENS: Record<string, [string, () => ComponentChildren]> = {
 export function screenFor(path: string): Screen {
   const provider = /^\/core\/providers\/(\d+)$/.exec(path);
   if (provider?.[1]) return { title: 'Provider', view: <ProviderPage id={Number(provider[1])} /> };
+  const flow = /^\/flow\/flows\/([^/]+)$/.exec(path);
+  if (flow?.[1]) return { title: 'Flow', view: <FlowPage slug={decodeURIComponent(flow[1])} /> };
   const screen = SCREENS[path];
   if (!screen) return { title: 'Not found', view: <p>There is no screen at this address.</p> };
   return { title: screen[0], view: screen[1]() };

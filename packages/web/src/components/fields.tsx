@@ -57,7 +57,13 @@ function Field(props: Base & { children: ComponentChildren }) {
 
 /** A labelled text input. */
 export function TextField(
-  props: Base & { value: string; onInput: (value: string) => void; type?: string; placeholder?: string },
+  props: Base & {
+    value: string;
+    onInput: (value: string) => void;
+    type?: string;
+    placeholder?: string;
+    readOnly?: boolean;
+  },
 ) {
   return (
     <Field {...props}>
@@ -66,6 +72,7 @@ export function TextField(
         type={props.type ?? 'text'}
         value={props.value}
         placeholder={props.placeholder}
+        readOnly={props.readOnly}
         onInput={(e) => props.onInput((e.currentTarget as HTMLInputElement).value)}
       />
     </Field>

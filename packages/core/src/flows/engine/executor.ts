@@ -59,6 +59,21 @@ interface Current {
 
 const avatar = '';
 
+/** Runs one stage step, timed for `authentik_flows_execution_stage_time`. */
+async function timedStage<T>(
+  request: FlowRequest,
+  kind: string,
+  method: 'get' | 'post',
+  step: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  try {
+    return await step();
+  } finally {
+    request.ctx.metrics.stageRan(kind, method, (performance.now() - started) / 1000);
+  }
+}
+
 function flowInfo(flow: FlowRecord) {
   return {
     title: flow.title,
@@ -146,7 +161,9 @@ async function advance(request: FlowRequest, state: FlowState, first?: StageOutc
           continue;
         }
       }
-      outcome = await current.kind.challenge(current.run);
+      outcome = await timedStage(request, current.kind.kind, 'get', () =>
+        current.kind.challenge(current.run),
+      );
     }
     if (outcome.kind === 'deny') return denied(request, state, outcome.message);
     if (outcome.kind === 'challenge') {
@@ -238,7 +255,9 @@ export async function solveChallenge(
       : wrongStage(asked, 'Unknown component.', 'invalid');
     return loaded.step === undefined ? wrong : store(request, loaded, wrong);
   }
-  const outcome = await current.kind.solve(current.run, response);
+  const outcome = await timedStage(request, current.kind.kind, 'post', () =>
+    current.kind.solve(current.run, response),
+  );
   const invalid = outcome.kind === 'challenge' && outcome.challenge.response_errors !== undefined;
   if (invalid && current.binding.invalidResponseAction !== 'retry') {
     const plan = await planFlow(request.ctx, request.flow, request.client, request.query);

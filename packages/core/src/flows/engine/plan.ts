@@ -47,6 +47,20 @@ export async function planFlow(
   client: FlowClient,
   query: URLSearchParams,
 ): Promise<PlanResult> {
+  const started = performance.now();
+  try {
+    return await buildPlan(ctx, flow, client, query);
+  } finally {
+    ctx.metrics.flowPlanned(flow.slug, (performance.now() - started) / 1000);
+  }
+}
+
+async function buildPlan(
+  ctx: AppContext,
+  flow: FlowRecord,
+  client: FlowClient,
+  query: URLSearchParams,
+): Promise<PlanResult> {
   const viaOutpost =
     client.outpostUserId !== undefined && OUTPOST_MARKERS.some((marker) => query.get(marker) === 'true');
   const refused = requirementMet(flow, client, viaOutpost);

@@ -31,6 +31,8 @@ export interface StageKind<Config extends object = Record<string, unknown>> {
   readonly component: string;
   /** The challenge component this stage answers with (`ak-stage-identification`), used to match answers. */
   readonly challengeComponent: string;
+  /** What the kind does, in one sentence (the TypeCreate description of /stages/all/types/). */
+  readonly description: string;
   /** Stage.verbose_name, verbose_name_plural and meta_model_name as the reference spells them. */
   readonly verboseName: string;
   readonly verboseNamePlural: string;

@@ -45,6 +45,7 @@ export const authenticatorStaticStage: StageKind<StaticSetupConfig> = {
   kind: 'authenticator/static',
   component: 'ak-stage-authenticator-static-form',
   challengeComponent: 'ak-stage-authenticator-static',
+  description: 'Gives the user a set of single-use recovery codes.',
   verboseName: 'Static Authenticator Setup Stage',
   verboseNamePlural: 'Static Authenticator Setup Stages',
   metaModelName: 'authentik_stages_authenticator_static.authenticatorstaticstage',

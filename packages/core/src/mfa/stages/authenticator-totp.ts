@@ -54,6 +54,7 @@ export const authenticatorTotpStage: StageKind<TotpSetupConfig> = {
   kind: 'authenticator/totp',
   component: 'ak-stage-authenticator-totp-form',
   challengeComponent: 'ak-stage-authenticator-totp',
+  description: 'Sets up an authenticator app (TOTP) for the user.',
   verboseName: 'TOTP Authenticator Setup Stage',
   verboseNamePlural: 'TOTP Authenticator Setup Stages',
   metaModelName: 'authentik_stages_authenticator_totp.authenticatortotpstage',

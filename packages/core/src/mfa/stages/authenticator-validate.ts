@@ -186,6 +186,7 @@ export const authenticatorValidateStage: StageKind<ValidateConfig> = {
   kind: 'authenticator/validate',
   component: 'ak-stage-authenticator-validate-form',
   challengeComponent: 'ak-stage-authenticator-validate',
+  description: "Checks one of the user's second factors (TOTP, recovery code, WebAuthn).",
   verboseName: 'Authenticator Validation Stage',
   verboseNamePlural: 'Authenticator Validation Stages',
   metaModelName: 'authentik_stages_authenticator_validate.authenticatorvalidatestage',

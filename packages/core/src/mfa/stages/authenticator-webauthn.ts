@@ -67,6 +67,7 @@ export const authenticatorWebAuthnStage: StageKind<WebAuthnSetupConfig> = {
   kind: 'authenticator/webauthn',
   component: 'ak-stage-authenticator-webauthn-form',
   challengeComponent: 'ak-stage-authenticator-webauthn',
+  description: 'Registers a passkey or security key (WebAuthn) for the user.',
   verboseName: 'WebAuthn Authenticator Setup Stage',
   verboseNamePlural: 'WebAuthn Authenticator Setup Stages',
   metaModelName: 'authentik_stages_authenticator_webauthn.authenticatorwebauthnstage',

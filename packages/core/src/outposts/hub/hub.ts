@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ERROR_CODES, OutpostInstruction } from '@palisade/schema';
+import { OutpostInstruction } from '@palisade/schema';
 import type { FastifyBaseLogger } from 'fastify';
 import { WebSocketServer } from 'ws';
 import type { AppContext } from '../../context.ts';
@@ -8,6 +8,7 @@ import { type ClusterMessage, subscribeClusterBus } from './cluster-bus.ts';
 import { type InstanceConnection, serveInstance } from './connection.ts';
 import { decideHandshake, isOutpostSocketPath } from './handshake.ts';
 import { pruneSilentInstances } from './instances-repository.ts';
+import { refuseUpgrade } from './refuse-upgrade.ts';
 import { bridgeSessionEnds } from './session-end.ts';
 import { replaySessionEnds, sessionsToReplay } from './session-end-replay.ts';
 
@@ -35,6 +36,16 @@ export interface OutpostHub {
   close(): Promise<void>;
   /** Connected instances per outpost uuid, on this process (for the `outposts_connected` gauge). */
   connectedInstances(): Map<string, number>;
+  /**
+   * Sends one message to one instance if its socket is on this process (an RAC init_connection is for one
+   * instance, not every instance of the outpost); false when it is not here or could not be sent.
+   */
+  sendToInstance(
+    outpostUuid: string,
+    uid: string,
+    instruction: number,
+    args: Record<string, unknown>,
+  ): boolean;
 }
 
 /**
@@ -56,15 +67,7 @@ export function createOutpostHub(
 
   const all = () => [...byOutpost.values()].flatMap((set) => [...set]);
 
-  function refuse(socket: Duplex, status: number, code: keyof typeof ERROR_CODES): void {
-    const body = JSON.stringify({ detail: ERROR_CODES[code].message, code });
-    const reason = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
-    socket.end(
-      `HTTP/1.1 ${status} ${reason[status as keyof typeof reason] ?? 'Error'}\r\n` +
-        'Connection: close\r\nContent-Type: application/json\r\n' +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
-  }
+  const refuse = refuseUpgrade;
 
   function register(connection: InstanceConnection): void {
     const set = byOutpost.get(connection.outpostUuid) ?? new Set();
@@ -189,6 +192,10 @@ export function createOutpostHub(
     },
     connectedInstances() {
       return new Map([...byOutpost].map(([uuid, set]) => [uuid, set.size]));
+    },
+    sendToInstance(outpostUuid, uid, instruction, args) {
+      const connection = [...(byOutpost.get(outpostUuid) ?? [])].find((c) => c.uid === uid);
+      return connection?.send(instruction, args) ?? false;
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   ListQuery,
   Paginated,
   PatchedFlowStageBindingRequest,
+  UsedBy,
   ValidationError,
 } from '@palisade/schema';
 import type { FastifyPluginAsync } from 'fastify';
@@ -25,6 +26,7 @@ import {
   updateStageBinding,
 } from '../../flows/stage-bindings-repository.ts';
 import { findStage } from '../../flows/stages-repository.ts';
+import { usedByStageBinding } from '../../flows/used-by.ts';
 import { publishChange } from '../../outposts/hub/changes.ts';
 import { presentStages } from './flow-presenters.ts';
 
@@ -168,6 +170,18 @@ export function flowBindingRoutes(ctx: AppContext): FastifyPluginAsync {
         },
       });
     }
+
+    app.get<{ Params: Static<typeof BindingId> }>(
+      '/flows/bindings/:fsb_uuid/used_by/',
+      {
+        schema: { params: BindingId, response: { 200: Type.Array(UsedBy), ...errors } },
+        config: { operationId: 'flows_bindings_used_by_list' },
+      },
+      async (request) => {
+        assertThat(await findStageBinding(ctx.db, request.params.fsb_uuid), notFound);
+        return usedByStageBinding(ctx.db, request.params.fsb_uuid);
+      },
+    );
 
     app.delete<{ Params: Static<typeof BindingId> }>(
       '/flows/bindings/:fsb_uuid/',

@@ -27,7 +27,8 @@ import {
   outpostsOfConnection,
 } from '../../integrations/service-connections-repository.ts';
 import { notifyOutposts } from '../../outposts/hub/changes.ts';
-import { UsedBy, usedByOutposts } from './service-connections.ts';
+import { UsedBy } from '@palisade/schema';
+import { usedByOutposts } from './service-connections.ts';
 
 const errors = { 400: ValidationError, 403: GenericError, 404: GenericError };
 const ConnectionId = Type.Object({ uuid: Type.String({ format: 'uuid' }) });

@@ -80,8 +80,15 @@ async function assertValidBinding(db: Queryable, merged: BindingFields): Promise
       validationFailed({ user: [`Invalid pk "${merged.userId}" - object does not exist.`] }),
     );
   }
-  // Applications are the only bindable objects so far.
-  const target = await queryOne(db, 'SELECT 1 FROM applications WHERE pbm_uuid = $1', [merged.target]);
+  // The bindable objects: applications, RAC endpoints, flows (checked when an attempt starts) and
+  // flow-stage bindings (checked on plan or when the stage is reached), as docs/flows.md describes.
+  const target = await queryOne(
+    db,
+    `SELECT 1 FROM applications WHERE pbm_uuid = $1 UNION ALL SELECT 1 FROM rac_endpoints WHERE pbm_uuid = $1
+     UNION ALL SELECT 1 FROM flows WHERE uuid = $1 UNION ALL SELECT 1 FROM flow_stage_bindings WHERE uuid = $1
+     LIMIT 1`,
+    [merged.target],
+  );
   assertThat(target, () =>
     validationFailed({ target: [`Invalid pk "${merged.target}" - object does not exist.`] }),
   );

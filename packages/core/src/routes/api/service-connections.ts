@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import { GenericError, ListQuery, Paginated, ValidationError } from '@palisade/schema';
+import { GenericError, ListQuery, Paginated, UsedBy, ValidationError } from '@palisade/schema';
 import {
   ServiceConnection as ConnectionBody,
   ServiceConnectionState,
@@ -23,15 +23,6 @@ import { notifyOutposts } from '../../outposts/hub/changes.ts';
 const errors = { 400: ValidationError, 403: GenericError, 404: GenericError };
 const ConnectionId = Type.Object({ uuid: Type.String({ format: 'uuid' }) });
 const ConnectionListQuery = Type.Object({ ...ListQuery, name: Type.Optional(Type.String()) });
-
-/** The contract's UsedBy: an object that refers to the one asked about, and what its deletion does to it. */
-export const UsedBy = Type.Object({
-  app: Type.String(),
-  model_name: Type.String(),
-  pk: Type.String(),
-  name: Type.String(),
-  action: Type.Literal('set_null'),
-});
 
 /** The outposts that use a connection; deleting the connection sets theirs to null. */
 export async function usedByOutposts(ctx: AppContext, uuid: string): Promise<Array<Static<typeof UsedBy>>> {

@@ -7,8 +7,10 @@ import {
   Stage,
   stageCommon,
   StageName,
+  UsedBy,
   ValidationError,
 } from '@palisade/schema';
+import { TypeCreate } from '@palisade/schema/api/service-connections';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { assertThat, notFound, uniqueViolation, validationFailed } from '../../http/api-error.ts';
@@ -23,6 +25,7 @@ import {
   type StageRecord,
   updateStage,
 } from '../../flows/stages-repository.ts';
+import { usedByStage } from '../../flows/used-by.ts';
 import { presentStages } from './flow-presenters.ts';
 
 const errors = { 400: ValidationError, 403: GenericError, 404: GenericError };
@@ -147,6 +150,19 @@ function stageKindRoutes(ctx: AppContext, kind: StageKind<object>): FastifyPlugi
       });
     }
 
+    app.get<{ Params: Static<typeof StageId> }>(
+      `${base}:stage_uuid/used_by/`,
+      {
+        schema: { params: StageId, response: { 200: Type.Array(UsedBy), ...errors } },
+        config: { operationId: `${op}_used_by_list` },
+      },
+      async (request) => {
+        const stage = await findStage(ctx.db, request.params.stage_uuid, kind.kind);
+        assertThat(stage, notFound);
+        return usedByStage(ctx.db, stage.uuid);
+      },
+    );
+
     app.delete<{ Params: Static<typeof StageId> }>(
       `${base}:stage_uuid/`,
       {
@@ -156,7 +172,7 @@ function stageKindRoutes(ctx: AppContext, kind: StageKind<object>): FastifyPlugi
       async (request, reply) => {
         const stage = await findStage(ctx.db, request.params.stage_uuid, kind.kind);
         assertThat(stage, notFound);
-        await deleteStage(ctx.db, stage.uuid);
+        await ctx.db.transaction((tx) => deleteStage(tx, stage.uuid));
         request.log.info({ stage: stage.name, kind: kind.kind }, 'stage deleted');
         return reply.code(204).send();
       },
@@ -180,6 +196,24 @@ export function stageRoutes(ctx: AppContext): FastifyPluginAsync {
       },
     );
 
+    app.get(
+      '/stages/all/types/',
+      {
+        schema: { response: { 200: Type.Array(TypeCreate), ...errors } },
+        config: { operationId: 'stages_all_types_list' },
+      },
+      async () =>
+        STAGE_KINDS.map((kind) => ({
+          name: kind.verboseName,
+          description: kind.description,
+          component: kind.component,
+          // The reference's model_name is the model's own name, without its app label.
+          model_name: kind.metaModelName.split('.').at(-1) ?? kind.metaModelName,
+          requires_enterprise: false,
+          deprecated: false,
+        })),
+    );
+
     app.get<{ Params: Static<typeof StageId> }>(
       '/stages/all/:stage_uuid/',
       {
@@ -201,7 +235,8 @@ export function stageRoutes(ctx: AppContext): FastifyPluginAsync {
         config: { operationId: 'stages_all_destroy' },
       },
       async (request, reply) => {
-        assertThat(await deleteStage(ctx.db, request.params.stage_uuid), notFound);
+        const uuid = request.params.stage_uuid;
+        assertThat(await ctx.db.transaction((tx) => deleteStage(tx, uuid)), notFound);
         request.log.info({ stage: request.params.stage_uuid }, 'stage deleted');
         return reply.code(204).send();
       },

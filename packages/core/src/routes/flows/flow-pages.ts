@@ -1,15 +1,22 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { currentChallenge, solveChallenge } from '../../flows/engine/executor.ts';
-import { findFlowBySlug } from '../../flows/flows-repository.ts';
+import { currentChallenge, type FlowStep, solveChallenge } from '../../flows/engine/executor.ts';
+import { findFlowBySlug, type FlowRecord } from '../../flows/flows-repository.ts';
 import { html } from '../../flows/html.ts';
 import { page } from '../../flows/page.ts';
 import { safeNextPath } from '../../flows/safe-next.ts';
+import { signedOutPage, wayBackTo } from '../../flows/signed-out.ts';
 import { flowRequest } from './flow-http.ts';
 import { sendFlowStep } from './flow-page.ts';
-import { formCsrfValid, sendPage } from './form.ts';
+import { currentUser, formCsrfValid, sendPage } from './form.ts';
+import { SIGN_IN_PATH } from './sign-in.ts';
 
-type Request = FastifyRequest<{ Params: { slug: string }; Querystring: { next?: unknown } }>;
+type Options = Parameters<typeof sendFlowStep>[4];
+
+type Request = FastifyRequest<{
+  Params: { slug: string };
+  Querystring: { next?: unknown; application?: unknown };
+}>;
 
 const NO_SUCH_FLOW = page('Not found', html`<p>There is no such flow.</p>`);
 
@@ -28,24 +35,46 @@ export function flowPageRoutes(ctx: AppContext): FastifyPluginAsync {
     const run = await flowRequest(ctx, request, reply, flow, new URLSearchParams({ next }), {
       outpostCookie: false,
     });
-    return {
-      run,
-      flow,
-      options: { action: `/if/flow/${slug}/?next=${encodeURIComponent(next)}`, title: flow.title },
-    };
+    const application = typeof request.query.application === 'string' ? request.query.application : '';
+    const query = new URLSearchParams({ next, ...(application ? { application } : {}) });
+    return { run, flow, options: { action: `/if/flow/${slug}/?${query}`, title: flow.title } };
+  }
+
+  /**
+   * Sends a step; an invalidation flow that finished ends on the signed-out page (with the way back to the
+   * application it was run for) rather than redirecting on: a sign-out that went straight back to the
+   * application would start a new sign-in, or, had the flow kept the core session, sign the user back in.
+   */
+  async function send(
+    request: Request,
+    reply: FastifyReply,
+    flow: FlowRecord,
+    step: FlowStep,
+    options: Options,
+  ) {
+    if (flow.designation !== 'invalidation' || step.challenge.component !== 'xak-flow-redirect')
+      return sendFlowStep(ctx, request, reply, step, options);
+    const user = await currentUser(ctx, request);
+    const wayBack = await wayBackTo(ctx.db, request.query.application);
+    request.log.info({ flow: flow.slug, user: user?.username, ended: !user }, 'invalidation flow finished');
+    return sendPage(
+      reply,
+      200,
+      signedOutPage({ wayBack, stillSignedInAs: user?.username, signInPath: SIGN_IN_PATH }),
+    );
   }
 
   return async (app) => {
-    app.get<{ Params: { slug: string }; Querystring: { next?: unknown } }>(
+    app.get<{ Params: { slug: string }; Querystring: { next?: unknown; application?: unknown } }>(
       '/if/flow/:slug/',
       async (request, reply) => {
         const prepared = await prepare(request, reply);
         if (!prepared) return sendPage(reply, 404, NO_SUCH_FLOW);
-        return sendFlowStep(ctx, request, reply, await currentChallenge(prepared.run), prepared.options);
+        return send(request, reply, prepared.flow, await currentChallenge(prepared.run), prepared.options);
       },
     );
 
-    app.post<{ Params: { slug: string }; Querystring: { next?: unknown } }>(
+    app.post<{ Params: { slug: string }; Querystring: { next?: unknown; application?: unknown } }>(
       '/if/flow/:slug/',
       async (request, reply) => {
         const prepared = await prepare(request, reply);
@@ -60,7 +89,7 @@ export function flowPageRoutes(ctx: AppContext): FastifyPluginAsync {
           });
         }
         const view = shown.stageKind?.html;
-        if (shown.ended || !view) return sendFlowStep(ctx, request, reply, shown, prepared.options);
+        if (shown.ended || !view) return send(request, reply, prepared.flow, shown, prepared.options);
         const fields = (request.body ?? {}) as Record<string, string>;
         const step = await solveChallenge(prepared.run, view.response(fields));
         if (step.challenge.response_errors)
@@ -68,7 +97,7 @@ export function flowPageRoutes(ctx: AppContext): FastifyPluginAsync {
             { component: step.challenge.component, flow: prepared.flow.slug },
             'flow answer refused',
           );
-        return sendFlowStep(ctx, request, reply, step, prepared.options);
+        return send(request, reply, prepared.flow, step, prepared.options);
       },
     );
   };

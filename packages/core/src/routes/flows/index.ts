@@ -8,6 +8,7 @@ import { initialSetupRoutes } from './initial-setup.ts';
 import { signInRoutes } from './sign-in.ts';
 import { signOutRoutes } from './sign-out.ts';
 import { flowPageRoutes } from './flow-pages.ts';
+import { racLaunchRoutes } from './rac-launch.ts';
 
 /**
  * Headers on every flow response: no framing (clickjacking), no inline code, and (added in the hook below)
@@ -45,5 +46,6 @@ export function flowRoutes(ctx: AppContext): FastifyPluginAsync {
     await app.register(signInRoutes(ctx));
     await app.register(signOutRoutes(ctx));
     await app.register(flowPageRoutes(ctx));
+    await app.register(racLaunchRoutes(ctx));
   };
 }

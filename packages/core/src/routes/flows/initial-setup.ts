@@ -4,7 +4,11 @@ import type { AppContext } from '../../context.ts';
 import { html } from '../../flows/html.ts';
 import { completeInitialSetup, MIN_ADMIN_PASSWORD_LENGTH } from '../../flows/initial-setup.ts';
 import { errorBox, page } from '../../flows/page.ts';
+import { publicOrigin } from '../../http/origin.ts';
+import { recordEvent } from '../../events/audit.ts';
 import { MAX_PASSWORD_LENGTH } from '../../identity/passwords.ts';
+import { recordLogin } from '../../identity/users-repository.ts';
+import { fillEmbeddedOutpostHost } from '../../outposts/browser-url.ts';
 import { CSRF_FIELD, field, formCsrfValid, sendPage, startSession } from './form.ts';
 import { SIGN_IN_PATH } from './sign-in.ts';
 
@@ -61,6 +65,7 @@ const SETUP_DONE = page(
  * saying so with a link to sign in, and POST answers that page with 403 Forbidden (not 409: the submission
  * does not conflict with a state the client could fix, it is simply no longer allowed). Two racing
  * submissions are settled by the conditional UPDATE in flows/initial-setup.ts: the loser gets the 403 too.
+ * A completed setup gives the embedded outpost the URL it was reached at, unless it already has a better one.
  */
 export function initialSetupRoutes(ctx: AppContext): FastifyPluginAsync {
   const render = (request: FastifyRequest, reply: FastifyReply, status: number, options = {}) =>
@@ -94,7 +99,25 @@ export function initialSetupRoutes(ctx: AppContext): FastifyPluginAsync {
       // Someone else completed setup between the check above and this update.
       if (!admin) return sendPage(reply, 403, SETUP_DONE);
       request.log.info({ user: admin.username }, 'initial setup completed');
+      // The URL the administrator used is the best guess at where browsers reach the core (issue 19).
+      // A Host that names no origin (publicOrigin refuses it) leaves the outpost as it was.
+      const origin = (() => {
+        try {
+          return publicOrigin(ctx, request);
+        } catch {
+          return undefined;
+        }
+      })();
+      if (origin) await fillEmbeddedOutpostHost(ctx.db, origin, request.log, 'initial setup');
       await startSession(ctx, request, reply, admin);
+      // Setup signs akadmin in: as every sign-in, it sets last_login and records a `login` event.
+      await recordLogin(ctx.db, admin.id);
+      await recordEvent(ctx, request.log, {
+        action: 'login',
+        clientIp: request.ip,
+        user: admin,
+        context: { auth_method: 'password', flow: 'initial-setup' },
+      });
       return reply.redirect('/', 303);
     });
   };

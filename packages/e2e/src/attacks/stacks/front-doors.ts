@@ -5,7 +5,7 @@
  * are not Traefik or Envoy), and proxy mode on a standalone outpost and on the core's embedded outpost.
  */
 import { startCaddy } from '../../caddy.ts';
-import { docSnippet, fillSnippet } from '../../doc-snippets.ts';
+import { docSnippet, docSnippets, fillSnippet } from '../../doc-snippets.ts';
 import { ingressAnnotations, ingressServer } from '../../ingress-nginx-render.ts';
 import { startNginx } from '../../nginx.ts';
 import { freePort } from '../../server-process.ts';
@@ -49,22 +49,24 @@ async function withFront(
   }
 }
 
-/** nginx with docs/forward-auth/nginx.md's block (one copy per application host), standalone outpost. */
+/**
+ * nginx with docs/forward-auth/nginx.md's upstream once and its server block once per application host, as
+ * the page says for several applications; standalone outpost.
+ */
 export async function nginxDocStack(): Promise<AttackWorld> {
   const port = await freePort();
   const parts = await startWorld({ mode: 'forward_single', port });
-  const block = await docSnippet('forward-auth/nginx.md', 'nginx');
+  const [upstream = '', block = ''] = await docSnippets('forward-auth/nginx.md', 'nginx');
   const stop = await withFront(parts, async () => {
-    const servers = hostsOf(parts.origins).map((host, i) =>
+    const servers = hostsOf(parts.origins).map((host) =>
       fillSnippet(block, {
-        palisade_outpost: `palisade_outpost_${i}`,
         'listen 80;': `listen 127.0.0.1:${port};`,
         'server_name app.example.com;': `server_name ${host};`,
-        'outpost.internal:9000': new URL(parts.outpostUrl).host,
         'backend.internal:8080': `127.0.0.1:${parts.echo.port}`,
       }),
     );
-    const nginx = await startNginx(port, servers.join('\n'));
+    const shared = fillSnippet(upstream, { 'outpost.internal:9000': new URL(parts.outpostUrl).host });
+    const nginx = await startNginx(port, [shared, ...servers].join('\n'));
     return () => nginx.stop();
   });
   return world('nginx as docs/forward-auth/nginx.md says, standalone outpost', 'nginx', parts, stop);
@@ -111,7 +113,7 @@ export async function caddyDocStack(): Promise<AttackWorld> {
   const stop = await withFront(parts, async () => {
     const sites = Object.values(parts.origins).map((origin) =>
       fillSnippet(block, {
-        'app.example.com {': `${origin} {`,
+        'http://app.example.com {': `${origin} {`,
         'outpost.internal:9000': new URL(parts.outpostUrl).host,
         'backend.internal:8080': `127.0.0.1:${parts.echo.port}`,
       }),

@@ -11,8 +11,13 @@ export interface Endpoints {
   token: string;
   /** Back-channel. */
   introspection: string;
-  /** Back-channel; also what X-authentik-meta-jwks names. */
+  /** Back-channel: where the token verifier fetches the keys. */
   jwks: string;
+  /**
+   * What X-authentik-meta-jwks names: the JWKS as the application can reach it. The embedded outpost fetches
+   * from loopback, but the header names its `authentik_host` (issue 19: it named the loopback address).
+   */
+  jwksPublic: string;
   /** What the tokens' `iss` must equal. */
   issuer: string;
 }
@@ -31,7 +36,8 @@ function rebase(url: string, base: URL): string {
 
 /**
  * Standalone: as delivered, with AUTHENTIK_HOST_BROWSER replacing the host of authorize and end-session.
- * Embedded: authorize, end-session and the issuer use the outpost's config.authentik_host.
+ * Embedded: authorize, end-session and the issuer use the outpost's config.authentik_host, and so does the
+ * JWKS URL the identity headers name (the keys are still fetched from the URL delivered).
  */
 export function rewriteEndpoints(
   oidc: OidcConfiguration,
@@ -43,6 +49,7 @@ export function rewriteEndpoints(
     token: oidc.token_endpoint,
     introspection: oidc.introspection_endpoint,
     jwks: oidc.jwks_uri,
+    jwksPublic: oidc.jwks_uri,
     issuer: oidc.issuer,
   };
   if (options.embedded && options.authentikHost) {
@@ -52,6 +59,7 @@ export function rewriteEndpoints(
       authorize: rebase(endpoints.authorize, base),
       endSession: rebase(endpoints.endSession, base),
       issuer: rebase(endpoints.issuer, base),
+      jwksPublic: rebase(endpoints.jwks, base),
     };
   }
   if (!options.embedded && options.hostBrowser) {

@@ -109,7 +109,7 @@ export function identityHeaders(
     'X-Authentik-Name': clean(claims.name),
     'X-Authentik-Uid': clean(claims.sub),
     'X-Authentik-Jwt': clean(claims.raw_token),
-    'X-Authentik-Meta-Jwks': clean(app.endpoints.jwks),
+    'X-Authentik-Meta-Jwks': clean(app.endpoints.jwksPublic),
     'X-Authentik-Meta-Outpost': clean(meta.outpostName),
     'X-Authentik-Meta-Provider': clean(app.config.name),
     'X-Authentik-Meta-App': clean(app.config.assigned_application_slug ?? ''),

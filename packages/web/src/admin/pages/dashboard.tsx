@@ -1,7 +1,11 @@
+import { BrowserUrlWarning } from '../../components/browser-url-warning.tsx';
 import type { Page } from '../../lib/api.ts';
 import { Link } from '../../lib/router.ts';
 import { useGet } from '../../lib/use-api.ts';
-import type { Version } from '../../lib/types.ts';
+import type { Outpost, Version } from '../../lib/types.ts';
+
+/** The embedded outpost's `managed` value. */
+const EMBEDDED = 'goauthentik.io/outposts/embedded';
 
 /** A count tile that links to its list. */
 function Tile(props: { label: string; path: string; href: string }) {
@@ -15,11 +19,20 @@ function Tile(props: { label: string; path: string; href: string }) {
   );
 }
 
-/** The dashboard: how many of each object there are, and the running version. */
+/**
+ * The dashboard: a warning while the embedded outpost has no browser-facing URL, how many of each object
+ * there are, and the running version.
+ */
 export function DashboardPage() {
   const version = useGet<Version>('/admin/version/').data;
+  const embedded = useGet<Page<Outpost>>(
+    `/outposts/instances/?managed__iexact=${encodeURIComponent(EMBEDDED)}`,
+  ).data?.results.find((o) => o.managed === EMBEDDED);
   return (
     <>
+      {embedded && (
+        <BrowserUrlWarning authentikHost={embedded.config.authentik_host} outpostName={embedded.name} />
+      )}
       <section class="tiles" aria-label="Overview">
         <Tile
           label="Applications"

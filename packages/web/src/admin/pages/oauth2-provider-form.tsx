@@ -4,7 +4,8 @@ import { bindDraft, CheckboxField, SelectField, TextField } from '../../componen
 import { FormModal, useSubmission } from '../../components/form-modal.tsx';
 import { api } from '../../lib/api.ts';
 import { draftOf, orNull } from '../../lib/draft.ts';
-import { useAll, useGet } from '../../lib/use-api.ts';
+import { LoadForEdit } from '../../components/load-for-edit.tsx';
+import { useAll } from '../../lib/use-api.ts';
 import type { CertificateKeyPair, OAuth2Provider, ScopeMapping } from '../../lib/types.ts';
 import { FlowSelect, keypairOptions, useProposedFlows } from './form-options.tsx';
 import { RedirectUrisField } from './redirect-uris-field.tsx';
@@ -40,15 +41,11 @@ const SUB_MODES: Array<[Draft['sub_mode'], string]> = [
 
 /** Creates an OAuth2 provider, or edits the one with `pk` (loaded first: the list shows only its summary). */
 export function OAuth2ProviderModal(props: { pk?: number; onClose: () => void; onSaved: () => void }) {
-  const existing = useGet<OAuth2Provider>(props.pk ? `/providers/oauth2/${props.pk}/` : null);
-  if (props.pk && !existing.data) {
-    return existing.error ? (
-      <p class="form-error" role="alert">
-        Could not load the provider: {existing.error.message}
-      </p>
-    ) : null;
-  }
-  return <OAuth2Form existing={existing.data} onClose={props.onClose} onSaved={props.onSaved} />;
+  return (
+    <LoadForEdit<OAuth2Provider> path={props.pk ? `/providers/oauth2/${props.pk}/` : null} noun="provider">
+      {(existing) => <OAuth2Form existing={existing} onClose={props.onClose} onSaved={props.onSaved} />}
+    </LoadForEdit>
+  );
 }
 
 function OAuth2Form(props: { existing?: OAuth2Provider; onClose: () => void; onSaved: () => void }) {

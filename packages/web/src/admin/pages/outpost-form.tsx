@@ -1,10 +1,20 @@
 import { useEffect, useState } from 'preact/hooks';
+import { BrowserUrlWarning } from '../../components/browser-url-warning.tsx';
 import { ChecklistField, SelectField, TextArea, TextField } from '../../components/fields.tsx';
 import { FormModal, useSubmission } from '../../components/form-modal.tsx';
 import { api } from '../../lib/api.ts';
+import { typedAuthentikHost } from '../../lib/browser-url.ts';
 import { orNull } from '../../lib/draft.ts';
 import { useAll, useGet } from '../../lib/use-api.ts';
-import type { Outpost, ProxyProvider, ServiceConnection } from '../../lib/types.ts';
+import type { Outpost, Provider, ServiceConnection } from '../../lib/types.ts';
+
+/** The provider form component of the kind each outpost type serves (as /providers/all/ names them). */
+const PROVIDER_COMPONENT: Record<string, string> = {
+  proxy: 'ak-provider-proxy-form',
+  ldap: 'ak-provider-ldap-form',
+  radius: 'ak-provider-radius-form',
+  rac: 'ak-provider-rac-form',
+};
 
 const TYPES: Array<[string, string]> = [
   ['proxy', 'Proxy'],
@@ -31,7 +41,7 @@ export function OutpostModal(props: {
   const defaults = useGet<{ config: Record<string, unknown> }>(
     existing ? null : '/outposts/instances/default_settings/',
   ).data;
-  const proxyProviders = useAll<ProxyProvider>('/providers/proxy/');
+  const allProviders = useAll<Provider>('/providers/all/');
   const connections = useAll<ServiceConnection>('/outposts/service_connections/all/');
   // Prefill the editor: an outpost's own settings, or every key's default for a new one.
   useEffect(() => {
@@ -40,7 +50,9 @@ export function OutpostModal(props: {
       void settingsModule().then((m) => setSettings((current) => current ?? m.settingsYaml(config)));
   }, [defaults]);
   // Only providers that serve an application reach outposts, so the list offers applications.
-  const offered = type === 'proxy' ? proxyProviders.filter((p) => p.assigned_application_slug) : [];
+  const offered = allProviders.filter(
+    (p) => p.component === PROVIDER_COMPONENT[type] && p.assigned_application_slug,
+  );
 
   const submission = useSubmission(async () => {
     const { parseSettings } = await settingsModule();
@@ -68,7 +80,23 @@ export function OutpostModal(props: {
       notReady={settings === undefined}
       wide
     >
-      <TextField name="name" label="Name" required value={name} errors={errors} onInput={setName} />
+      <TextField
+        name="name"
+        label="Name"
+        required
+        value={name}
+        errors={errors}
+        onInput={setName}
+        // The core refuses to rename a managed outpost (the embedded one): do not offer it.
+        readOnly={Boolean(existing?.managed)}
+        hint={existing?.managed ? 'Managed by Palisade: the name cannot be changed.' : undefined}
+      />
+      {type === 'proxy' && settings !== undefined && (
+        <BrowserUrlWarning
+          authentikHost={typedAuthentikHost(settings)}
+          outpostName={name || 'This outpost'}
+        />
+      )}
       <SelectField
         name="type"
         label="Type"

@@ -1,6 +1,7 @@
 import { outpostObjectName } from '@palisade/core/outposts/deployment-spec';
 import type { OutpostConfig } from '../../lib/types.ts';
 import { useState } from 'preact/hooks';
+import { Unloaded } from '../../components/load-state.tsx';
 import { SelectField, TextField } from '../../components/fields.tsx';
 import type { Page } from '../../lib/api.ts';
 import { Link } from '../../lib/router.ts';
@@ -15,13 +16,7 @@ export function ProviderPage(props: { id: number }) {
   const provider = useGet<ProxyProvider>(`/providers/proxy/${props.id}/`);
   const [editing, setEditing] = useState(false);
   const p = provider.data;
-  if (provider.error)
-    return (
-      <p class="form-error" role="alert">
-        Could not load the provider: {provider.error.message}
-      </p>
-    );
-  if (!p) return <p aria-busy="true">Loading…</p>;
+  if (provider.error || !p) return <Unloaded loaded={provider} noun="provider" />;
   const mode = MODES.find(([value]) => value === p.mode);
   return (
     <>

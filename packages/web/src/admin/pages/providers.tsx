@@ -3,9 +3,11 @@ import { Link, navigate } from '../../lib/router.ts';
 import type { Provider } from '../../lib/types.ts';
 import { OAuth2ProviderModal } from './oauth2-provider-form.tsx';
 import { ProxyProviderModal } from './provider-modal.tsx';
+import { RacProviderModal } from './rac-provider-form.tsx';
 
 const isProxy = (p: Provider) => p.component === 'ak-provider-proxy-form';
 const isOAuth2 = (p: Provider) => p.component === 'ak-provider-oauth2-form';
+const isRac = (p: Provider) => p.component === 'ak-provider-rac-form';
 
 /**
  * Every provider, of any kind. A proxy provider opens to its details and setup snippets (edited there); an
@@ -22,13 +24,22 @@ export function ProvidersPage() {
       creates={[
         { label: 'Create proxy provider', kind: 'proxy' },
         { label: 'Create OAuth2 provider', kind: 'oauth2' },
+        { label: 'Create RAC provider', kind: 'rac' },
       ]}
-      editable={isOAuth2}
+      editable={(p) => isOAuth2(p) || isRac(p)}
       deletePath={(p) =>
-        isProxy(p) ? `/providers/proxy/${p.pk}/` : isOAuth2(p) ? `/providers/oauth2/${p.pk}/` : undefined
+        isProxy(p)
+          ? `/providers/proxy/${p.pk}/`
+          : isOAuth2(p)
+            ? `/providers/oauth2/${p.pk}/`
+            : isRac(p)
+              ? `/providers/rac/${p.pk}/`
+              : undefined
       }
       form={({ row, kind }, done) =>
-        row || kind === 'oauth2' ? (
+        (row && isRac(row)) || kind === 'rac' ? (
+          <RacProviderModal pk={row?.pk} {...done} />
+        ) : row || kind === 'oauth2' ? (
           <OAuth2ProviderModal pk={row?.pk} {...done} />
         ) : (
           <ProxyProviderModal

@@ -40,6 +40,7 @@ export const consentStage: StageKind<ConsentConfig> = {
   kind: 'consent',
   component: 'ak-stage-consent-form',
   challengeComponent: 'ak-stage-consent',
+  description: 'Asks the user to allow an application what it requested.',
   verboseName: 'Consent Stage',
   verboseNamePlural: 'Consent Stages',
   metaModelName: 'authentik_stages_consent.consentstage',

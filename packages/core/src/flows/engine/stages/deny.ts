@@ -11,6 +11,7 @@ export const denyStage: StageKind<DenyConfig> = {
   kind: 'deny',
   component: 'ak-stage-deny-form',
   challengeComponent: 'ak-stage-access-denied',
+  description: 'Ends the flow with access denied.',
   verboseName: 'Deny Stage',
   verboseNamePlural: 'Deny Stages',
   metaModelName: 'authentik_stages_deny.denystage',

@@ -74,6 +74,7 @@ export const identificationStage: StageKind<IdentificationConfig> = {
   kind: 'identification',
   component: 'ak-stage-identification-form',
   challengeComponent: 'ak-stage-identification',
+  description: 'Asks for a username or email (and, with a password stage, the password on the same page).',
   verboseName: 'Identification Stage',
   verboseNamePlural: 'Identification Stages',
   metaModelName: 'authentik_stages_identification.identificationstage',

@@ -1,3 +1,4 @@
+import { recordEvent } from '../../../events/audit.ts';
 import { attemptSignIn } from '../../sign-in.ts';
 import { markAuthenticated, RETRY_AFTER } from '../state.ts';
 import { fieldError, type ResponseErrors, type StageRun } from '../stage.ts';
@@ -24,6 +25,12 @@ export async function checkPassword(
 ): Promise<{ ok: true } | { ok: false; errors: ResponseErrors; throttled: boolean }> {
   const result = await attemptSignIn(run.ctx, { identifier, password, address: run.client.address });
   const stage = run.stage.name;
+  if (!result.ok)
+    await recordEvent(run.ctx, run.log, {
+      action: 'login_failed',
+      clientIp: run.client.address,
+      context: { username: identifier, stage, flow: run.flow.slug, reason: result.reason },
+    });
   if (result.ok) {
     run.log.info({ stage, user: result.user.username }, 'password accepted');
     markAuthenticated(run.state, result.user.id);

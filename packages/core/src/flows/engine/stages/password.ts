@@ -27,6 +27,7 @@ export const passwordStage: StageKind<PasswordConfig> = {
   kind: 'password',
   component: 'ak-stage-password-form',
   challengeComponent: 'ak-stage-password',
+  description: "Checks the identified user's password.",
   verboseName: 'Password Stage',
   verboseNamePlural: 'Password Stages',
   metaModelName: 'authentik_stages_password.passwordstage',

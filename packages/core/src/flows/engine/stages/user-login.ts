@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
+import { recordEvent } from '../../../events/audit.ts';
 import { endUserSessions } from '../../../sessions/end-session.ts';
+import { PASSWORD_VERIFIED } from './password-check.ts';
 import { durationSeconds } from '../duration.ts';
 import { isAuthenticated } from '../state.ts';
 import { ask, type StageKind, type StageOutcome, type StageRun } from '../stage.ts';
@@ -28,6 +30,17 @@ async function logIn(run: StageRun<UserLoginConfig>, rememberMe: boolean): Promi
   const base = duration > 0 ? duration : run.ctx.config.session.max_age_seconds;
   if (config.terminate_other_sessions) await endUserSessions(run.ctx, user.id);
   await run.session.startSession(user, { maxAgeSeconds: base + Math.max(offset, 0) });
+  // The reference's `login` event (issue 19, point 7); last_login was set when the password was checked.
+  await recordEvent(run.ctx, run.log, {
+    action: 'login',
+    clientIp: run.client.address,
+    user,
+    context: {
+      auth_method: run.state.context[PASSWORD_VERIFIED] === user.id ? 'password' : 'flow',
+      flow: run.flow.slug,
+      http_request: { user_agent: run.client.userAgent },
+    },
+  });
   return { kind: 'done' };
 }
 
@@ -40,6 +53,7 @@ export const userLoginStage: StageKind<UserLoginConfig> = {
   kind: 'user_login',
   component: 'ak-stage-user-login-form',
   challengeComponent: 'ak-stage-user-login',
+  description: 'Starts the login session of the authenticated user.',
   verboseName: 'User Login Stage',
   verboseNamePlural: 'User Login Stages',
   metaModelName: 'authentik_stages_user_login.userloginstage',

@@ -6,6 +6,7 @@ export const userLogoutStage: StageKind<Record<string, never>> = {
   kind: 'user_logout',
   component: 'ak-stage-user-logout-form',
   challengeComponent: 'ak-stage-user-logout',
+  description: "Ends the client's login session.",
   verboseName: 'User Logout Stage',
   verboseNamePlural: 'User Logout Stages',
   metaModelName: 'authentik_stages_user_logout.userlogoutstage',

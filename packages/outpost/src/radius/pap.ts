@@ -1,0 +1,73 @@
+/**
+ * PAP (ldap-radius-rac.md §2.3): User-Name and the revealed User-Password, the MFA code split off as the
+ * provider says, the throttle, the flow through the core's executor with the NAS's address delegated, then
+ * the access check and the mapped attributes. Every failure is an Access-Reject with its reason counted;
+ * nothing but a passed flow and a passing check is an Accept.
+ */
+import type { CoreFetch } from '../process/core-fetch.ts';
+import type { Logger } from '../process/logger.ts';
+import { checkAccess } from './access-check.ts';
+import { ATTR, attribute } from './attributes.ts';
+import { runFlow } from './flow-executor.ts';
+import type { RadiusMetrics, RejectReason } from './metrics.ts';
+import { splitSecrets } from './mfa-split.ts';
+import { CODE } from './packet.ts';
+import { revealPassword } from './password.ts';
+import type { Throttle } from './throttle.ts';
+import type { HandlerReply, RadiusRequest, RequestHandler } from './types.ts';
+
+/** What the PAP handler needs of the runtime. */
+export interface PapDeps {
+  fetch: CoreFetch;
+  host: URL;
+  token: string;
+  metrics: RadiusMetrics;
+  throttle: Throttle;
+  log: Logger;
+}
+
+const REJECT: HandlerReply = { code: CODE.AccessReject, attributes: [] };
+
+/** The PAP handler. */
+export function papHandler(deps: PapDeps): RequestHandler {
+  const { metrics, throttle, log } = deps;
+  return async (request: RadiusRequest) => {
+    const { provider, packet, address } = request;
+    const app = provider.appSlug;
+    const reject = (reason: RejectReason, detail: string, user?: string): HandlerReply => {
+      metrics.rejected(app, reason);
+      log.info({ client: address, app, user, reason, detail }, 'Access-Reject');
+      return REJECT;
+    };
+    const userName = attribute(packet, ATTR.UserName);
+    const hidden = attribute(packet, ATTR.UserPassword);
+    if (!userName || !hidden)
+      return reject('unsupported', 'no User-Name or User-Password (only PAP and EAP)');
+    const username = userName.toString('utf8');
+    const password = revealPassword(hidden, provider.secret, packet.authenticator).toString('utf8');
+    if (throttle.isLimited(username, address)) return reject('rate_limited', 'too many failures', username);
+    const flow = await runFlow({
+      fetch: deps.fetch,
+      host: deps.host,
+      token: deps.token,
+      slug: provider.flowSlug,
+      username,
+      secrets: splitSecrets(password, provider.mfaSupport),
+      remoteIp: address,
+    });
+    if (!flow.passed) {
+      throttle.failed(username, address);
+      return reject(flow.reason, flow.detail, username);
+    }
+    const access = await checkAccess({
+      fetch: deps.fetch,
+      host: deps.host,
+      providerPk: provider.pk,
+      appSlug: app,
+      jar: flow.jar,
+    });
+    if (!access.passing) return reject(access.reason, access.detail, username);
+    log.info({ client: address, app, user: username }, 'Access-Accept');
+    return { code: CODE.AccessAccept, attributes: access.attributes };
+  };
+}
