@@ -91,6 +91,7 @@ export async function insertProviderRow(
 // The most derived kind wins: a proxy provider is also an OAuth2 provider (its client), as in the reference.
 const KIND = `CASE WHEN EXISTS (SELECT 1 FROM proxy_providers x WHERE x.provider_id = p.id) THEN 'proxy'
   WHEN EXISTS (SELECT 1 FROM ldap_providers x WHERE x.provider_id = p.id) THEN 'ldap'
+  WHEN EXISTS (SELECT 1 FROM radius_providers x WHERE x.provider_id = p.id) THEN 'radius'
   WHEN EXISTS (SELECT 1 FROM rac_providers x WHERE x.provider_id = p.id) THEN 'rac'
   ELSE 'oauth2' END`;
 const COLUMNS = `${SUMMARY_COLUMNS}, ${KIND} AS kind`;

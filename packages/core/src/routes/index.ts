@@ -17,6 +17,8 @@ import { outpostFromQuery, outpostProxyRoutes } from './api/outposts-proxy.ts';
 import { allProvidersRoutes } from './api/providers-all.ts';
 import { proxyProviderRoutes } from './api/proxy-providers.ts';
 import { ldapProviderRoutes } from './api/ldap-providers.ts';
+import { radiusProviderRoutes } from './api/radius-providers.ts';
+import { radiusPropertyMappingRoutes } from './api/radius-property-mappings.ts';
 import { racConnectionTokenRoutes } from './api/rac-connection-tokens.ts';
 import { racEndpointListRoutes, racEndpointRoutes } from './api/rac-endpoints.ts';
 import { racPropertyMappingRoutes } from './api/rac-property-mappings.ts';
@@ -132,6 +134,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
         await admin.register(oauth2ProviderRoutes(ctx));
         await admin.register(proxyProviderRoutes(ctx));
         await admin.register(ldapProviderRoutes(ctx));
+        await admin.register(radiusProviderRoutes(ctx));
+        await admin.register(radiusPropertyMappingRoutes(ctx));
         await admin.register(racProviderRoutes(ctx));
         await admin.register(racEndpointRoutes(ctx));
         await admin.register(racPropertyMappingRoutes(ctx));

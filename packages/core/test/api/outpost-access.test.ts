@@ -92,7 +92,7 @@ for (const backend of testBackends()) {
       assert.equal(still.name, 'Mine');
     });
 
-    it('reads the LDAP and RADIUS provider lists in the contract shape (empty until those providers exist)', async () => {
+    it('reads the LDAP and RADIUS provider lists in the contract shape (empty: its provider has no application)', async () => {
       for (const kind of ['ldap', 'radius']) {
         const res = await outpost.get(`/api/v3/outposts/${kind}/`);
         assert.equal(res.statusCode, 200);

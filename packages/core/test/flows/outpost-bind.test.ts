@@ -4,6 +4,7 @@ import { insertApplication } from '../../src/applications/applications-repositor
 import { addGroupMember, insertGroup } from '../../src/identity/groups-repository.ts';
 import { findUserByUsername } from '../../src/identity/users-repository.ts';
 import { insertBinding } from '../../src/policies/bindings-repository.ts';
+import { apiClient } from '../support/api-client.ts';
 import type { TestApp } from '../support/app.ts';
 import { testBackends } from '../support/databases.ts';
 import { OutpostFlowClient } from '../support/outpost-flow-client.ts';
@@ -31,7 +32,7 @@ for (const backend of testBackends()) {
     before(async () => {
       t = await createFlowApp(backend);
       ldapProvider = await insertTestProvider(t.db, 'ldap', 'directory');
-      radiusProvider = await insertTestProvider(t.db, 'radius', 'wifi');
+      radiusProvider = await insertTestProvider(t.db, 'radius', 'wifi', t.ctx.box);
       ldapOutpost = await insertTestOutpost(t.db, t.ctx.box, 'ldap', [ldapProvider]);
       await t.db.query(`UPDATE outposts SET type = 'ldap' WHERE uuid = $1`, [ldapOutpost.uuid]);
       proxyOutpost = await insertTestOutpost(t.db, t.ctx.box, 'proxy');
@@ -77,7 +78,11 @@ for (const backend of testBackends()) {
         'GET',
         `/api/v3/outposts/radius/${radiusProvider}/check_access/?app_slug=wifi`,
       );
-      assert.deepEqual(radiusCheck.json(), { access: { passing: true, messages: [], log_messages: [] } });
+      // No property mappings: no attributes (the reference outpost then accepts without any).
+      assert.deepEqual(radiusCheck.json(), {
+        access: { passing: true, messages: [], log_messages: [] },
+        attribute_list: [],
+      });
     });
 
     it('answers passing false, never an error, for a user the policies refuse or a mismatched provider', async () => {
@@ -99,6 +104,53 @@ for (const backend of testBackends()) {
         assert.equal(res.statusCode, 200, url);
         assert.equal((res.json() as CheckAccess).access.passing, false, url);
       }
+    });
+
+    it('hands a RADIUS outpost the mapped reply attributes of a user who passes, and none otherwise', async () => {
+      const admin = apiClient(t.app, t.adminHeaders);
+      const mapping = async (name: string, attributes: unknown[]) => {
+        const res = await admin.post('/api/v3/propertymappings/provider/radius/', { name, attributes });
+        assert.equal(res.statusCode, 201, res.body);
+        return (res.json() as { pk: string }).pk;
+      };
+      // Applied in name order, whatever order they are linked in.
+      const second = await mapping('b-timeout', [{ name: 'Session-Timeout', value: 3600 }]);
+      const first = await mapping('a-vlan', [
+        { name: 'Tunnel-Type', value: 'VLAN' },
+        { name: 'Tunnel-Private-Group-Id', value: '42' },
+      ]);
+      const linked = await admin.patch(`/api/v3/providers/radius/${radiusProvider}/`, {
+        property_mappings: [second, first],
+      });
+      assert.equal(linked.statusCode, 200, linked.body);
+      const check = async (username: string) => {
+        const radius = client(ldapOutpost, '203.0.113.40');
+        assert.equal(
+          (await radius.run('default-authentication-flow', username, `${username}-password`, 'radius')).ok,
+          true,
+        );
+        const res = await radius.request(
+          'GET',
+          `/api/v3/outposts/radius/${radiusProvider}/check_access/?app_slug=wifi`,
+        );
+        assert.equal(res.statusCode, 200, res.body);
+        return res.json() as CheckAccess & { attributes?: string; attribute_list: Array<{ name: string }> };
+      };
+      const staff = await check('staff');
+      assert.equal(staff.access.passing, true);
+      assert.deepEqual(
+        staff.attribute_list.map((a) => a.name),
+        ['Tunnel-Type', 'Tunnel-Private-Group-Id', 'Session-Timeout'],
+      );
+      const packet = Buffer.from(staff.attributes ?? '', 'base64');
+      assert.equal(packet[0], 2, 'an Access-Accept');
+      assert.equal(packet.readUInt16BE(2), packet.length);
+      assert.equal(packet.subarray(20).toString('hex'), '40060000000d510434321b0600000e10');
+      const guest = await check('guest');
+      assert.equal(guest.access.passing, false);
+      assert.deepEqual(guest.attribute_list, []);
+      assert.equal(guest.attributes, undefined, 'no attributes for a refused user');
+      await admin.patch(`/api/v3/providers/radius/${radiusProvider}/`, { property_mappings: [] });
     });
 
     it("grants has_search_permission to members of the provider's search group and its children only", async () => {

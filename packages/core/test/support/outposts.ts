@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import type { Database } from '../../src/db/database.ts';
 import { queryOne, type Queryable } from '../../src/db/database.ts';
-import type { SecretBox } from '../../src/identity/secret-box.ts';
+import { createSecretBox, type SecretBox } from '../../src/identity/secret-box.ts';
 import { insertToken } from '../../src/identity/tokens-repository.ts';
 import { insertUser } from '../../src/identity/users-repository.ts';
 import { outpostUsername } from '../../src/outposts/service-account.ts';
@@ -14,7 +14,12 @@ import type { ProviderKind } from '../../src/outposts/provider-types.ts';
  * not merged yet gets a bare subtable (provider_id only), which is all the outposts domain reads; a kind
  * whose real table exists gets its row with the table's defaults.
  */
-export async function insertTestProvider(db: Database, kind: ProviderKind, name: string): Promise<number> {
+export async function insertTestProvider(
+  db: Database,
+  kind: ProviderKind,
+  name: string,
+  box?: SecretBox,
+): Promise<number> {
   const table = PROVIDER_KINDS[kind].table;
   await db.query(
     `CREATE TABLE IF NOT EXISTS ${table} (provider_id integer PRIMARY KEY REFERENCES providers (id) ON DELETE CASCADE)`,
@@ -28,7 +33,13 @@ export async function insertTestProvider(db: Database, kind: ProviderKind, name:
   );
   const id = rows[0]?.id;
   if (id === undefined) throw new Error('provider insert returned no row');
-  await db.query(`INSERT INTO ${table} (provider_id) VALUES ($1)`, [id]);
+  // A RADIUS provider's one column without a default: its sealed shared secret.
+  if (kind === 'radius')
+    await db.query('INSERT INTO radius_providers (provider_id, shared_secret_sealed) VALUES ($1, $2)', [
+      id,
+      (box ?? createSecretBox('test')).seal('testing123'),
+    ]);
+  else await db.query(`INSERT INTO ${table} (provider_id) VALUES ($1)`, [id]);
   // One outpost's LDAP providers need distinct base DNs (ldap/ldap-providers.ts).
   if (kind === 'ldap')
     await db.query('UPDATE ldap_providers SET base_dn = $2 WHERE provider_id = $1', [

@@ -247,14 +247,18 @@ export const LDAPOutpostConfig = Type.Object({
   ...ldapSettings,
 });
 
-/** The contract's RadiusOutpostConfig: a RADIUS provider as its outpost reads it. */
+/**
+ * The contract's RadiusOutpostConfig: a RADIUS provider as its outpost reads it, every field always sent:
+ * `client_networks` is a comma-separated list of CIDRs that always parses (the reference outpost
+ * dereferences a network it failed to parse), `shared_secret` is in clear.
+ */
 export const RadiusOutpostConfig = Type.Object({
   pk: Type.Integer(),
   name: Type.String(),
   application_slug: Type.String(),
   auth_flow_slug: Type.String(),
-  client_networks: Type.Optional(Type.String()),
-  shared_secret: Type.Optional(Type.String()),
-  mfa_support: Type.Optional(Type.Boolean()),
-  certificate: Type.Optional(Nullable(Type.String({ format: 'uuid' }))),
+  client_networks: Type.String(),
+  shared_secret: Type.String(),
+  mfa_support: Type.Boolean(),
+  certificate: Nullable(Type.String({ format: 'uuid' })),
 });

@@ -24,6 +24,7 @@ const CERTIFICATE_REFERENCES: readonly { table: string; column: string }[] = [
   { table: 'oauth2_providers', column: 'signing_key' },
   { table: 'proxy_providers', column: 'certificate' },
   { table: 'ldap_providers', column: 'certificate' },
+  { table: 'radius_providers', column: 'certificate' },
 ];
 
 // For each kind but outposts themselves: the ids of the providers it affects, from the pk in $1.

@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import { GenericError, ValidationError } from '@palisade/schema';
+import { GenericError, RadiusCheckAccess, ValidationError } from '@palisade/schema';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { ApiError } from '../../http/api-error.ts';
 import { hasSearchPermission } from '../../ldap/search-permission.ts';
 import { checkOutpostAccess } from '../../outposts/access-check.ts';
+import { replyAttributesFor } from '../../radius/reply-attributes.ts';
 
 const Params = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
 const Query = Type.Object({ app_slug: Type.Optional(Type.String({ maxLength: 50 })) });
@@ -15,7 +16,6 @@ const PolicyTestResult = Type.Object({
   log_messages: Type.Array(Type.Never()),
 });
 const LdapCheckAccess = Type.Object({ access: PolicyTestResult, has_search_permission: Type.Boolean() });
-const RadiusCheckAccess = Type.Object({ access: PolicyTestResult });
 const errors = { 400: ValidationError, 403: GenericError };
 
 type Request = FastifyRequest<{ Params: Static<typeof Params>; Querystring: Static<typeof Query> }>;
@@ -75,7 +75,18 @@ export function outpostAccessCheckRoutes(ctx: AppContext): FastifyPluginAsync {
           { user: user.username, provider: request.params.id, passing: access.passing },
           'radius access check',
         );
-        return { access };
+        if (!access.passing) return { access, attribute_list: [] };
+        try {
+          return { access, ...(await replyAttributesFor(ctx.db, request.params.id)) };
+        } catch (error) {
+          request.log.error({ err: error, provider: request.params.id }, 'radius reply attributes failed');
+          const refused = {
+            passing: false,
+            messages: ['The reply attributes could not be built.'],
+            log_messages: [],
+          };
+          return { access: refused, attribute_list: [] };
+        }
       },
     );
   };

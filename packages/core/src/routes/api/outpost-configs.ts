@@ -12,16 +12,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { paginated, pageWindow } from '../../http/pagination.ts';
 import { ldapOutpostConfigs } from '../../ldap/outpost-config.ts';
+import { radiusOutpostConfigs } from '../../radius/outpost-config.ts';
 import { providerIdsVisibleTo } from '../../outposts/principal.ts';
 
 const ConfigListQuery = Type.Object({ ...ListQuery, name: Type.Optional(Type.String()) });
 const errors = { 400: ValidationError, 403: GenericError };
-
-const LISTS = {
-  ldap: ldapOutpostConfigs,
-  // RADIUS providers are not built yet: the list stays empty until they are.
-  radius: async () => ({ results: [], count: 0 }),
-};
+type Page = { limit: number; offset: number; name?: string };
 
 /**
  * /outposts/ldap/ and /outposts/radius/: the providers an LDAP or RADIUS outpost serves, as it reads them (a
@@ -29,6 +25,11 @@ const LISTS = {
  */
 export function outpostConfigRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
+    const lists = {
+      ldap: (ids: readonly number[] | undefined, page: Page) => ldapOutpostConfigs(ctx.db, ids, page),
+      radius: (ids: readonly number[] | undefined, page: Page) =>
+        radiusOutpostConfigs(ctx.db, ctx.box, ids, page),
+    };
     for (const [kind, item, operationId] of [
       ['ldap', LDAPOutpostConfig, 'outposts_ldap_list'],
       ['radius', RadiusOutpostConfig, 'outposts_radius_list'],
@@ -42,8 +43,8 @@ export function outpostConfigRoutes(ctx: AppContext): FastifyPluginAsync {
         async (request) => {
           const q = request.query;
           const ids = await providerIdsVisibleTo(ctx, request, kind);
-          const { results, count } = await LISTS[kind](ctx.db, ids, { ...pageWindow(q), name: q.name });
-          return paginated(q, results, count);
+          const { results, count } = await lists[kind](ids, { ...pageWindow(q), name: q.name });
+          return paginated<unknown>(q, results, count);
         },
       );
     }
