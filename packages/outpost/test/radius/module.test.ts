@@ -46,6 +46,8 @@ describe('the radius module in the outpost runtime', () => {
           auth_flow_slug: 'x',
           client_networks: '0.0.0.0/0',
           shared_secret: '',
+          mfa_support: false,
+          certificate: null,
         },
       ]),
     );

@@ -21,18 +21,14 @@ export interface RadiusSetup {
 }
 
 /**
- * Creates the provider (until the provider-kinds branch brings `radius_providers`' real table, a bare
- * subtable as the core's own outpost tests make), its application bound to group `<slug>-users`, and an
- * outpost of type radius serving it.
+ * Creates the provider (its row in the real `radius_providers` table, secret sealed with the core's key),
+ * its application bound to group `<slug>-users`, and an outpost of type radius serving it.
  */
 export async function createRadiusSetup(
   core: TestCore,
   fields: { slug: string; secret: string; networks?: string; mfaSupport?: boolean },
 ): Promise<RadiusSetup> {
   const { db, box } = core.server.ctx;
-  await db.query(
-    'CREATE TABLE IF NOT EXISTS radius_providers (provider_id integer PRIMARY KEY REFERENCES providers (id) ON DELETE CASCADE)',
-  );
   const rows = await db.query<{ id: number }>(
     `INSERT INTO providers (name, authorization_flow, invalidation_flow)
      VALUES ($1, (SELECT uuid FROM flows WHERE slug = 'default-authentication-flow'),
@@ -41,7 +37,11 @@ export async function createRadiusSetup(
     [`RADIUS ${fields.slug}`],
   );
   const pk = rows[0]?.id as number;
-  await db.query('INSERT INTO radius_providers (provider_id) VALUES ($1)', [pk]);
+  await db.query(
+    `INSERT INTO radius_providers (provider_id, client_networks, shared_secret_sealed, mfa_support)
+     VALUES ($1, $2, $3, $4)`,
+    [pk, fields.networks ?? '127.0.0.0/8', box.seal(fields.secret), fields.mfaSupport ?? true],
+  );
   const application = await insertApplication(db, { name: fields.slug, slug: fields.slug, providerId: pk });
   const group = await insertGroup(db, { name: `${fields.slug}-users` });
   await insertBinding(db, { target: application.uuid, groupUuid: group.uuid, order: 0 });
