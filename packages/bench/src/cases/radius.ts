@@ -66,6 +66,7 @@ async function run(settings: BenchSettings): Promise<CaseReport> {
       fetch: (url, init) => fetch(url, init),
       host,
       token: setup.token,
+      userAgent: 'goauthentik.io/outpost/bench',
       metrics,
       throttle,
       log: silent,

@@ -64,7 +64,7 @@ export function radiusModule(options: RadiusModuleOptions = {}): OutpostModuleFa
       let keys = new Map<string, EapKeys>();
       const core = { fetch: ctx.coreFetch, host: ctx.env.host, token: ctx.env.token };
       const handle = routeRequests({
-        pap: papHandler({ ...core, metrics, throttle, log: ctx.log }),
+        pap: papHandler({ ...core, userAgent: ctx.version, metrics, throttle, log: ctx.log }),
         eap: eapHandler({
           backend: coreEapBackend({ ...core, throttle, keys: () => keys }),
           metrics,

@@ -4,13 +4,14 @@
  * the access check and the mapped attributes. Every failure is an Access-Reject with its reason counted;
  * nothing but a passed flow and a passing check is an Accept.
  */
+import { ExecutorClient } from '../flow/executor-client.ts';
+import { splitSecret } from '../flow/mfa-split.ts';
+import { type FlowOutcome, runFlow } from '../flow/run-flow.ts';
 import type { CoreFetch } from '../process/core-fetch.ts';
 import type { Logger } from '../process/logger.ts';
 import { checkAccess } from './access-check.ts';
 import { ATTR, attribute } from './attributes.ts';
-import { runFlow } from './flow-executor.ts';
 import type { RadiusMetrics, RejectReason } from './metrics.ts';
-import { splitSecrets } from './mfa-split.ts';
 import { CODE } from './packet.ts';
 import { revealPassword } from './password.ts';
 import type { Throttle } from './throttle.ts';
@@ -21,6 +22,8 @@ export interface PapDeps {
   fetch: CoreFetch;
   host: URL;
   token: string;
+  /** `goauthentik.io/outpost/<version>`. */
+  userAgent: string;
   metrics: RadiusMetrics;
   throttle: Throttle;
   log: Logger;
@@ -46,26 +49,30 @@ export function papHandler(deps: PapDeps): RequestHandler {
     const username = userName.toString('utf8');
     const password = revealPassword(hidden, provider.secret, packet.authenticator).toString('utf8');
     if (throttle.isLimited(username, address)) return reject('rate_limited', 'too many failures', username);
-    const flow = await runFlow({
+    // One client per attempt: its jar holds only this user's session, for the access check after the flow.
+    const client = new ExecutorClient({
       fetch: deps.fetch,
       host: deps.host,
       token: deps.token,
-      slug: provider.flowSlug,
-      username,
-      secrets: splitSecrets(password, provider.mfaSupport),
-      remoteIp: address,
+      userAgent: deps.userAgent,
+      clientIp: address,
+      outpostType: 'radius',
     });
-    if (!flow.passed) {
+    let flow: FlowOutcome;
+    try {
+      flow = await runFlow(client, provider.flowSlug, {
+        username,
+        ...splitSecret(password, provider.mfaSupport),
+      });
+    } catch (error) {
+      // The core is away or answered outside the protocol (CoreUnavailableError): a Reject, never an Accept.
+      flow = { ok: false, reason: 'flow_error', detail: (error as Error).message };
+    }
+    if (!flow.ok) {
       throttle.failed(username, address);
       return reject(flow.reason, flow.detail, username);
     }
-    const access = await checkAccess({
-      fetch: deps.fetch,
-      host: deps.host,
-      providerPk: provider.pk,
-      appSlug: app,
-      jar: flow.jar,
-    });
+    const access = await checkAccess(client, { providerPk: provider.pk, appSlug: app });
     if (!access.passing) return reject(access.reason, access.detail, username);
     log.info({ client: address, app, user: username }, 'Access-Accept');
     return { code: CODE.AccessAccept, attributes: access.attributes };

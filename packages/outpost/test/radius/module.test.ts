@@ -51,8 +51,18 @@ describe('the radius module in the outpost runtime', () => {
         },
       ]),
     );
-    // A flow that ends at once (the stand-in stands for a core whose flow passed), then access with a VLAN.
-    core.answers.set(executor, json({ component: 'xak-flow-redirect', to: '/' }));
+    // A flow that ends at once with a session (the stand-in stands for a core whose flow passed; without the
+    // cookie the outpost would reject), then access with a VLAN.
+    core.answers.set(
+      executor,
+      (_req: IncomingMessage, res: ServerResponse) =>
+        void res
+          .writeHead(200, {
+            'content-type': 'application/json',
+            'set-cookie': 'authentik_session=scripted-session; Path=/; Max-Age=3600; HttpOnly',
+          })
+          .end(JSON.stringify({ component: 'xak-flow-redirect', to: '/' })),
+    );
     const vlan = encodePacket({
       code: 2,
       identifier: 0,

@@ -56,7 +56,8 @@ export async function startTestRadius(options: {
     log,
     now: options.now,
   });
-  const handle = routeRequests({ pap: papHandler({ ...core, metrics, throttle, log }), eap, metrics });
+  const pap = papHandler({ ...core, userAgent: 'goauthentik.io/outpost/test', metrics, throttle, log });
+  const handle = routeRequests({ pap, eap, metrics });
   const server = createRadiusServer({ handle, metrics, throttle, log });
   server.update(options.providers);
   const listener: Listener = await server.listen({ host: '127.0.0.1', port: 0 });
