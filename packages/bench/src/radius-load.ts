@@ -1,6 +1,7 @@
 /**
  * A RADIUS load generator over UDP (loopback only): Access-Requests for a rotating list of users, PAP with a
- * Message-Authenticator, `concurrency` in flight, for a fixed time; each reply's authenticators checked.
+ * Message-Authenticator, `concurrency` in flight, for a fixed time (or a fixed number of requests, to warm a
+ * cache); each reply's authenticators checked.
  */
 import dgram from 'node:dgram';
 import { ATTR, text } from '../../outpost/src/radius/attributes.ts';
@@ -32,6 +33,8 @@ export async function driveRadius(options: {
   password: string;
   seconds: number;
   concurrency: number;
+  /** Stop after this many requests (sent), whatever the time. */
+  requests?: number;
 }): Promise<RadiusLoad> {
   const secret = Buffer.from(options.secret);
   const socket = dgram.createSocket('udp4');
@@ -85,8 +88,9 @@ export async function driveRadius(options: {
     else failed += 1;
   }
 
+  const limit = options.requests ?? Number.POSITIVE_INFINITY;
   const loop = async () => {
-    while (performance.now() < deadline) await one();
+    while (performance.now() < deadline && next < limit) await one();
   };
   await Promise.all(Array.from({ length: options.concurrency }, loop));
   const seconds = (performance.now() - started) / 1000;

@@ -12,9 +12,12 @@ import {
   SESSION_COOKIE,
 } from './executor-client.ts';
 
-/** How a flow run ended: `invalid_credentials` for what the flow refused, `flow_error` for the rest. */
+/**
+ * How a flow run ended: `invalid_credentials` for what the flow refused, `flow_error` for the rest. A passed
+ * run says whether a code answered an MFA stage: a one-time code, so that outcome must not be reused.
+ */
 export type FlowOutcome =
-  | { ok: true; session: FlowSession }
+  | { ok: true; session: FlowSession; usedCode: boolean }
   | { ok: false; reason: 'invalid_credentials' | 'flow_error'; detail: string };
 
 /** What a flow run answers with: the user as typed and the secrets the password carried. */
@@ -73,6 +76,7 @@ export async function runFlow(
 ): Promise<FlowOutcome> {
   const path = `flows/executor/${encodeURIComponent(slug)}/?${new URLSearchParams({ query: client.flowMarker })}`;
   let reply = await client.request('GET', path);
+  let usedCode = false;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     if (
       reply.status !== 200 ||
@@ -87,6 +91,7 @@ export async function runFlow(
       return { ok: false, reason: 'invalid_credentials', detail: `flow error ${Object.keys(errors)[0]}` };
     const step = answer(challenge, secrets);
     if ('post' in step) {
+      if (challenge.component === 'ak-stage-authenticator-validate') usedCode = true;
       reply = await client.request('POST', path, step.post);
       continue;
     }
@@ -94,7 +99,7 @@ export async function runFlow(
     const session = client.session();
     if (!session)
       throw new CoreUnavailableError(`flow ${slug}: finished without an ${SESSION_COOKIE} cookie`);
-    return { ok: true, session };
+    return { ok: true, session, usedCode };
   }
   return { ok: false, reason: 'flow_error', detail: `no end after ${MAX_ROUNDS} rounds` };
 }

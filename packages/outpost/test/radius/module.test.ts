@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { startOutpost } from '../../src/process/main.ts';
 import { ATTR, taggedInteger, taggedText } from '../../src/radius/attributes.ts';
 import { encodePacket } from '../../src/radius/packet.ts';
 import { recordingLog } from '../support/log.ts';
 import { page, SCRIPTED_OUTPOST, type ScriptedCore, startScriptedCore } from '../support/scripted-core.ts';
 import { radclient } from './support/radclient.ts';
+import { startRadiusOutpost } from './support/radius-outpost.ts';
 
 const SECRET = 'module-secret';
 
@@ -78,19 +78,7 @@ describe('the radius module in the outpost runtime', () => {
       json({ access: { passing: true, messages: [] }, attributes: vlan }),
     );
     const log = recordingLog();
-    const handle = await startOutpost({
-      env: {
-        AUTHENTIK_HOST: core.url,
-        AUTHENTIK_TOKEN: 'scripted-token',
-        AUTHENTIK_LISTEN__HTTP: '127.0.0.1:0',
-        AUTHENTIK_LISTEN__HTTPS: '127.0.0.1:0',
-        AUTHENTIK_LISTEN__METRICS: '127.0.0.1:0',
-        AUTHENTIK_LISTEN__RADIUS: '127.0.0.1:0',
-      },
-      listen: true,
-      log,
-      reloadOffsetMs: 0,
-    });
+    const handle = await startRadiusOutpost(core.url, 'scripted-token', log);
     try {
       const port = handle.addresses.radius?.port;
       assert.ok(port, 'the radius listener is open');
