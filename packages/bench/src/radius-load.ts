@@ -4,6 +4,7 @@
  * cache); each reply's authenticators checked.
  */
 import dgram from 'node:dgram';
+import { Worker } from 'node:worker_threads';
 import { ATTR, text } from '../../outpost/src/radius/attributes.ts';
 import { CODE, decodePacket } from '../../outpost/src/radius/packet.ts';
 import { hidePassword } from '../../outpost/src/radius/password.ts';
@@ -24,8 +25,8 @@ export interface RadiusLoad {
 
 const TIMEOUT_MS = 5000;
 
-/** Drives `port` on 127.0.0.1 with `users` (all with `password`) for `seconds`. */
-export async function driveRadius(options: {
+/** One run: where, as whom, how hard, how long. */
+export interface RadiusLoadJob {
   name: string;
   port: number;
   secret: string;
@@ -35,7 +36,22 @@ export async function driveRadius(options: {
   concurrency: number;
   /** Stop after this many requests (sent), whatever the time. */
   requests?: number;
-}): Promise<RadiusLoad> {
+}
+
+/** Runs `job` in a worker thread (radius-load-worker.ts): the generator does not share the server's loop. */
+export function driveRadiusInWorker(job: RadiusLoadJob): Promise<RadiusLoad> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./radius-load-worker.ts', import.meta.url), { workerData: job });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`RADIUS load worker exited with ${code}`));
+    });
+  });
+}
+
+/** Drives `port` on 127.0.0.1 with `users` (all with `password`) for `seconds`. */
+export async function driveRadius(options: RadiusLoadJob): Promise<RadiusLoad> {
   const secret = Buffer.from(options.secret);
   const socket = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));

@@ -10,7 +10,7 @@
  *   SESSION_END names the session its flow created, and when its provider's configuration changes or
  *   leaves this outpost (retainProviders, at each refresh).
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, randomBytes } from 'node:crypto';
 import type { Attribute } from './packet.ts';
 import type { RadiusProvider } from './types.ts';
 
@@ -59,7 +59,8 @@ export function configurationOf(provider: RadiusProvider): string {
 /** The cache of successful PAP outcomes. */
 export class AuthCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly hmacKey = randomBytes(32);
+  // A KeyObject: createHmac is much faster with one than with a Buffer (signing.ts).
+  private readonly hmacKey = createSecretKey(randomBytes(32));
   private readonly now: () => number;
 
   constructor(now: () => number = Date.now) {
