@@ -85,7 +85,13 @@ async function run(settings: BenchSettings): Promise<CaseReport> {
       });
       const server = createRadiusServer({ handle, metrics, throttle, log: silent });
       server.update([{ ...setup.provider, authCacheSeconds }]);
-      return server.listen({ host: '127.0.0.1', port: 0 });
+      const listener = await server.listen({ host: '127.0.0.1', port: 0 });
+      // Flows the generator stopped waiting for still run: the next run must not share the CPU with them.
+      const settle = async () => {
+        for (let i = 0; i < 600 && throttle.inFlightOf('127.0.0.1') > 0; i++)
+          await new Promise((r) => setTimeout(r, 50));
+      };
+      return { address: listener.address, close: (drainMs: number) => listener.close(drainMs), settle };
     };
     const cold = await serve(0);
     const warm = await serve(WARM_CACHE_SECONDS);
@@ -111,6 +117,7 @@ async function run(settings: BenchSettings): Promise<CaseReport> {
         concurrency: WARM_UP_CONCURRENCY,
         requests: USERS.length,
       });
+      await warm.settle();
       const warmedAt = performance.now();
       for (let round = 1; round <= settings.rounds; round++) {
         settings.log(`radius: round ${round}`);
@@ -120,6 +127,7 @@ async function run(settings: BenchSettings): Promise<CaseReport> {
         let own = ownCpuSeconds();
         const palisade = await driveRadius({ ...load, name: COLD, port: cold.address.port });
         runs.push({ ...palisade, cpuSeconds: ownCpuSeconds() - own, round });
+        await cold.settle();
         own = ownCpuSeconds();
         const warmRun = await driveRadius({ ...load, name: WARM, port: warm.address.port });
         runs.push({ ...warmRun, cpuSeconds: ownCpuSeconds() - own, round });
