@@ -7,6 +7,7 @@
  * the cached outcome). Sign-ins per CPU-second sit beside each.
  */
 import { readFile } from 'node:fs/promises';
+import { MAX_RADIUS_AUTH_CACHE_SECONDS } from '@palisade/schema';
 import { Registry } from 'prom-client';
 import { addGroupMember } from '@palisade/core/identity/groups-repository';
 import { hashPassword, verifyPassword } from '@palisade/core/identity/passwords';
@@ -26,8 +27,12 @@ const SECRET = 'bench-radius-secret';
 const PASSWORD = 'bench-radius-password';
 const USERS = Array.from({ length: 1000 }, (_, i) => `user${String(i).padStart(4, '0')}`);
 const CONCURRENCY = 16;
-/** The warm side's cache lifetime: longer than a round, so no entry expires while it is measured. */
-const WARM_CACHE_SECONDS = 300;
+/**
+ * The warm side's cache lifetime: the whole run, so no entry expires while it is measured. Beyond the API's
+ * ceiling (MAX_RADIUS_AUTH_CACHE_SECONDS, 300): warming 1,000 users through argon2id takes longer than
+ * that on a busy two-core machine. The path a hit takes does not depend on the lifetime.
+ */
+const WARM_CACHE_SECONDS = 3600;
 /** The warm-up's requests in flight: few enough that the cold path answers each within the timeout. */
 const WARM_UP_CONCURRENCY = 4;
 const FREERADIUS = 'FreeRADIUS 3.2 (users file)';
@@ -170,7 +175,7 @@ async function run(settings: BenchSettings): Promise<CaseReport> {
         "FreeRADIUS compares cleartext passwords from its users file; Palisade runs the provider's authentication flow through the flow executor (argon2id) and check_access for every request: the cold figure is bounded by the password hash.",
         "The load generator runs in a worker thread of this process (its own event loop). Palisade's CPU-seconds are this whole process (core, outpost and the load generator); FreeRADIUS's are its own process (/proc).",
         `The bound: argon2id verification alone (the core's parameters) runs ${fixed(bound, 0)} times per CPU-second here; Palisade's accepts per CPU-second against it show the flow's own cost.`,
-        `Warm: the provider's auth_cache_seconds set to ${WARM_CACHE_SECONDS}; before the rounds every user is authenticated once (not measured: ${warmUp?.accepted ?? 0} of ${USERS.length} accepted, ${fixed(warmUp?.seconds ?? 0, 0)} s), so its requests are repeats answered from the cached outcome (the same Access-Accept attributes) after the same packet checks, duplicate detection and throttle.`,
+        `Warm: the provider's auth_cache_seconds set to ${WARM_CACHE_SECONDS} (beyond the API's ceiling of ${MAX_RADIUS_AUTH_CACHE_SECONDS}, so that no entry expires during the run: the warm-up alone can take longer than that here; a hit's path does not depend on the lifetime); before the rounds every user is authenticated once (not measured: ${warmUp?.accepted ?? 0} of ${USERS.length} accepted, ${fixed(warmUp?.seconds ?? 0, 0)} s), so its requests are repeats answered from the cached outcome (the same Access-Accept attributes) after the same packet checks, duplicate detection and throttle.`,
       ],
       targets: [
         {
