@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
+import { startServingOutpost } from '../src/outpost-process.ts';
 import {
+  ADMIN_PASSWORD,
   type ConsoleSession,
   screenshot,
   startConsoleSession,
@@ -55,9 +59,14 @@ interface LdapProvider extends Common {
 interface Outpost {
   pk: string;
   name: string;
+  token_identifier: string;
   type: string;
   providers: number[];
 }
+
+/** Runs a program and answers its standard output (rejecting, with its output, on a non-zero exit). */
+const run = async (program: string, args: string[], options: { env: NodeJS.ProcessEnv }) =>
+  (await promisify(execFile)(program, args, { ...options, timeout: 30_000 })).stdout;
 
 /** An attribute as the API resolves it (the dictionary's numbers, values normalised). */
 const attribute = (
@@ -87,6 +96,12 @@ describe('LDAP and RADIUS screens of the admin interface in a real browser, chec
   const row = (i: number, part: string) => dialog().locator(`#field-attributes-${i}-${part}`);
   const flowPk = async (slug: string) =>
     (await firstOf<{ pk: string }>(`/flows/instances/?slug=${slug}`))?.pk;
+  /** Runs the outpost named `name` as its deployment would, with its own token (read as the console does). */
+  const serve = async (name: string, listeners: string[]) => {
+    const outpost = await firstOf<Outpost>(`/outposts/instances/?name__iexact=${name}`);
+    const { key } = await api<{ key: string }>('GET', `/core/tokens/${outpost?.token_identifier}/view_key/`);
+    return startServingOutpost({ coreUrl: session.server.url, token: key, listeners });
+  };
   let mapping: Mapping | undefined;
   let radius: RadiusProvider | undefined;
   let ldap: LdapProvider | undefined;
@@ -217,10 +232,10 @@ describe('LDAP and RADIUS screens of the admin interface in a real browser, chec
     );
     await dialog()
       .getByLabel(/^Client networks/)
-      .fill('10.30.0.0/16');
+      .fill('10.30.0.0/16,127.0.0.1/32');
     await submit('Update');
     radius = await api<RadiusProvider>('GET', `/providers/radius/${radius?.pk}/`);
-    assert.equal(radius.client_networks, '10.30.0.0/16');
+    assert.equal(radius.client_networks, '10.30.0.0/16, 127.0.0.1/32');
     assert.equal(radius.shared_secret, 'nas-secret-1', 'the secret stays as it was');
   });
 
@@ -320,7 +335,10 @@ describe('LDAP and RADIUS screens of the admin interface in a real browser, chec
     const base = ldap?.base_dn ?? '';
     await page.locator('table.dn-layout').getByText(`ou=groups,${base}`, { exact: true }).waitFor();
     await page.getByRole('tab', { name: 'ldapsearch' }).click();
-    const lines = (await page.locator('#ldap-snippet-panel pre').textContent()) ?? '';
+    // The lines bind as the signed-in admin once the page knows who that is.
+    const panel = page.locator('#ldap-snippet-panel pre', { hasText: 'cn=akadmin,' });
+    await panel.waitFor();
+    const lines = (await panel.textContent()) ?? '';
     const host = 'ak-outpost-ldap-edge.default.svc.cluster.local';
     assert.ok(
       lines.includes(`ldapsearch -x -H ldaps://${host}:636 -D cn=akadmin,ou=users,${base} -W`),
@@ -349,6 +367,34 @@ describe('LDAP and RADIUS screens of the admin interface in a real browser, chec
     assert.deepEqual([edited.bind_mode, edited.search_mode], ['direct', 'cached']);
   });
 
+  it("the LDAP page's ldapwhoami and ldapsearch lines work against the real LDAP outpost", async () => {
+    const served = await serve('ldap-edge', ['LDAP', 'LDAPS']);
+    try {
+      await page.getByLabel(/^Outpost host/).fill(`127.0.0.1:${served.ports.LDAPS}`);
+      await page.getByLabel('Transport').selectOption('ldaps');
+      /** A tab's lines as the shell runs them; `-W` asks a terminal, so the password goes with -w. */
+      const linesOf = async (tab: string) => {
+        await page.getByRole('tab', { name: tab }).click();
+        const text = (await page.locator('#ldap-snippet-panel pre').textContent()) ?? '';
+        assert.ok(text.includes(' -W'), text);
+        return text.replaceAll(' -W', ` -w ${ADMIN_PASSWORD}`);
+      };
+      // The provider's certificate is the test's own self-signed one: the client is told not to check it.
+      const env = { ...process.env, LDAPTLS_REQCERT: 'never', LDAPCONF: '/dev/null', LDAPRC: 'none' };
+      const whoami = await run('/bin/sh', ['-c', await linesOf('ldapwhoami')], { env });
+      assert.equal(whoami.trim(), `dn:cn=akadmin,ou=users,${ldap?.base_dn}`);
+      // Its first line: every user akadmin may see (only themselves, not being in the search group).
+      const [search] = (await linesOf('ldapsearch')).split('# the members');
+      const found = await run('/bin/sh', ['-c', search ?? ''], { env });
+      assert.deepEqual(
+        found.split('\n').filter((line) => line.startsWith('dn: ')),
+        [`dn: cn=akadmin,ou=users,${ldap?.base_dn}`],
+      );
+    } finally {
+      await served.stop();
+    }
+  });
+
   it("opens the RADIUS provider's page: the secret only when asked, and radtest/radclient lines", async () => {
     await side('Providers').click();
     await page.getByRole('link', { name: 'Wi-Fi', exact: true }).click();
@@ -373,6 +419,25 @@ describe('LDAP and RADIUS screens of the admin interface in a real browser, chec
     await page.getByRole('tab', { name: 'NAS settings' }).click();
     assert.ok(((await panel.textContent()) ?? '').includes(`send from one of: ${radius?.client_networks}`));
     await screenshot(page, 'radius-provider');
+  });
+
+  it("the RADIUS page's radtest line gets an Access-Accept with the mapping's attributes from the real outpost", async () => {
+    const served = await serve('radius-edge', ['RADIUS']);
+    try {
+      await page.getByLabel(/^Outpost address/).fill(`127.0.0.1:${served.ports.RADIUS}`);
+      await page.getByRole('tab', { name: 'radtest' }).click();
+      const panel = page.locator('#radius-snippet-panel pre', { hasText: 'radtest akadmin ' });
+      const line = (await panel.textContent()) ?? '';
+      assert.ok(line.includes(" 'PASSWORD' "), line);
+      const reply = await run('/bin/sh', ['-c', line.replace(" 'PASSWORD' ", ` ${ADMIN_PASSWORD} `)], {
+        env: process.env,
+      });
+      assert.match(reply, /Received Access-Accept/);
+      assert.match(reply, /Tunnel-Private-Group-Id:1 = "43"/);
+      assert.match(reply, /Aruba-User-Role = "staff"/);
+    } finally {
+      await served.stop();
+    }
   });
 
   it('deletes the mapping, which unlinks it from the provider', async () => {

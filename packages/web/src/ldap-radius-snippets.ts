@@ -42,16 +42,29 @@ export const bindDn = (username: string, baseDn: string) =>
 /** What the LDAP lines need: the provider's base DN, how clients reach the outpost, who binds. */
 export interface LdapSnippetInput {
   baseDn: string;
-  /** The outpost's host name (or address) as the clients reach it. */
+  /** The outpost's host name (or address) as the clients reach it, `:port` when not the usual one. */
   host: string;
   /** LDAPS on 636, or StartTLS on 389 (Docker and Kubernetes map them to the outpost's 6636 and 3389). */
   transport: 'ldaps' | 'starttls';
   username: string;
 }
 
+/**
+ * A host as the admin typed it, with a port when it ends in one (`ldap.example.com:1636`, `[2001:db8::1]:1812`)
+ * or `fallback`.
+ */
+export function hostAndPort(host: string, fallback: number): string {
+  const trimmed = host.trim();
+  // A port follows a name, an IPv4 address or a bracketed IPv6 one; a bare IPv6 address has colons of its own.
+  if (/^(?:\[[^\]]+\]|[^:[\]]+):\d{1,5}$/.test(trimmed)) return trimmed;
+  return `${trimmed.includes(':') && !trimmed.startsWith('[') ? `[${trimmed}]` : trimmed}:${fallback}`;
+}
+
 /** The `-H` URI and StartTLS flag of a transport. */
 function ldapUri(input: LdapSnippetInput): string {
-  return input.transport === 'ldaps' ? `-H ldaps://${input.host}:636` : `-ZZ -H ldap://${input.host}:389`;
+  return input.transport === 'ldaps'
+    ? `-H ldaps://${hostAndPort(input.host, 636)}`
+    : `-ZZ -H ldap://${hostAndPort(input.host, 389)}`;
 }
 
 /** ldapwhoami and ldapsearch lines for this provider (the password is asked for: `-W`). */
@@ -85,7 +98,7 @@ export interface RadiusSnippetInput {
 
 /** The NAS's settings, and radtest and radclient lines to try the provider from the NAS's network. */
 export function radiusSnippets(input: RadiusSnippetInput): Snippet[] {
-  const server = `${input.host}:1812`;
+  const server = hostAndPort(input.host, 1812);
   const secret = shellQuote(input.secret);
   const user = input.username.replace(/["\\]/g, (c) => `\\${c}`);
   return [
@@ -94,7 +107,7 @@ export function radiusSnippets(input: RadiusSnippetInput): Snippet[] {
       title: 'NAS settings',
       language: 'text',
       text:
-        `RADIUS authentication server: ${input.host}, port 1812 (UDP)\n` +
+        `RADIUS authentication server: ${server} (UDP)\n` +
         `Shared secret: ${input.secret}\n` +
         `Message-Authenticator: required (send it on every request)\n` +
         `The NAS must send from one of: ${input.clientNetworks}\n`,

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import {
   bindDn,
   escapeDnValue,
+  hostAndPort,
   ldapLayout,
   ldapSnippets,
   radiusSnippets,
@@ -30,6 +31,20 @@ describe('LDAP and RADIUS client snippets', () => {
     assert.equal(escapeDnValue('#lead'), '\\#lead');
     assert.equal(escapeDnValue(' both '), '\\ both\\ ');
     assert.equal(bindDn('smith, j', 'dc=example,dc=com'), 'cn=smith\\, j,ou=users,dc=example,dc=com');
+  });
+
+  it('takes a port the host ends in, else the usual one', () => {
+    assert.equal(hostAndPort('ldap.example.com', 636), 'ldap.example.com:636');
+    assert.equal(hostAndPort(' 127.0.0.1:41636 ', 636), '127.0.0.1:41636');
+    assert.equal(hostAndPort('[2001:db8::1]:1812', 636), '[2001:db8::1]:1812');
+    assert.equal(hostAndPort('2001:db8::1', 1812), '[2001:db8::1]:1812');
+    assert.match(
+      textOf(
+        radiusSnippets({ host: 'nas:11812', secret: 's', clientNetworks: 'n', username: 'u' }),
+        'radtest',
+      ),
+      / nas:11812 0 s\n$/,
+    );
   });
 
   it('lays out the tree under the base DN', () => {

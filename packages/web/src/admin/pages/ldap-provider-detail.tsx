@@ -99,7 +99,11 @@ function ConnectSection(props: { provider: LdapProvider }) {
         {props.provider.mfa_support ? ' (and ;code for MFA)' : ''}. The outpost listens on 3389 and 6636;
         Docker and Kubernetes map them to 389 and 636.
       </p>
-      <OutpostHostFields providerPk={props.provider.pk} label="Outpost host (as LDAP clients reach it)">
+      <OutpostHostFields
+        providerPk={props.provider.pk}
+        label="Outpost host (as LDAP clients reach it)"
+        hint="The lines use 636 or 389; add :port for another."
+      >
         {(host) => (
           <>
             <div class="grid-2">

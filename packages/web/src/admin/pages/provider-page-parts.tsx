@@ -84,6 +84,8 @@ export function useReferenceNames() {
 export function OutpostHostFields(props: {
   providerPk: number;
   label: string;
+  /** Which port the lines use unless the host ends in another. */
+  hint: string;
   children: (host: string) => ComponentChildren;
 }) {
   const outposts =
@@ -111,7 +113,13 @@ export function OutpostHostFields(props: {
           options={outposts.map((o) => [o.pk, o.name])}
           disabled={outposts.length === 0}
         />
-        <TextField name="snippet_host" label={props.label} value={host} onInput={setTyped} />
+        <TextField
+          name="snippet_host"
+          label={props.label}
+          value={host}
+          onInput={setTyped}
+          hint={props.hint}
+        />
       </div>
       {props.children(host)}
     </>

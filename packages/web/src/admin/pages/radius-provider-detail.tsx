@@ -82,7 +82,11 @@ function NasSnippets(props: { provider: RadiusProvider; secret: string }) {
   const [username, setUsername] = useState<string>();
   const user = username ?? me?.username ?? 'USERNAME';
   return (
-    <OutpostHostFields providerPk={props.provider.pk} label="Outpost address (as the NAS reaches it)">
+    <OutpostHostFields
+      providerPk={props.provider.pk}
+      label="Outpost address (as the NAS reaches it)"
+      hint="The lines use 1812; add :port for another."
+    >
       {(host) => (
         <>
           <TextField name="snippet_username" label="Try as user" value={user} onInput={setUsername} />
