@@ -12,8 +12,7 @@ import { patchedBody, requestBody } from './request-shapes.ts';
  */
 export const MAX_RADIUS_AUTH_CACHE_SECONDS = 300;
 
-/** The client networks a new RADIUS provider accepts when none are given (the reference's default). */
-export const DEFAULT_RADIUS_CLIENT_NETWORKS = '0.0.0.0/0, ::/0';
+export { DEFAULT_RADIUS_CLIENT_NETWORKS } from '../provider-defaults.ts';
 
 const radiusWritable = {
   ...ProviderWritable,
