@@ -185,7 +185,7 @@ export class LdapConnection implements TrackedConnection, ConnectionState {
     this.closed = true;
     clearTimeout(this.partialTimer);
     this.host.untrack(this);
-    if (this.user) this.host.release(this.user);
+    if (this.user) void this.host.release(this.user, this.clientIp);
     this.user = undefined;
   }
 }
