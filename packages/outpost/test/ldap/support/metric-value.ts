@@ -13,7 +13,8 @@ export async function metricValue(
   const metric = await registry.getSingleMetric(name.replace(/_(count|sum)$/, ''))?.get();
   const series = metric?.values.find(
     (v) =>
-      (v.metricName ?? metric.name) === name &&
+      // A histogram's series carry their own name (`…_bucket`, `…_sum`, `…_count`).
+      ((v as { metricName?: string }).metricName ?? metric.name) === name &&
       Object.entries(labels).every(([key, value]) => v.labels[key] === value),
   );
   return series?.value ?? 0;
