@@ -3,7 +3,7 @@
  * the binder's provider), authorization (anonymous sees the root DSE only; a binder only their provider),
  * the paged-results control, attribute selection, and the result codes of spec §4.
  */
-import { requestedAttributes, selectAttributes } from './attributes.ts';
+import { requestedAttributes } from './attributes.ts';
 import type { ConnectionState } from './connection.ts';
 import { normalizeDn } from './dn.ts';
 import type { Entry } from './entry.ts';
@@ -137,13 +137,6 @@ export async function searchRequest(
     if (cookie.length > 0) outcome = { ...outcome, code: RESULT.success, message: '' };
   }
   const wanted = requestedAttributes(request.attributes);
-  if (entries.length > 0) {
-    state.send(
-      Buffer.concat(
-        entries.map((entry) => searchEntry(id, entry.dn, selectAttributes(entry, wanted), request.typesOnly)),
-      ),
-    );
-  }
   if (outcome.code !== RESULT.success) {
     state.host.metrics.rejected(
       'search',
@@ -151,7 +144,10 @@ export async function searchRequest(
       state.user?.provider.applicationSlug ?? '',
     );
   }
-  state.send(resultMessage(id, RESPONSE.searchDone, outcome.code, outcome.message, responseControls));
+  // The entries and the done message in one write: one system call per search, not one per message.
+  const messages = entries.map((entry) => searchEntry(id, entry, wanted, request.typesOnly));
+  messages.push(resultMessage(id, RESPONSE.searchDone, outcome.code, outcome.message, responseControls));
+  state.send(messages.length === 1 ? (messages[0] as Buffer) : Buffer.concat(messages));
 }
 
 /** Answers a compare request: compareTrue/compareFalse, noSuchObject, noSuchAttribute. */
