@@ -430,8 +430,14 @@ describe('forward auth believes only what the proxy sets (issue 13; real core)',
       assert.equal(end.searchParams.get('client_id'), wiki.client_id);
       assert.equal(end.searchParams.get('id_token_hint'), null);
       assert.ok(!(res.location ?? '').includes(token), 'the access token is not in the URL');
-      // The core's end-session accepts it: it asks the user to confirm (RP-initiated logout).
-      const page = await b.request(res.location ?? '');
+      // The core's end-session accepts it and hands the browser to the invalidation flow, which asks the
+      // user to confirm (RP-initiated logout).
+      const endSession = await b.request(res.location ?? '');
+      assert.equal(endSession.status, 303, endSession.body.slice(0, 200));
+      const flow = new URL(endSession.location ?? '', core.origin);
+      assert.equal(flow.pathname, '/if/flow/default-invalidation-flow/');
+      assert.equal(flow.searchParams.get('application'), 'wiki');
+      const page = await b.request(flow.href);
       assert.equal(page.status, 200, page.body.slice(0, 200));
     });
 
