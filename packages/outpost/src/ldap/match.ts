@@ -3,7 +3,7 @@
  * directory's attributes are directoryString, IA5 or DN syntaxes, whose equality rules ignore case);
  * DN-valued attributes compare in normalized form, ordering compares numbers as numbers.
  */
-import { normalizeDn, parseDn } from './dn.ts';
+import { normalizeDnCached, parseDn } from './dn.ts';
 import { type Attribute, type Entry, valuesOf } from './entry.ts';
 import type { Filter } from './filter.ts';
 
@@ -20,19 +20,7 @@ export function baseName(attribute: string): string {
   return (attribute.split(';')[0] ?? attribute).toLowerCase();
 }
 
-/** Normalized DNs by their text: a search tests one assertion value against every entry. */
-const normalizedDns = new Map<string, string>();
-const MAX_NORMALIZED_DNS = 10_000;
-
-function normalizedDn(value: string): string {
-  let normal = normalizedDns.get(value);
-  if (normal === undefined) {
-    normal = normalizeDn(value) ?? value.toLowerCase();
-    if (normalizedDns.size >= MAX_NORMALIZED_DNS) normalizedDns.clear();
-    normalizedDns.set(value, normal);
-  }
-  return normal;
-}
+const normalizedDn = (value: string) => normalizeDnCached(value) ?? value.toLowerCase();
 
 const lowerCase = (value: string) => value.toLowerCase();
 

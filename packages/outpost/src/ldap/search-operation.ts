@@ -5,7 +5,7 @@
  */
 import { requestedAttributes } from './attributes.ts';
 import type { ConnectionState } from './connection.ts';
-import { normalizeDn } from './dn.ts';
+import { normalizeDn, normalizeDnCached } from './dn.ts';
 import type { Entry } from './entry.ts';
 import { filterToString } from './filter.ts';
 import type { Control, SearchRequest } from './messages.ts';
@@ -33,7 +33,7 @@ function reject(state: ConnectionState, id: number, tag: number, refusal: Refusa
 
 /** Finds the entries of a search, or says why not. */
 async function find(state: ConnectionState, request: SearchRequest): Promise<SearchOutcome | Refusal> {
-  const baseKey = normalizeDn(request.base);
+  const baseKey = normalizeDnCached(request.base);
   if (baseKey === undefined) {
     return { refused: RESULT.invalidDNSyntax, reason: 'invalid_dn', message: 'the base is not a DN' };
   }
@@ -106,7 +106,8 @@ export async function searchRequest(
 ): Promise<void> {
   const pagedControl = controls.find((c) => c.oid === OID.pagedResults);
   const page = pagedControl ? decodePageRequest(pagedControl.value) : undefined;
-  const print = fingerprint(request);
+  // Only a paged search is held between requests, and only it needs telling apart.
+  const print = page ? fingerprint(request) : '';
   let outcome: SearchOutcome | undefined;
   if (page && page.cookie.length > 0) {
     const held = state.paged.take(page.cookie, print);
