@@ -168,6 +168,12 @@ export class LdapConnection implements TrackedConnection, ConnectionState {
     this.attach(tls);
   }
 
+  sessionEnded(): void {
+    // The session is already gone in the core: running the unbind flow for it would only cost a request.
+    this.user = undefined;
+    this.close('session ended');
+  }
+
   close(reason: string): void {
     if (this.closed) return;
     this.closed = true;

@@ -53,6 +53,8 @@ export interface ConnectionHost {
 /** A connection as the host tracks it. */
 export interface TrackedConnection {
   readonly user: BoundUser | undefined;
-  /** Closes it (SESSION_END, shutdown). */
+  /** Closes it (shutdown). */
   close(reason: string): void;
+  /** The core ended the session it is bound in (SESSION_END): closes it, with nothing left to end. */
+  sessionEnded(): void;
 }

@@ -175,7 +175,7 @@ export class LdapRuntime implements ConnectionHost {
     let closed = 0;
     for (const connection of [...this.connections]) {
       if (connection.user?.session.sid === sid) {
-        connection.close('session ended');
+        connection.sessionEnded();
         closed++;
       }
     }

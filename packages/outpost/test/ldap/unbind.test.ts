@@ -12,6 +12,7 @@ import { RESPONSE, resultMessage } from '../../src/ldap/responses.ts';
 import { RESULT } from '../../src/ldap/result-codes.ts';
 import { listUserSessions } from '@palisade/core/identity/sessions-repository';
 import { findUserByUsername } from '@palisade/core/identity/users-repository';
+import { endUserSessions } from '@palisade/core/sessions/end-session';
 import { metricValue } from './support/metric-value.ts';
 import { type LdapStack, passwordOf, startLdapStack, type StackOutpost } from './support/ldap-stack.ts';
 
@@ -91,6 +92,35 @@ describe('unbinding from the LDAP outpost', () => {
     await untilSessions(6, 0);
     await ldap.unbind();
     await untilSessions(5, 0);
+  });
+
+  it('runs no unbind flow for a bind whose session the core ended (SESSION_END closes it)', async () => {
+    const { ctx } = stack.core.server;
+    // Watch which binds the runtime is asked to end (the real method still runs).
+    const released: string[] = [];
+    const release = direct.runtime.release.bind(direct.runtime);
+    direct.runtime.release = (user, clientIp) => {
+      released.push(user.username);
+      return release(user, clientIp);
+    };
+    try {
+      const ldap = client(direct);
+      await ldap.bind(userDn(9), passwordOf(9));
+      const user = await findUserByUsername(ctx.db, 'user9');
+      await endUserSessions(ctx, user?.id ?? 0);
+      for (const start = Date.now(); ldap.isConnected; await new Promise((r) => setTimeout(r, 25))) {
+        if (Date.now() - start > 10_000) assert.fail('SESSION_END did not close the connection');
+      }
+      // The server forgets the bind before it closes the socket, so by now a release would have been asked.
+      assert.deepEqual(released, []);
+      const other = client(direct);
+      await other.bind(userDn(10), passwordOf(10));
+      await other.unbind();
+      await untilSessions(10, 0);
+      assert.deepEqual(released, ['user10'], 'an unbind is still released');
+    } finally {
+      direct.runtime.release = release;
+    }
   });
 
   it('leaves a cached bind its session, for the binds after it', async () => {
