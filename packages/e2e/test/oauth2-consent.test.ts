@@ -112,7 +112,7 @@ describe('authorization in a real browser: explicit consent and access denied', 
     const page = await newPage();
     const before = rp.callbacks.length;
     await authorize(page, 'akadmin', 'admin-password-1');
-    assert.equal(await page.textContent('#application-name'), 'Team Notes');
+    assert.equal(await page.textContent('#consent-header'), 'Team Notes asks to:');
     const scopes = await page.$$eval('#scopes li', (items) =>
       items.map((li) => li.getAttribute('data-scope')),
     );

@@ -33,6 +33,11 @@ export interface FlowRequest {
   key: string;
   /** Replaces the client's attempt key (its attempt ended and it starts another) and answers the new one. */
   rotateKey(): string;
+  /**
+   * Context a new attempt starts with, set by whatever runs the flow for something (an OAuth2 authorization
+   * puts its consent request here). Only a fresh plan takes it: a stored attempt keeps its own context.
+   */
+  seed?: Readonly<Record<string, unknown>>;
 }
 
 /** What the engine answers: the challenge to show, and whether the attempt is over (redirect or denied). */
@@ -181,6 +186,13 @@ async function advance(request: FlowRequest, state: FlowState, first?: StageOutc
   }
 }
 
+/** A fresh plan of the request's flow, starting with the request's seed context. */
+async function plan(request: FlowRequest) {
+  const planned = await planFlow(request.ctx, request.flow, request.client, request.query);
+  if (planned.ok) Object.assign(planned.state.context, request.seed);
+  return planned;
+}
+
 /** The stored attempt of this flow for the key, a fresh plan, or the denial of the plan. */
 async function load(request: FlowRequest): Promise<Attempt | { ended: true } | FlowStep> {
   const stored = await findFlowSession(request.ctx.db, request.key);
@@ -188,9 +200,9 @@ async function load(request: FlowRequest): Promise<Attempt | { ended: true } | F
     if (stored.ended) return { ended: true };
     return { state: stored.state, step: stored.step };
   }
-  const plan = await planFlow(request.ctx, request.flow, request.client, request.query);
-  if (!plan.ok) return denied(request, undefined, plan.message);
-  return { state: plan.state, step: undefined };
+  const planned = await plan(request);
+  if (!planned.ok) return denied(request, undefined, planned.message);
+  return { state: planned.state, step: undefined };
 }
 
 /** Stores the attempt after a step; a lost race answers the denial instead (the other request won). */
@@ -260,11 +272,12 @@ export async function solveChallenge(
   );
   const invalid = outcome.kind === 'challenge' && outcome.challenge.response_errors !== undefined;
   if (invalid && current.binding.invalidResponseAction !== 'retry') {
-    const plan = await planFlow(request.ctx, request.flow, request.client, request.query);
-    if (!plan.ok) return store(request, loaded, await denied(request, state, plan.message));
-    if (current.binding.invalidResponseAction === 'restart_with_context') plan.state.context = state.context;
-    const restarted = { state: plan.state, step: loaded.step };
-    const first = await advance(request, plan.state);
+    const planned = await plan(request);
+    if (!planned.ok) return store(request, loaded, await denied(request, state, planned.message));
+    if (current.binding.invalidResponseAction === 'restart_with_context')
+      planned.state.context = state.context;
+    const restarted = { state: planned.state, step: loaded.step };
+    const first = await advance(request, planned.state);
     const errors = outcome.challenge.response_errors;
     return store(request, restarted, {
       ...first,

@@ -62,6 +62,11 @@ export interface StageHtml {
   render(challenge: Challenge, errors: string[]): Html;
   /** The label of the submit button. */
   readonly submitLabel: string;
+  /**
+   * A second button that turns the question down (consent's Cancel). It is the page's to act on, not the
+   * stage's: the form posts `decision=deny`, and the submit button `decision=allow`.
+   */
+  readonly cancelLabel?: string;
   /** The JSON answer the submitted form fields stand for. */
   response(fields: Readonly<Record<string, string>>): Record<string, unknown>;
 }

@@ -6,6 +6,9 @@ import { html } from '../../flows/html.ts';
 import { errorBox, page } from '../../flows/page.ts';
 import { CSRF_FIELD, sendPage } from './form.ts';
 
+/** The form field of a stage's two buttons (StageHtml.cancelLabel): `allow` or `deny`. */
+export const DECISION_FIELD = 'decision';
+
 /** The first message of each field's response errors, in order (the page shows them above the form). */
 function messages(errors: ResponseErrors | undefined): string[] {
   return Object.values(errors ?? {}).flatMap((list) => list.map((e) => e.string));
@@ -64,7 +67,14 @@ export function sendFlowStep(
         <form method="post" action="${options.action}">
           <input type="hidden" name="${CSRF_FIELD}" value="${csrf}" />
           ${view.render(challenge, errors)}
-          <button type="submit">${view.submitLabel}</button>
+          ${
+            view.cancelLabel
+              ? html`<button type="submit" name="${DECISION_FIELD}" value="allow">${view.submitLabel}</button>
+                  <button type="submit" name="${DECISION_FIELD}" value="deny" formnovalidate>
+                    ${view.cancelLabel}
+                  </button>`
+              : html`<button type="submit">${view.submitLabel}</button>`
+          }
         </form>`,
     ),
   );

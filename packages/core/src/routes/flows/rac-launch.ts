@@ -8,14 +8,13 @@ import { page } from '../../flows/page.ts';
 import { delegatedClient } from '../../http/delegated-client.ts';
 import type { Session } from '../../identity/sessions-repository.ts';
 import type { User } from '../../identity/users-repository.ts';
-import { evaluateAccess } from '../../policies/engine.ts';
 import { findRacEndpoint, type RacEndpoint } from '../../rac/endpoints-repository.ts';
 import { authorizeConnection } from '../../rac/final-stage.ts';
 import { findRacProvider, type RacProvider } from '../../rac/providers-repository.ts';
 import { flowRequest } from './flow-http.ts';
 import { sendFlowStep } from './flow-page.ts';
-import { currentSession, formCsrfValid, sendPage } from './form.ts';
-import { SIGN_IN_PATH } from './sign-in.ts';
+import { admittedUser } from './application-access.ts';
+import { formCsrfValid, sendPage } from './form.ts';
 
 type Request = FastifyRequest<{ Params: { app: string; endpoint: string } }>;
 
@@ -60,19 +59,12 @@ export function racLaunchRoutes(ctx: AppContext): FastifyPluginAsync {
   async function prepare(request: Request, reply: FastifyReply): Promise<Launch | FastifyReply> {
     const target = await resolve(ctx, request);
     if (!target) return sendPage(reply, 404, NOT_FOUND);
-    const signedIn = await currentSession(ctx, request);
-    if (!signedIn) return reply.redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(request.url)}`, 302);
     const { application } = target;
-    const access = await evaluateAccess(
-      ctx.db,
-      application.uuid,
-      application.policyEngineMode,
-      signedIn.user.id,
-    );
-    if (!access.passing) {
-      request.log.info({ user: signedIn.user.username, application: application.slug }, 'rac launch denied');
-      return deniedPage(reply, [`You are not allowed to use ${application.name}.`]);
-    }
+    const signedIn = await admittedUser(ctx, request, reply, application, {
+      what: 'rac launch',
+      send: (r) => deniedPage(r, [`You are not allowed to use ${application.name}.`]),
+    });
+    if (!('user' in signedIn)) return signedIn;
     const path = `/application/rac/${application.slug}/${target.endpoint.uuid}/`;
     return { ...target, ...signedIn, path };
   }

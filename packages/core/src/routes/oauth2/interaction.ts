@@ -2,23 +2,21 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { type Application, findApplicationBySlug } from '../../applications/applications-repository.ts';
 import type { AppContext } from '../../context.ts';
+import { currentChallenge, type FlowStep, solveChallenge } from '../../flows/engine/executor.ts';
 import { findFlow } from '../../flows/flows-repository.ts';
 import { html } from '../../flows/html.ts';
 import { page } from '../../flows/page.ts';
 import type { User } from '../../identity/users-repository.ts';
-import { consentedScopes, rememberConsent } from '../../oauth2/consents-repository.ts';
 import { interactionClient } from '../../oauth2/interactions.ts';
 import { OAUTH2_BASE } from '../../oauth2/issuer.ts';
-import { describeScope } from '../../oauth2/scope-mappings.ts';
 import { findOAuth2ProviderByClientId, type OAuth2Provider } from '../../oauth2/providers-repository.ts';
 import { linkGrantToSession } from '../../oauth2/session-grants.ts';
-import { evaluateAccess } from '../../policies/engine.ts';
-import { CSRF_FIELD, currentSession, sendPage } from '../flows/form.ts';
+import { DECISION_FIELD } from '../flows/flow-page.ts';
+import { admittedUser } from '../flows/application-access.ts';
+import { CSRF_FIELD, sendPage } from '../flows/form.ts';
 import { PAGE_HEADERS } from '../flows/index.ts';
-import { SIGN_IN_PATH } from '../flows/sign-in.ts';
+import { authorizationFlowRequest, sendAuthorizationStep } from './authorization-flow.ts';
 import type { IssuerCache } from './issuers.ts';
-
-export const EXPLICIT_CONSENT_FLOW = 'default-provider-authorization-explicit-consent';
 
 interface Pending {
   provider: OAuth2Provider;
@@ -26,15 +24,22 @@ interface Pending {
   issuer: Provider;
 }
 
+const NO_FLOW = page(
+  'Not available',
+  html`<p id="access-denied">This application's authorization flow is missing. Ask an administrator.</p>`,
+);
+
 const EXPIRED = page(
   'Sign-in expired',
   html`<p>This sign-in request is unknown or has expired. Go back to the application and try again.</p>`,
 );
 
 /**
- * The authorization flow: where the authorization server sends a browser that must sign in or consent.
- * Sign-in is the core's own (its session cookie); then the application's bindings decide access; consent is
- * implicit, or asked once per application and scope set on the explicit-consent flow and remembered.
+ * The interaction: where the authorization server sends a browser that must sign in or consent. Sign-in is
+ * the core's own (its session cookie); then the application's bindings decide access; then the provider's
+ * authorization flow runs on the flow engine (authorization-flow.ts). Its stages are the admin's data: the
+ * implicit-consent flow has none, the explicit one a consent stage that asks once per application and scope
+ * and remembers. Cancel turns the request down: the client gets `access_denied`.
  */
 export function interactionRoutes(ctx: AppContext, issuers: IssuerCache): FastifyPluginAsync {
   async function pending(request: FastifyRequest<{ Params: { uid: string } }>): Promise<Pending | undefined> {
@@ -82,15 +87,58 @@ export function interactionRoutes(ctx: AppContext, issuers: IssuerCache): Fastif
     await issuer.interactionFinished(request.raw, reply.raw, result, { mergeWithLastSubmission: true });
   }
 
-  async function requestedScopes(
+  /** Answers an authorization-flow step: its end finishes the interaction, anything else is its page. */
+  async function answer(
     request: FastifyRequest,
     reply: FastifyReply,
-    issuer: Provider,
-  ): Promise<string[]> {
-    const details = await issuer.interactionDetails(request.raw, reply.raw);
-    return String(details.params.scope ?? '')
-      .split(' ')
-      .filter((scope) => describeScope(scope) !== undefined);
+    target: Pending,
+    signedIn: { user: User; session: { uuid: string } },
+    step: FlowStep,
+  ): Promise<unknown> {
+    if (step.challenge.component === 'xak-flow-redirect') {
+      request.log.info(
+        { user: signedIn.user.username, application: target.application.slug },
+        'authorization flow passed',
+      );
+      return finish(request, reply, target, signedIn.user, signedIn.session.uuid);
+    }
+    return sendAuthorizationStep(ctx, request, reply, step, target.application);
+  }
+
+  /** The provider's authorization flow for this interaction, when it is the consent prompt's turn. */
+  async function consentRun(
+    request: FastifyRequest<{ Params: { uid: string } }>,
+    reply: FastifyReply,
+    target: Pending,
+  ) {
+    const details = await target.issuer.interactionDetails(request.raw, reply.raw);
+    if (details.prompt.name !== 'consent') return 'finish';
+    const flow = await findFlow(ctx.db, target.provider.authorizationFlow);
+    if (!flow) return 'no-flow';
+    return authorizationFlowRequest(ctx, request, reply, {
+      flow,
+      application: target.application,
+      interaction: request.params.uid,
+      scope: details.params.scope,
+    });
+  }
+
+  /** The signed-in user the application admits, or the reply already sent (sign in first, or denied). */
+  function admitted(request: FastifyRequest, reply: FastifyReply, target: Pending) {
+    const { application } = target;
+    return admittedUser(ctx, request, reply, application, {
+      what: 'application access',
+      send: (r) =>
+        sendPage(
+          r,
+          403,
+          page(
+            'Access denied',
+            html`<p id="access-denied">You are not allowed to use <strong>${application.name}</strong>.</p>
+              <p><a href="/">Back</a></p>`,
+          ),
+        ),
+    });
   }
 
   return async (app) => {
@@ -101,68 +149,27 @@ export function interactionRoutes(ctx: AppContext, issuers: IssuerCache): Fastif
     app.get<{ Params: { uid: string } }>(`${OAUTH2_BASE}/interaction/:uid/`, async (request, reply) => {
       const target = await pending(request);
       if (!target) return sendPage(reply, 400, EXPIRED);
-      const signedIn = await currentSession(ctx, request);
-      if (!signedIn) return reply.redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(request.url)}`, 302);
-      const { user, session } = signedIn;
-      const { application } = target;
-      const access = await evaluateAccess(ctx.db, application.uuid, application.policyEngineMode, user.id);
-      if (!access.passing) {
-        request.log.info({ user: user.username, application: application.slug }, 'application access denied');
-        return sendPage(
-          reply,
-          403,
-          page(
-            'Access denied',
-            html`<p id="access-denied">You are not allowed to use <strong>${application.name}</strong>.</p>
-              <p><a href="/">Back</a></p>`,
-          ),
-        );
-      }
-      const details = await target.issuer.interactionDetails(request.raw, reply.raw);
-      const flow = await findFlow(ctx.db, target.provider.authorizationFlow);
-      if (details.prompt.name === 'consent' && flow?.slug === EXPLICIT_CONSENT_FLOW) {
-        const scopes = await requestedScopes(request, reply, target.issuer);
-        const given = new Set(await consentedScopes(ctx.db, user.id, application.uuid));
-        if (!scopes.every((scope) => given.has(scope))) {
-          const csrf = ctx.csrf.ensureToken(request, reply);
-          return sendPage(
-            reply,
-            200,
-            page(
-              `Authorize ${application.name}`,
-              html`<p><strong id="application-name">${application.name}</strong> asks to:</p>
-                <ul id="scopes">
-                  ${scopes.map((scope) => html`<li data-scope="${scope}">${describeScope(scope)}</li>`)}
-                </ul>
-                <form method="post" action="${request.url}">
-                  <input type="hidden" name="${CSRF_FIELD}" value="${csrf}" />
-                  <button type="submit" name="decision" value="allow">Continue</button>
-                  <button type="submit" name="decision" value="deny">Cancel</button>
-                </form>`,
-            ),
-          );
-        }
-      }
-      return finish(request, reply, target, user, session.uuid);
+      const signedIn = await admitted(request, reply, target);
+      if (!('user' in signedIn)) return signedIn;
+      const run = await consentRun(request, reply, target);
+      if (run === 'no-flow') return sendPage(reply, 403, NO_FLOW);
+      if (run === 'finish') return finish(request, reply, target, signedIn.user, signedIn.session.uuid);
+      return answer(request, reply, target, signedIn, await currentChallenge(run));
     });
 
     app.post<{ Params: { uid: string } }>(`${OAUTH2_BASE}/interaction/:uid/`, async (request, reply) => {
       const target = await pending(request);
       if (!target) return sendPage(reply, 400, EXPIRED);
-      const signedIn = await currentSession(ctx, request);
-      if (!signedIn) return reply.redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(request.url)}`, 302);
       const form = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
       if (!ctx.csrf.verify(request, form.get(CSRF_FIELD) ?? undefined))
         return reply.redirect(request.url, 303);
-      const { user, session } = signedIn;
-      const access = await evaluateAccess(
-        ctx.db,
-        target.application.uuid,
-        target.application.policyEngineMode,
-        user.id,
-      );
-      if (!access.passing) return reply.redirect(request.url, 303);
-      if (form.get('decision') !== 'allow') {
+      const signedIn = await admitted(request, reply, target);
+      if (!('user' in signedIn)) return signedIn;
+      if (form.get(DECISION_FIELD) === 'deny') {
+        request.log.info(
+          { user: signedIn.user.username, application: target.application.slug },
+          'consent refused',
+        );
         reply.hijack();
         await target.issuer.interactionFinished(
           request.raw,
@@ -172,14 +179,14 @@ export function interactionRoutes(ctx: AppContext, issuers: IssuerCache): Fastif
         );
         return;
       }
-      await rememberConsent(
-        ctx.db,
-        user.id,
-        target.application.uuid,
-        await requestedScopes(request, reply, target.issuer),
-      );
-      request.log.info({ user: user.username, application: target.application.slug }, 'consent given');
-      return finish(request, reply, target, user, session.uuid);
+      const run = await consentRun(request, reply, target);
+      if (run === 'no-flow') return sendPage(reply, 403, NO_FLOW);
+      if (run === 'finish') return finish(request, reply, target, signedIn.user, signedIn.session.uuid);
+      const shown = await currentChallenge(run);
+      const view = shown.stageKind?.html;
+      if (shown.ended || !view) return answer(request, reply, target, signedIn, shown);
+      const step = await solveChallenge(run, view.response(Object.fromEntries(form)));
+      return answer(request, reply, target, signedIn, step);
     });
   };
 }

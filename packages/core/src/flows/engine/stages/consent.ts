@@ -95,9 +95,10 @@ export const consentStage: StageKind<ConsentConfig> = {
   },
   html: {
     submitLabel: 'Continue',
+    cancelLabel: 'Cancel',
     render: (challenge) => {
       const permissions = (challenge.permissions as Array<{ id: string; name: string }> | undefined) ?? [];
-      return html`<p>${String(challenge.header_text ?? '')}</p>
+      return html`<p id="consent-header">${String(challenge.header_text ?? '')}</p>
         <ul id="scopes">
           ${permissions.map((p) => html`<li data-scope="${p.id}">${p.name}</li>`)}
         </ul>
