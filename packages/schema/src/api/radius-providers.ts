@@ -5,8 +5,7 @@ import { Nullable } from './common.ts';
 import { Provider, ProviderWritable } from './providers.ts';
 import { patchedBody, requestBody } from './request-shapes.ts';
 
-/** The client networks a new RADIUS provider accepts when none are given (the reference's default). */
-export const DEFAULT_RADIUS_CLIENT_NETWORKS = '0.0.0.0/0, ::/0';
+export { DEFAULT_RADIUS_CLIENT_NETWORKS } from '../provider-defaults.ts';
 
 const radiusWritable = {
   ...ProviderWritable,
