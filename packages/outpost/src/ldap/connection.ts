@@ -168,6 +168,12 @@ export class LdapConnection implements TrackedConnection, ConnectionState {
     this.attach(tls);
   }
 
+  sessionEnded(): void {
+    // The session is already gone in the core: running the unbind flow for it would only cost a request.
+    this.user = undefined;
+    this.close('session ended');
+  }
+
   close(reason: string): void {
     if (this.closed) return;
     this.closed = true;
@@ -185,7 +191,7 @@ export class LdapConnection implements TrackedConnection, ConnectionState {
     this.closed = true;
     clearTimeout(this.partialTimer);
     this.host.untrack(this);
-    if (this.user) this.host.release(this.user);
+    if (this.user) void this.host.release(this.user, this.clientIp);
     this.user = undefined;
   }
 }

@@ -13,6 +13,7 @@ import {
   userEntry,
   virtualGroupEntry,
 } from './entries.ts';
+import { buildEqualityIndex, type EqualityIndex } from './equality-index.ts';
 import { treeEntries } from './special-entries.ts';
 
 /** Users and groups as fetched from the core. */
@@ -31,6 +32,16 @@ export interface Directory {
   readonly children: ReadonlyMap<string, readonly Entry[]>;
   /** The base entry. */
   readonly base: Entry;
+  /** Every entry below the base, by normalized DN: its parent's normalized DN. */
+  readonly parents: ReadonlyMap<string, string>;
+  /** Equality indexes (equality-index.ts), over the entries in tree order. */
+  readonly index: EqualityIndex;
+}
+
+/** The entries of the subtree at `entry`, in tree order (the order every search answers in). */
+export function* subtree(children: ReadonlyMap<string, readonly Entry[]>, entry: Entry): Generator<Entry> {
+  yield entry;
+  for (const child of children.get(entry.key) ?? []) yield* subtree(children, child);
 }
 
 /** Builds the tree of `provider` from `data`. */
@@ -61,17 +72,28 @@ export function buildDirectory(provider: LdapProvider, data: DirectoryData, vers
   for (const user of data.users) entries.push(virtualGroupEntry(provider, user));
   const byKey = new Map<string, Entry>();
   const children = new Map<string, Entry[]>();
+  const parents = new Map<string, string>();
   for (const entry of entries) {
     // Two names that normalize alike (case only) would share a DN: the first one keeps it.
     if (byKey.has(entry.key)) continue;
     byKey.set(entry.key, entry);
     if (entry.key === provider.baseKey) continue;
     const parent = parentOf(entry.key);
+    parents.set(entry.key, parent);
     const list = children.get(parent);
     if (list) list.push(entry);
     else children.set(parent, [entry]);
   }
-  return { provider, data, byKey, children, base: entries[0] as Entry };
+  const base = entries[0] as Entry;
+  return {
+    provider,
+    data,
+    byKey,
+    children,
+    base,
+    parents,
+    index: buildEqualityIndex(subtree(children, base)),
+  };
 }
 
 /**

@@ -119,6 +119,21 @@ export function normalizeDn(dn: string): string | undefined {
   );
 }
 
+/** DNs normalized before, by their text: search bases and filter values repeat from search to search. */
+const normalizedDns = new Map<string, string | null>();
+const MAX_NORMALIZED_DNS = 10_000;
+
+/** normalizeDn, remembered for the DNs seen last (at most 10,000: the map starts over when full). */
+export function normalizeDnCached(dn: string): string | undefined {
+  let normal = normalizedDns.get(dn);
+  if (normal === undefined) {
+    normal = normalizeDn(dn) ?? null;
+    if (normalizedDns.size >= MAX_NORMALIZED_DNS) normalizedDns.clear();
+    normalizedDns.set(dn, normal);
+  }
+  return normal ?? undefined;
+}
+
 /** Whether normalized DN `dn` is `base` or lies under it. */
 export function isUnder(dn: string, base: string): boolean {
   return base === '' || dn === base || dn.endsWith(`,${base}`);

@@ -6,6 +6,8 @@ export interface Attribute {
   values: string[];
   /** The values as filters compare them, made on first use (entries do not change once built). */
   compared?: string[];
+  /** The attribute with its values as a search answers it (responses.ts), made on first use. */
+  encoded?: Buffer;
 }
 
 /** An entry; `attributes` is keyed by the lower-cased name. */
@@ -14,6 +16,8 @@ export interface Entry {
   /** The DN's normalized form (dn.ts), the key of lookups and comparisons. */
   key: string;
   attributes: Map<string, Attribute>;
+  /** The SearchResultEntry operation with every attribute (responses.ts), made on first use. */
+  encoded?: Buffer;
 }
 
 /** Builds an entry's attribute map from pairs; the first spelling of a name wins, later values append. */

@@ -41,8 +41,8 @@ export interface ConnectionHost {
   bind(dn: string, secret: string, clientIp: string): Promise<BindOutcome>;
   /** The directory `user` may search under `baseDn` with `filter` (snapshot, self view, or direct fetch). */
   directoryFor(user: BoundUser, filter: Filter, baseDn: string): Promise<Directory>;
-  /** The bind of `user` on a connection is over (unbind, rebind or close). */
-  release(user: BoundUser): void;
+  /** The bind of `user`, made from `clientIp`, is over (unbind, rebind or close); never rejects. */
+  release(user: BoundUser, clientIp: string): Promise<void>;
   /** The TLS context for an SNI name ('' for none). */
   secureContextFor(servername: string): SecureContext;
   /** Connections register so SESSION_END can close them. */
@@ -53,6 +53,8 @@ export interface ConnectionHost {
 /** A connection as the host tracks it. */
 export interface TrackedConnection {
   readonly user: BoundUser | undefined;
-  /** Closes it (SESSION_END, shutdown). */
+  /** Closes it (shutdown). */
   close(reason: string): void;
+  /** The core ended the session it is bound in (SESSION_END): closes it, with nothing left to end. */
+  sessionEnded(): void;
 }

@@ -3,8 +3,8 @@
  * directory's attributes are directoryString, IA5 or DN syntaxes, whose equality rules ignore case);
  * DN-valued attributes compare in normalized form, ordering compares numbers as numbers.
  */
-import { normalizeDn, parseDn } from './dn.ts';
-import { type Entry, valuesOf } from './entry.ts';
+import { normalizeDnCached, parseDn } from './dn.ts';
+import { type Attribute, type Entry, valuesOf } from './entry.ts';
 import type { Filter } from './filter.ts';
 
 /** Attributes whose values are DNs: compared in normalized form. */
@@ -14,29 +14,31 @@ const BIT_AND = '1.2.840.113556.1.4.803';
 const BIT_OR = '1.2.840.113556.1.4.804';
 const CASE_EXACT = new Set(['caseExactMatch', '2.5.13.5']);
 
-function baseName(attribute: string): string {
+/** The lower-cased name a filter's attribute description matches (its options left out). */
+export function baseName(attribute: string): string {
   // Options (`cn;lang-en`) are not kept on this directory's attributes: match the base name.
   return (attribute.split(';')[0] ?? attribute).toLowerCase();
 }
 
-/** Normalized DNs by their text: a search tests one assertion value against every entry. */
-const normalizedDns = new Map<string, string>();
-const MAX_NORMALIZED_DNS = 10_000;
-
-function normalizedDn(value: string): string {
-  let normal = normalizedDns.get(value);
-  if (normal === undefined) {
-    normal = normalizeDn(value) ?? value.toLowerCase();
-    if (normalizedDns.size >= MAX_NORMALIZED_DNS) normalizedDns.clear();
-    normalizedDns.set(value, normal);
-  }
-  return normal;
-}
+const normalizedDn = (value: string) => normalizeDnCached(value) ?? value.toLowerCase();
 
 const lowerCase = (value: string) => value.toLowerCase();
 
 function normalizer(attribute: string): (value: string) => string {
   return DN_ATTRIBUTES.has(attribute) ? normalizedDn : lowerCase;
+}
+
+/** Attribute `name`'s value as an equality filter compares it (DNs normalized, other values lower-cased). */
+export function equalityKey(name: string, value: string): string {
+  return normalizer(name)(value);
+}
+
+/**
+ * The values of `attribute` (named `name`, lower case) as equality compares them. A search compares the
+ * same entries again and again: they are normalized once and kept on the attribute.
+ */
+export function equalityValues(name: string, attribute: Attribute): readonly string[] {
+  return (attribute.compared ??= attribute.values.map(normalizer(name)));
 }
 
 function compareOrdered(a: string, b: string): number {
@@ -99,11 +101,9 @@ export function matches(entry: Entry, filter: Filter): boolean {
     case 'equal': {
       const name = baseName(filter.attribute);
       const attribute = entry.attributes.get(name);
-      if (!attribute) return false;
-      const normal = normalizer(name);
-      // A search compares the same entries again and again: their side is normalized once and kept.
-      attribute.compared ??= attribute.values.map(normal);
-      return attribute.compared.includes(normal(filter.value));
+      return (
+        attribute !== undefined && equalityValues(name, attribute).includes(equalityKey(name, filter.value))
+      );
     }
     case 'approx': {
       // No phonetic matching: approximate is equality without white space and case.

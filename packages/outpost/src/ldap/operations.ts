@@ -43,7 +43,7 @@ async function bind(state: ConnectionState, message: Message & { request: { kind
   const reply = (code: number, text: string) =>
     state.send(resultMessage(message.id, RESPONSE.bind, code, text));
   // A bind starts over: whatever the connection was bound as is gone (RFC 4511 §4.2.1).
-  if (state.user) state.host.release(state.user);
+  if (state.user) void state.host.release(state.user, state.clientIp);
   state.user = undefined;
   state.paged.clear();
   if (request.version !== 3) return reply(RESULT.protocolError, 'only LDAPv3 is supported');

@@ -1,6 +1,7 @@
 /** Encoding of the responses this server sends (RFC 4511 §4.1.9-§4.14). */
 import { constructed, integer, octets, TAG } from './ber.ts';
-import type { Attribute } from './entry.ts';
+import { type requestedAttributes, selectAttributes } from './attributes.ts';
+import type { Attribute, Entry } from './entry.ts';
 import { OID } from './result-codes.ts';
 
 /** Response tags. */
@@ -69,28 +70,46 @@ export function noticeOfDisconnection(code: number, message: string): Buffer {
   return extendedResponse(0, code, message, OID.noticeOfDisconnection);
 }
 
-/** A SearchResultEntry of `dn` with `attributes` (values left out when `typesOnly`). */
+/**
+ * A PartialAttribute (RFC 4511 §4.1.7). Directory entries do not change once built (a refresh builds new
+ * ones), so an attribute with its values is encoded once and its bytes reused by every search after.
+ */
+function partialAttribute(attribute: Attribute, typesOnly: boolean): Buffer {
+  if (typesOnly) return constructed(TAG.sequence, [octets(attribute.name), constructed(TAG.set, [])]);
+  return (attribute.encoded ??= constructed(TAG.sequence, [
+    octets(attribute.name),
+    constructed(
+      TAG.set,
+      attribute.values.map((v) => octets(v)),
+    ),
+  ]));
+}
+
+function searchEntryOp(dn: string, attributes: readonly Attribute[], typesOnly: boolean): Buffer {
+  return constructed(RESPONSE.searchEntry, [
+    octets(dn),
+    constructed(
+      TAG.sequence,
+      attributes.map((a) => partialAttribute(a, typesOnly)),
+    ),
+  ]);
+}
+
+/**
+ * A SearchResultEntry of `entry` with the attributes `wanted` (values left out when `typesOnly`). The
+ * common case, every attribute with its values, is encoded once per entry.
+ */
 export function searchEntry(
   id: number,
-  dn: string,
-  attributes: readonly Attribute[],
+  entry: Entry,
+  wanted: ReturnType<typeof requestedAttributes>,
   typesOnly: boolean,
 ): Buffer {
-  return envelope(
-    id,
-    constructed(RESPONSE.searchEntry, [
-      octets(dn),
-      constructed(
-        TAG.sequence,
-        attributes.map((a) =>
-          constructed(TAG.sequence, [
-            octets(a.name),
-            constructed(TAG.set, typesOnly ? [] : a.values.map((v) => octets(v))),
-          ]),
-        ),
-      ),
-    ]),
-  );
+  const op =
+    wanted.all && !typesOnly
+      ? (entry.encoded ??= searchEntryOp(entry.dn, [...entry.attributes.values()], false))
+      : searchEntryOp(entry.dn, selectAttributes(entry, wanted), typesOnly);
+  return envelope(id, op);
 }
 
 /** The paged-results control value (RFC 2696 §2): the size estimate (0: unknown) and the cookie. */

@@ -25,6 +25,7 @@ import {
 import type { LdapMetrics } from './ldap-metrics.ts';
 import { RESULT } from './result-codes.ts';
 import { LdapTlsContexts } from './tls-contexts.ts';
+import { runUnbindFlow } from './unbind-flow.ts';
 
 /** What the runtime is built from. */
 export interface LdapRuntimeOptions {
@@ -137,19 +138,24 @@ export class LdapRuntime implements ConnectionHost {
     return buildDirectory(provider, data, this.version);
   }
 
-  release(user: BoundUser): void {
-    // A cached bind's session serves later binds until it expires: only a direct bind's session is ended.
+  /**
+   * A direct bind is over (unbind, rebind, closed connection): its session is ended in the core through
+   * the provider's invalidation flow (unbind-flow.ts). A cached bind's session serves later binds until it
+   * expires or the core ends it, so it is left alone. A failure is logged and counted, never thrown: the
+   * connection is gone either way, and the session still expires or is ended by the core.
+   */
+  async release(user: BoundUser, clientIp: string): Promise<void> {
     if (user.provider.bindMode === 'cached' || !user.provider.unbindFlowSlug) return;
-    const client = this.executor('').withSession(user.session.cookie);
-    runFlow(client, user.provider.unbindFlowSlug, {
-      username: user.username,
-      password: '',
-      code: undefined,
-    }).then(
-      (outcome) => {
-        if (!outcome.ok) this.log.debug({ detail: outcome.detail }, 'LDAP unbind flow did not finish');
-      },
-      (error: unknown) => this.log.debug({ err: (error as Error).message }, 'LDAP unbind flow failed'),
+    const started = process.hrtime.bigint();
+    const client = this.executor(clientIp).withSession(user.session.cookie);
+    const outcome = await runUnbindFlow(client, user.provider.unbindFlowSlug);
+    const app = user.provider.applicationSlug;
+    this.metrics.observe('unbind', app, Number(process.hrtime.bigint() - started) / 1e9);
+    if (outcome.ok) return;
+    this.metrics.rejected('unbind', outcome.reason, app);
+    this.log.warn(
+      { reason: outcome.reason, detail: outcome.detail, bindDN: user.dn },
+      'LDAP unbind could not end the core session',
     );
   }
 
@@ -171,7 +177,7 @@ export class LdapRuntime implements ConnectionHost {
     let closed = 0;
     for (const connection of [...this.connections]) {
       if (connection.user?.session.sid === sid) {
-        connection.close('session ended');
+        connection.sessionEnded();
         closed++;
       }
     }

@@ -3,9 +3,9 @@
  * the binder's provider), authorization (anonymous sees the root DSE only; a binder only their provider),
  * the paged-results control, attribute selection, and the result codes of spec §4.
  */
-import { requestedAttributes, selectAttributes } from './attributes.ts';
+import { requestedAttributes } from './attributes.ts';
 import type { ConnectionState } from './connection.ts';
-import { normalizeDn } from './dn.ts';
+import { normalizeDn, normalizeDnCached } from './dn.ts';
 import type { Entry } from './entry.ts';
 import { filterToString } from './filter.ts';
 import type { Control, SearchRequest } from './messages.ts';
@@ -33,7 +33,7 @@ function reject(state: ConnectionState, id: number, tag: number, refusal: Refusa
 
 /** Finds the entries of a search, or says why not. */
 async function find(state: ConnectionState, request: SearchRequest): Promise<SearchOutcome | Refusal> {
-  const baseKey = normalizeDn(request.base);
+  const baseKey = normalizeDnCached(request.base);
   if (baseKey === undefined) {
     return { refused: RESULT.invalidDNSyntax, reason: 'invalid_dn', message: 'the base is not a DN' };
   }
@@ -106,7 +106,8 @@ export async function searchRequest(
 ): Promise<void> {
   const pagedControl = controls.find((c) => c.oid === OID.pagedResults);
   const page = pagedControl ? decodePageRequest(pagedControl.value) : undefined;
-  const print = fingerprint(request);
+  // Only a paged search is held between requests, and only it needs telling apart.
+  const print = page ? fingerprint(request) : '';
   let outcome: SearchOutcome | undefined;
   if (page && page.cookie.length > 0) {
     const held = state.paged.take(page.cookie, print);
@@ -137,13 +138,6 @@ export async function searchRequest(
     if (cookie.length > 0) outcome = { ...outcome, code: RESULT.success, message: '' };
   }
   const wanted = requestedAttributes(request.attributes);
-  if (entries.length > 0) {
-    state.send(
-      Buffer.concat(
-        entries.map((entry) => searchEntry(id, entry.dn, selectAttributes(entry, wanted), request.typesOnly)),
-      ),
-    );
-  }
   if (outcome.code !== RESULT.success) {
     state.host.metrics.rejected(
       'search',
@@ -151,7 +145,10 @@ export async function searchRequest(
       state.user?.provider.applicationSlug ?? '',
     );
   }
-  state.send(resultMessage(id, RESPONSE.searchDone, outcome.code, outcome.message, responseControls));
+  // The entries and the done message in one write: one system call per search, not one per message.
+  const messages = entries.map((entry) => searchEntry(id, entry, wanted, request.typesOnly));
+  messages.push(resultMessage(id, RESPONSE.searchDone, outcome.code, outcome.message, responseControls));
+  state.send(messages.length === 1 ? (messages[0] as Buffer) : Buffer.concat(messages));
 }
 
 /** Answers a compare request: compareTrue/compareFalse, noSuchObject, noSuchAttribute. */

@@ -1,11 +1,14 @@
 /**
- * A search over a built directory (RFC 4511 §4.5): candidates by scope from the base, the filter, the size
- * limit and the time limit. The caller picks the directory (the snapshot, a self-only view, or a direct
- * fetch), so every mode answers through the same code.
+ * A search over a built directory (RFC 4511 §4.5): candidates by scope from the base (only those an
+ * equality index names, when the filter requires such an equality: equality-index.ts), the filter, the
+ * size limit and the time limit. The caller picks the directory (the snapshot, a self-only view, or a
+ * direct fetch), so every mode answers through the same code.
  */
-import type { Directory } from './directory.ts';
+import { type Directory, subtree } from './directory.ts';
+import { isUnder } from './dn.ts';
 import type { Entry } from './entry.ts';
 import type { Filter } from './filter.ts';
+import { indexedCandidates } from './equality-index.ts';
 import { matches } from './match.ts';
 import type { Scope } from './messages.ts';
 import { RESULT } from './result-codes.ts';
@@ -28,9 +31,17 @@ export interface TreeSearch {
   deadline: number;
 }
 
-function* subtree(directory: Directory, entry: Entry): Generator<Entry> {
-  yield entry;
-  for (const child of directory.children.get(entry.key) ?? []) yield* subtree(directory, child);
+/** The entries in `search`'s scope from `base`, in tree order; from an index when the filter allows. */
+function candidates(directory: Directory, base: Entry, search: TreeSearch): Iterable<Entry> {
+  if (search.scope === 'base') return [base];
+  const indexed = indexedCandidates(directory.index, search.filter);
+  if (search.scope === 'one') {
+    return indexed
+      ? indexed.filter((e) => directory.parents.get(e.key) === base.key)
+      : (directory.children.get(base.key) ?? []);
+  }
+  if (!indexed) return subtree(directory.children, base);
+  return base === directory.base ? indexed : indexed.filter((e) => isUnder(e.key, base.key));
 }
 
 /** Runs `search` over `directory`. */
@@ -41,15 +52,9 @@ export function searchTree(
 ): SearchOutcome {
   const base = directory.byKey.get(search.baseKey);
   if (!base) return { code: RESULT.noSuchObject, message: 'no such entry', entries: [] };
-  const candidates: Iterable<Entry> =
-    search.scope === 'base'
-      ? [base]
-      : search.scope === 'one'
-        ? (directory.children.get(base.key) ?? [])
-        : subtree(directory, base);
   const entries: Entry[] = [];
   let seen = 0;
-  for (const entry of candidates) {
+  for (const entry of candidates(directory, base, search)) {
     if (++seen % 256 === 0 && now() > search.deadline) {
       return { code: RESULT.timeLimitExceeded, message: 'time limit exceeded', entries };
     }

@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { startOutpost, type OutpostHandle } from '../../../src/process/main.ts';
 import { ldapModule } from '../../../src/ldap/module.ts';
 import type { LdapRuntime } from '../../../src/ldap/runtime.ts';
+import type { Timers } from '../../../src/process/timers.ts';
 import { recordingLog } from '../../support/log.ts';
 import { startTestCore, type TestCore } from '../../support/core.ts';
 
@@ -36,6 +37,8 @@ export interface StackOutpost {
   runtime: LdapRuntime;
   ldapPort: number;
   ldapsPort: number;
+  /** What the outpost logged (refreshes say so with their reason). */
+  log: ReturnType<typeof recordingLog>;
 }
 
 /** The stack. */
@@ -147,6 +150,10 @@ export async function startLdapStack(options: {
   users: number;
   groups: number;
   providers: ProviderSpec[];
+  /** The outposts' `config` (for example a `refresh_interval`). */
+  outpostConfig?: Record<string, unknown>;
+  /** The clock the outposts schedule with (a test holds the refresh interval's wait). */
+  timers?: Timers;
 }): Promise<LdapStack> {
   const core = await startTestCore();
   const outposts: StackOutpost[] = [];
@@ -202,7 +209,7 @@ export async function startLdapStack(options: {
           name: `ldap-${spec.name}`,
           type: 'ldap',
           providers: [providerPk],
-          config: {},
+          config: options.outpostConfig ?? {},
         }),
         201,
         'outpost',
@@ -216,6 +223,7 @@ export async function startLdapStack(options: {
         'token',
       );
       let runtime: LdapRuntime | undefined;
+      const log = recordingLog();
       const handle = await startOutpost({
         env: {
           AUTHENTIK_HOST: core.url,
@@ -229,7 +237,8 @@ export async function startLdapStack(options: {
           },
         }),
         listen: true,
-        log: recordingLog(),
+        log,
+        timers: options.timers,
         reloadOffsetMs: 0,
       });
       outposts.push({
@@ -239,6 +248,7 @@ export async function startLdapStack(options: {
         runtime: runtime as LdapRuntime,
         ldapPort: handle.addresses.ldap?.port ?? 0,
         ldapsPort: handle.addresses.ldaps?.port ?? 0,
+        log,
       });
     }
     return {
