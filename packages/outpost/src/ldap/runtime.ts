@@ -5,7 +5,6 @@
  */
 import type { SecureContext } from 'node:tls';
 import { ExecutorClient } from '../flow/executor-client.ts';
-import { runFlow } from '../flow/run-flow.ts';
 import type { CoreClient } from '../process/core-client.ts';
 import type { CoreFetch } from '../process/core-fetch.ts';
 import type { TlsKeypair } from '../process/keypairs.ts';
