@@ -247,6 +247,31 @@ describe('admin interface in a real browser: the guides’ clicks, checked throu
     }
   });
 
+  it('shows the users table whole at 1280x800: every row action inside the table, no sideways scrolling', async () => {
+    // Long values, as real directories have: they must not push the actions out of the frame.
+    await api('POST', '/core/users/', {
+      username: 'alexandra.montgomery-fitzgerald',
+      name: 'Alexandra Montgomery-Fitzgerald',
+      email: 'alexandra.montgomery-fitzgerald@engineering.example.com',
+    });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${server.url}/if/admin/identity/users`);
+    const row = page.locator('tbody tr', { hasText: 'akadmin' });
+    await row.getByRole('button', { name: 'MFA devices of akadmin' }).waitFor();
+    await page.getByText('alexandra.montgomery-fitzgerald@engineering.example.com').waitFor();
+    await screenshot(page, 'users-1280');
+    const wrap = page.locator('.table-wrap');
+    const [scrollWidth, clientWidth] = await wrap.evaluate((e) => [e.scrollWidth, e.clientWidth]);
+    assert.ok(scrollWidth <= clientWidth, `the table fits its frame (${scrollWidth} > ${clientWidth})`);
+    const frame = await wrap.boundingBox();
+    for (const name of ['Edit akadmin', 'MFA devices of akadmin', 'Delete akadmin']) {
+      const box = await row.getByRole('button', { name }).boundingBox();
+      assert.ok(box && frame, name);
+      assert.ok(box.x + box.width <= frame.x + frame.width, `${name} is not clipped`);
+    }
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
   it('works at phone width: the sidebar folds into a menu', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${server.url}/if/admin/outpost/outposts`);
