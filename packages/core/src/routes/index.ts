@@ -27,6 +27,7 @@ import { outpostConfigRoutes } from './api/outpost-configs.ts';
 import { outpostAccessCheckRoutes } from './api/outpost-access-checks.ts';
 import { isLdapDirectoryRead } from '../outposts/directory-read.ts';
 import { ApiError } from '../http/api-error.ts';
+import { recordModelEvents } from '../events/model-events.ts';
 import { outpostAdminRoutes, outpostReadRoutes } from './api/outposts.ts';
 import { kubernetesConnectionRoutes } from './api/kubernetes-connections.ts';
 import { serviceConnectionRoutes } from './api/service-connections.ts';
@@ -90,6 +91,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
             throw new ApiError('permission_denied');
           request.principal = principal;
         });
+        recordModelEvents(ctx, person);
         await person.register(authenticatorRoutes(ctx, 'user'));
         await person.register(networkPasswordRoutes(ctx));
         // The RAC endpoints the caller may open (a superuser may ask for all of them).
@@ -126,6 +128,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
           if (!(await isLdapDirectoryRead(ctx, principal, request))) assertSuperuser(principal);
           request.principal = principal;
         });
+        recordModelEvents(ctx, admin);
         await admin.register(userRoutes(ctx));
         await admin.register(groupRoutes(ctx));
         await admin.register(tokenRoutes(ctx));

@@ -4,7 +4,15 @@ import { scrubContext } from '../../src/events/audit.ts';
 import { findUserByUsername } from '../../src/identity/users-repository.ts';
 import type { TestApp } from '../support/app.ts';
 import { testBackends } from '../support/databases.ts';
-import { createFlowApp, insertUserWithPassword, newBrowser, SETUP, SIGN_IN } from '../flows/flow-app.ts';
+import {
+  createFlowApp,
+  insertUserWithPassword,
+  newBrowser,
+  SETUP,
+  SIGN_IN,
+  SIGN_OUT,
+  whoAmI,
+} from '../flows/flow-app.ts';
 
 interface ListedEvent {
   action: string;
@@ -93,6 +101,20 @@ for (const backend of testBackends()) {
       assert.doesNotMatch(JSON.stringify(login), /erin-password/);
       const kept = Date.parse(login?.expires ?? '') - Date.parse(login?.created ?? '');
       assert.ok(Math.abs(kept - 7 * DAY_MS) < 60_000, `kept ${kept} ms, not 7 days`);
+    });
+
+    it('records logout when the sign-out page runs the invalidation flow', async () => {
+      const browser = newBrowser(t);
+      const signedIn = await browser.submit(SIGN_IN, { uid_field: 'erin', password: 'erin-password' });
+      assert.equal(signedIn.statusCode, 303, signedIn.body.slice(0, 300));
+      const res = await browser.submit(SIGN_OUT, {});
+      assert.equal(res.statusCode, 303);
+      const [logout] = await eventsOf(t, 'logout');
+      assert.equal(logout?.user.username, 'erin');
+      assert.equal(logout?.context.flow, 'default-invalidation-flow');
+      assert.match(String(logout?.client_ip), /^10\./);
+      assert.equal((await eventsOf(t, 'logout')).length, 1);
+      assert.equal(await whoAmI(browser), undefined, 'the flow ended the session');
     });
 
     it('removes events past their retention', async () => {

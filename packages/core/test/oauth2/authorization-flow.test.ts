@@ -128,6 +128,17 @@ describe('OAuth2 authorization through the provider’s authorization flow', () 
     });
     assert.ok(allowed.url.startsWith(REDIRECT), `ended at ${allowed.url}`);
     assert.ok(new URL(allowed.url).searchParams.get('code'));
+    const rows = await server.ctx.db.query<{
+      username: string;
+      context: { authorized_application: { slug: string }; scopes: string; flow: string };
+    }>(
+      "SELECT \"user\"->>'username' AS username, context FROM events WHERE action = 'authorize_application'",
+    );
+    assert.equal(rows.length, 1, 'an authorize_application event');
+    assert.equal(rows[0]?.username, 'carol');
+    assert.equal(rows[0]?.context.authorized_application.slug, 'notes');
+    assert.equal(rows[0]?.context.scopes, 'openid profile');
+    assert.equal(rows[0]?.context.flow, EXPLICIT);
     // The consent stage is `permanent`: the same scopes are not asked again, a new one is.
     const again = await authorize(browser, 'notes');
     assert.ok(again.url.startsWith(REDIRECT), `ended at ${again.url}`);

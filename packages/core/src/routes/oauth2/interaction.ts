@@ -2,7 +2,13 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { type Application, findApplicationBySlug } from '../../applications/applications-repository.ts';
 import type { AppContext } from '../../context.ts';
-import { currentChallenge, type FlowStep, solveChallenge } from '../../flows/engine/executor.ts';
+import {
+  currentChallenge,
+  type FlowRequest,
+  type FlowStep,
+  solveChallenge,
+} from '../../flows/engine/executor.ts';
+import { recordEvent } from '../../events/audit.ts';
 import { findFlow } from '../../flows/flows-repository.ts';
 import { html } from '../../flows/html.ts';
 import { page } from '../../flows/page.ts';
@@ -56,9 +62,10 @@ export function interactionRoutes(ctx: AppContext, issuers: IssuerCache): Fastif
   async function finish(
     request: FastifyRequest,
     reply: FastifyReply,
-    { issuer, provider }: Pending,
+    { issuer, provider, application }: Pending,
     user: User,
     sessionUuid: string,
+    flowSlug?: string,
   ): Promise<void> {
     const details = await issuer.interactionDetails(request.raw, reply.raw);
     let result: Record<string, unknown>;
@@ -82,6 +89,22 @@ export function interactionRoutes(ctx: AppContext, issuers: IssuerCache): Fastif
       const grantId = await grant.save();
       await linkGrantToSession(ctx.db, sessionUuid, grantId);
       result = { consent: { grantId } };
+      await recordEvent(ctx, request.log, {
+        action: 'authorize_application',
+        clientIp: request.ip,
+        user,
+        context: {
+          authorized_application: {
+            app: 'authentik_core',
+            model_name: 'application',
+            pk: application.uuid,
+            name: application.name,
+            slug: application.slug,
+          },
+          scopes: String(details.params.scope ?? ''),
+          flow: flowSlug,
+        },
+      });
     }
     reply.hijack();
     await issuer.interactionFinished(request.raw, reply.raw, result, { mergeWithLastSubmission: true });
@@ -93,6 +116,7 @@ export function interactionRoutes(ctx: AppContext, issuers: IssuerCache): Fastif
     reply: FastifyReply,
     target: Pending,
     signedIn: { user: User; session: { uuid: string } },
+    run: FlowRequest,
     step: FlowStep,
   ): Promise<unknown> {
     if (step.challenge.component === 'xak-flow-redirect') {
@@ -100,7 +124,7 @@ export function interactionRoutes(ctx: AppContext, issuers: IssuerCache): Fastif
         { user: signedIn.user.username, application: target.application.slug },
         'authorization flow passed',
       );
-      return finish(request, reply, target, signedIn.user, signedIn.session.uuid);
+      return finish(request, reply, target, signedIn.user, signedIn.session.uuid, run.flow.slug);
     }
     return sendAuthorizationStep(ctx, request, reply, step, target.application);
   }
@@ -154,7 +178,7 @@ export function interactionRoutes(ctx: AppContext, issuers: IssuerCache): Fastif
       const run = await consentRun(request, reply, target);
       if (run === 'no-flow') return sendPage(reply, 403, NO_FLOW);
       if (run === 'finish') return finish(request, reply, target, signedIn.user, signedIn.session.uuid);
-      return answer(request, reply, target, signedIn, await currentChallenge(run));
+      return answer(request, reply, target, signedIn, run, await currentChallenge(run));
     });
 
     app.post<{ Params: { uid: string } }>(`${OAUTH2_BASE}/interaction/:uid/`, async (request, reply) => {
@@ -184,9 +208,9 @@ export function interactionRoutes(ctx: AppContext, issuers: IssuerCache): Fastif
       if (run === 'finish') return finish(request, reply, target, signedIn.user, signedIn.session.uuid);
       const shown = await currentChallenge(run);
       const view = shown.stageKind?.html;
-      if (shown.ended || !view) return answer(request, reply, target, signedIn, shown);
+      if (shown.ended || !view) return answer(request, reply, target, signedIn, run, shown);
       const step = await solveChallenge(run, view.response(Object.fromEntries(form)));
-      return answer(request, reply, target, signedIn, step);
+      return answer(request, reply, target, signedIn, run, step);
     });
   };
 }

@@ -1,5 +1,21 @@
 import { Type } from '@sinclair/typebox';
-import type { StageKind } from '../stage.ts';
+import { recordEvent } from '../../../events/audit.ts';
+import type { StageKind, StageOutcome, StageRun } from '../stage.ts';
+
+/** Ends the client's login session, recording the reference's `logout` event when there was one. */
+async function logOut(run: StageRun<Record<string, never>>): Promise<StageOutcome> {
+  const user = run.client.signedInUser;
+  await run.session.endSession();
+  if (user) {
+    await recordEvent(run.ctx, run.log, {
+      action: 'logout',
+      clientIp: run.client.address,
+      user,
+      context: { flow: run.flow.slug, http_request: { user_agent: run.client.userAgent } },
+    });
+  }
+  return { kind: 'done' };
+}
 
 /** User logout: ends the client's login session (and everything issued under it), then continues. */
 export const userLogoutStage: StageKind<Record<string, never>> = {
@@ -13,12 +29,6 @@ export const userLogoutStage: StageKind<Record<string, never>> = {
   operationPrefix: 'stages_user_logout',
   configSchema: Type.Object({}),
   defaults: {},
-  async challenge(run) {
-    await run.session.endSession();
-    return { kind: 'done' };
-  },
-  async solve(run) {
-    await run.session.endSession();
-    return { kind: 'done' };
-  },
+  challenge: logOut,
+  solve: logOut,
 };
