@@ -1,8 +1,10 @@
 /**
  * A RADIUS load generator over UDP (loopback only): Access-Requests for a rotating list of users, PAP with a
- * Message-Authenticator, `concurrency` in flight, for a fixed time; each reply's authenticators checked.
+ * Message-Authenticator, `concurrency` in flight, for a fixed time (or a fixed number of requests, to warm a
+ * cache); each reply's authenticators checked.
  */
 import dgram from 'node:dgram';
+import { Worker } from 'node:worker_threads';
 import { ATTR, text } from '../../outpost/src/radius/attributes.ts';
 import { CODE, decodePacket } from '../../outpost/src/radius/packet.ts';
 import { hidePassword } from '../../outpost/src/radius/password.ts';
@@ -23,8 +25,8 @@ export interface RadiusLoad {
 
 const TIMEOUT_MS = 5000;
 
-/** Drives `port` on 127.0.0.1 with `users` (all with `password`) for `seconds`. */
-export async function driveRadius(options: {
+/** One run: where, as whom, how hard, how long. */
+export interface RadiusLoadJob {
   name: string;
   port: number;
   secret: string;
@@ -32,7 +34,24 @@ export async function driveRadius(options: {
   password: string;
   seconds: number;
   concurrency: number;
-}): Promise<RadiusLoad> {
+  /** Stop after this many requests (sent), whatever the time. */
+  requests?: number;
+}
+
+/** Runs `job` in a worker thread (radius-load-worker.ts): the generator does not share the server's loop. */
+export function driveRadiusInWorker(job: RadiusLoadJob): Promise<RadiusLoad> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./radius-load-worker.ts', import.meta.url), { workerData: job });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`RADIUS load worker exited with ${code}`));
+    });
+  });
+}
+
+/** Drives `port` on 127.0.0.1 with `users` (all with `password`) for `seconds`. */
+export async function driveRadius(options: RadiusLoadJob): Promise<RadiusLoad> {
   const secret = Buffer.from(options.secret);
   const socket = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
@@ -85,8 +104,9 @@ export async function driveRadius(options: {
     else failed += 1;
   }
 
+  const limit = options.requests ?? Number.POSITIVE_INFINITY;
   const loop = async () => {
-    while (performance.now() < deadline) await one();
+    while (performance.now() < deadline && next < limit) await one();
   };
   await Promise.all(Array.from({ length: options.concurrency }, loop));
   const seconds = (performance.now() - started) / 1000;

@@ -7,6 +7,8 @@ import {
   screenshot,
   signInThroughForm,
   startConsoleSession,
+  submitDialog,
+  submitRefused,
   unlabelledControls,
   waitForOptions,
 } from './web-support.ts';
@@ -52,23 +54,10 @@ describe('admin interface forms in a real browser: directory, certificates, OAut
   const side = (name: string) => page.locator('#sidebar').getByRole('link', { name, exact: true });
   const dialog = () => page.locator('dialog');
   const firstOf = async <T>(path: string) => (await api<Paged<T>>('GET', path)).results[0];
-  /** Submits the open dialog and waits for it to close. */
-  const submit = async (label: string) => {
-    await dialog().getByRole('button', { name: label, exact: true }).click();
-    await dialog().waitFor({ state: 'detached' });
-  };
+  const submit = (label: string) => submitDialog(page, label);
   /** Submits, expecting the server's 400 for `path`; returns the message shown at `field`. */
-  const refused = async (label: string, path: RegExp, field: string): Promise<Locator> => {
-    session.browserErrors.allowOnce(new RegExp(`status of 400 .*${path.source}`));
-    // Read the message only once the server has answered: the form clears the last one on submit, so what
-    // shows after the 400 is this answer's.
-    const answered = page.waitForResponse((r) => r.status() === 400 && r.request().method() !== 'GET');
-    await dialog().getByRole('button', { name: label, exact: true }).click();
-    await answered;
-    const message = dialog().locator(`#error-${field}`);
-    await message.waitFor();
-    return message;
-  };
+  const refused = (label: string, path: RegExp, field: string): Promise<Locator> =>
+    submitRefused(session, label, path, field);
 
   before(async () => {
     session = await startConsoleSession({ signInAt: '/identity/groups' });

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { WebSocket } from 'ws';
 import { launchChromium } from '../src/browser.ts';
 import { REPO_ROOT, type ServerProcess, startServerProcess } from '../src/server-process.ts';
@@ -171,4 +171,32 @@ export async function startConsoleSession(options: { signInAt?: string } = {}): 
       await server.stop();
     },
   };
+}
+
+/** Submits the open dialog with its button `label` and waits for it to close (the save succeeded). */
+export async function submitDialog(page: Page, label: string): Promise<void> {
+  const dialog = page.locator('dialog');
+  await dialog.getByRole('button', { name: label, exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/**
+ * Submits the open dialog expecting the server's 400 for the API path `path`, and returns the message shown
+ * at `#error-<field>`. It is read only once the server has answered: the form clears the last message on
+ * submit, so what shows after the 400 is this answer's.
+ */
+export async function submitRefused(
+  session: ConsoleSession,
+  label: string,
+  path: RegExp,
+  field: string,
+): Promise<Locator> {
+  const { page } = session;
+  session.browserErrors.allowOnce(new RegExp(`status of 400 .*${path.source}`));
+  const answered = page.waitForResponse((r) => r.status() === 400 && r.request().method() !== 'GET');
+  await page.locator('dialog').getByRole('button', { name: label, exact: true }).click();
+  await answered;
+  const message = page.locator(`dialog #error-${field}`);
+  await message.waitFor();
+  return message;
 }

@@ -50,8 +50,18 @@ export const OutpostRootConfig = RootConfig;
 /** One page of `GET /outposts/proxy/`. */
 export const ProxyOutpostConfigPage = PageOf(ProxyOutpostConfig);
 
-/** One page of `GET /outposts/radius/`. */
-export const RadiusOutpostConfigPage = PageOf(RadiusOutpostConfig);
+/**
+ * One page of `GET /outposts/radius/`. `auth_cache_seconds` is Palisade's: the reference core does not send
+ * it, and then nothing is cached.
+ */
+export const RadiusOutpostConfigPage = PageOf(
+  Type.Composite([
+    Type.Omit(RadiusOutpostConfig, ['auth_cache_seconds']),
+    Type.Object({
+      auth_cache_seconds: Type.Optional(Type.Index(RadiusOutpostConfig, ['auth_cache_seconds'])),
+    }),
+  ]),
+);
 
 /** `GET /crypto/certificatekeypairs/<uuid>/`: its fingerprint tells whether the PEMs changed. */
 export const KeypairFingerprint = Type.Object({

@@ -30,7 +30,7 @@ export interface SnippetInput {
 export interface Snippet {
   id: string;
   title: string;
-  language: 'nginx' | 'yaml' | 'caddyfile';
+  language: 'nginx' | 'yaml' | 'caddyfile' | 'shell' | 'text';
   text: string;
 }
 

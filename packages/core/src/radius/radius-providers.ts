@@ -9,6 +9,8 @@ export interface RadiusSettings {
   shared_secret_sealed: string;
   mfa_support: boolean;
   certificate: string | null;
+  /** Seconds an outpost may answer a repeated PAP request from a cached Accept; 0 is off (migration 0030). */
+  auth_cache_seconds: number;
 }
 
 /** A RADIUS provider as the repository reads it. */
@@ -17,7 +19,7 @@ export type RadiusProvider = KindProvider<RadiusSettings>;
 /** The `radius_providers` subtable (migration 0022). */
 export const RADIUS_TABLE: KindTable<RadiusSettings> = {
   table: 'radius_providers',
-  columns: ['client_networks', 'shared_secret_sealed', 'mfa_support', 'certificate'],
+  columns: ['client_networks', 'shared_secret_sealed', 'mfa_support', 'certificate', 'auth_cache_seconds'],
   iexact: {
     name: 'p.name',
     authorization_flow__slug: '(SELECT f.slug FROM flows f WHERE f.uuid = p.authorization_flow)',
@@ -35,6 +37,7 @@ export function revealRadiusSettings(box: SecretBox, settings: RadiusSettings) {
     shared_secret: box.open(settings.shared_secret_sealed),
     mfa_support: settings.mfa_support,
     certificate: settings.certificate,
+    auth_cache_seconds: settings.auth_cache_seconds,
   };
 }
 

@@ -15,6 +15,7 @@ interface RadiusBody {
   shared_secret: string;
   mfa_support: boolean;
   certificate: string | null;
+  auth_cache_seconds: number;
   property_mappings: string[];
   component: string;
   meta_model_name: string;
@@ -88,6 +89,26 @@ for (const backend of testBackends()) {
       assert.equal((patched.json() as RadiusBody).shared_secret, created.shared_secret, 'a PATCH keeps it');
     });
 
+    it('keeps the warm cache off unless asked, and serves its lifetime to the outposts', async () => {
+      const created = await create(base('Cached'));
+      assert.equal(created.auth_cache_seconds, 0, 'off by default');
+      const patched = await api.patch(`/api/v3/providers/radius/${created.pk}/`, { auth_cache_seconds: 30 });
+      assert.equal(patched.statusCode, 200, patched.body);
+      assert.equal((patched.json() as RadiusBody).auth_cache_seconds, 30);
+      const stored = await queryOne<{ seconds: number }>(
+        t.db,
+        'SELECT auth_cache_seconds AS seconds FROM radius_providers WHERE provider_id = $1',
+        [created.pk],
+      );
+      assert.equal(stored?.seconds, 30);
+      const tooLong = await problems('patch', `/api/v3/providers/radius/${created.pk}/`, {
+        auth_cache_seconds: 3600,
+      });
+      assert.ok(tooLong.auth_cache_seconds?.[0], JSON.stringify(tooLong));
+      const again = (await api.get(`/api/v3/providers/radius/${created.pk}/`)).json() as RadiusBody;
+      assert.equal(again.auth_cache_seconds, 30, 'a refused change changes nothing');
+    });
+
     it('stores client networks canonically and names every bad one', async () => {
       const created = await create({
         ...base('Campus'),
@@ -127,6 +148,9 @@ for (const backend of testBackends()) {
         ['shared_secret', ''],
         ['client_networks', ''],
         ['mfa_support', 'yes'],
+        ['auth_cache_seconds', -1],
+        ['auth_cache_seconds', 301],
+        ['auth_cache_seconds', 1.5],
         ['unknown_field', 1],
       ] as const) {
         const res = await api.post('/api/v3/providers/radius/', { ...base('Bad'), [field]: value });
@@ -255,6 +279,7 @@ for (const backend of testBackends()) {
           shared_secret: 's3cret',
           mfa_support: true,
           certificate: null,
+          auth_cache_seconds: 0,
         },
       ]);
       assert.deepEqual(((await asOutpost.get('/api/v3/outposts/ldap/')).json() as Page<unknown>).results, []);

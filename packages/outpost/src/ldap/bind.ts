@@ -8,8 +8,9 @@
  */
 import { type LdapProvider, providerFor } from './config.ts';
 import { normalizeDn, parseDn } from './dn.ts';
-import { CoreUnavailableError, type ExecutorClient, type FlowSession, runFlow } from './flow-executor.ts';
-import { splitSecret } from './mfa-split.ts';
+import { CoreUnavailableError, type ExecutorClient, type FlowSession } from '../flow/executor-client.ts';
+import { splitSecret } from '../flow/mfa-split.ts';
+import { runFlow } from '../flow/run-flow.ts';
 import { checkAccess, checkMe } from './reads.ts';
 import { RESULT } from './result-codes.ts';
 

@@ -4,6 +4,8 @@
  * (spec §1.6, §1.7): cached answers from memory, direct asks the core each time.
  */
 import type { SecureContext } from 'node:tls';
+import { ExecutorClient } from '../flow/executor-client.ts';
+import { runFlow } from '../flow/run-flow.ts';
 import type { CoreClient } from '../process/core-client.ts';
 import type { CoreFetch } from '../process/core-fetch.ts';
 import type { TlsKeypair } from '../process/keypairs.ts';
@@ -14,7 +16,6 @@ import type { LdapProvider } from './config.ts';
 import { fetchForFilter, fetchSelf } from './core-directory.ts';
 import { buildDirectory, type Directory, type DirectoryData, selfOnlyData } from './directory.ts';
 import type { Filter } from './filter.ts';
-import { ExecutorClient, runFlow } from './flow-executor.ts';
 import {
   type ConnectionHost,
   type ConnectionLimits,
@@ -97,6 +98,7 @@ export class LdapRuntime implements ConnectionHost {
       token: this.options.token,
       userAgent: this.options.userAgent,
       clientIp,
+      outpostType: 'ldap',
     });
   }
 

@@ -4,10 +4,9 @@
  * base64 RADIUS packet whose attributes all go into the Access-Accept. Every doubt is a reject reason.
  */
 import { Type } from '@sinclair/typebox';
-import type { CoreFetch } from '../process/core-fetch.ts';
+import type { ExecutorClient } from '../flow/executor-client.ts';
 import { compileChecker } from '../process/checked.ts';
 import { ATTR } from './attributes.ts';
-import type { CookieJar } from './flow-executor.ts';
 import { type Attribute, decodePacket } from './packet.ts';
 
 // The answer's shape as the outpost relies on it; `attributes` may be absent (an older core) or null.
@@ -39,26 +38,17 @@ export function mappedAttributes(encoded: string): Attribute[] | 'decode' | 'par
   }
 }
 
-/** Asks the core whether the flow's user may use the provider's application. Never throws. */
-export async function checkAccess(options: {
-  fetch: CoreFetch;
-  host: URL;
-  providerPk: number;
-  appSlug: string;
-  jar: CookieJar;
-}): Promise<AccessOutcome> {
-  const url = new URL(
-    `api/v3/outposts/radius/${options.providerPk}/check_access/?${new URLSearchParams({ app_slug: options.appSlug })}`,
-    options.host,
-  );
+/** Asks the core, in the session `client`'s flow left, whether its user may use the application. Never throws. */
+export async function checkAccess(
+  client: ExecutorClient,
+  target: { providerPk: number; appSlug: string },
+): Promise<AccessOutcome> {
+  const query = new URLSearchParams({ app_slug: target.appSlug });
   let answer;
   try {
-    const response = await options.fetch(url.href, {
-      headers: { accept: 'application/json', ...options.jar.header() },
-    });
-    if (response.status !== 200) throw new Error(`check_access answered ${response.status}`);
-    answer = checkAnswer(JSON.parse(await response.text()), 'check_access');
+    answer = await client.get(`outposts/radius/${target.providerPk}/check_access/?${query}`, checkAnswer);
   } catch (error) {
+    // A status other than 200, no answer, not JSON, not this shape: CoreUnavailableError (or the checker's).
     return { passing: false, reason: 'access_check_fail', detail: (error as Error).message };
   }
   if (!answer.access.passing)

@@ -32,6 +32,8 @@ export interface RadiusMetrics {
   request(app: string, seconds: number): void;
   rejected(app: string, reason: RejectReason): void;
   dropped(reason: SilentDrop): void;
+  /** A PAP request answered from the warm cache (auth-cache.ts). */
+  cacheHit(app: string): void;
 }
 
 /** Registers the metrics in `registry`. */
@@ -54,7 +56,14 @@ export function createRadiusMetrics(registry: Registry, outpostName: () => strin
     labelNames: ['outpost_name', 'reason'] as const,
     registers: [registry],
   });
+  const cacheHits = new Counter({
+    name: 'authentik_outpost_radius_auth_cache_hits_total',
+    help: 'PAP requests answered from the cache of successful authentications',
+    labelNames: ['outpost_name', 'app'] as const,
+    registers: [registry],
+  });
   return {
+    cacheHit: (app) => cacheHits.inc({ outpost_name: outpostName(), app }),
     request: (app, seconds) => duration.observe({ outpost_name: outpostName(), app }, seconds),
     rejected: (app, reason) => rejected.inc({ outpost_name: outpostName(), reason, app }),
     dropped: (reason) => dropped.inc({ outpost_name: outpostName(), reason }),

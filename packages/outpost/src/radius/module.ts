@@ -7,6 +7,7 @@ import { RadiusOutpostConfigPage } from '@palisade/schema/outpost-reads';
 import type { Static } from '@sinclair/typebox';
 import { compileChecker } from '../process/checked.ts';
 import type { ModuleContext, OutpostModule, OutpostModuleFactory } from '../process/outpost-module.ts';
+import { AuthCache } from './auth-cache.ts';
 import { coreEapBackend, type EapKeys, eapKeys } from './eap/core-backend.ts';
 import { eapHandler } from './eap/handler.ts';
 import { routeRequests } from './handler.ts';
@@ -45,6 +46,8 @@ export function toProvider(config: ProviderConfig, warn: (invalid: string[]) => 
     mfaSupport: config.mfa_support ?? true,
     networks,
     certificate: config.certificate ?? null,
+    // Palisade's; a reference core does not send it, and then nothing is cached.
+    authCacheSeconds: config.auth_cache_seconds ?? 0,
   };
 }
 
@@ -61,10 +64,11 @@ export function radiusModule(options: RadiusModuleOptions = {}): OutpostModuleFa
     create(ctx: ModuleContext): OutpostModule<RadiusConfiguration> {
       const metrics = createRadiusMetrics(ctx.registry, ctx.outpostName);
       const throttle = new Throttle(options.throttle ?? DEFAULT_THROTTLE);
+      const cache = new AuthCache();
       let keys = new Map<string, EapKeys>();
       const core = { fetch: ctx.coreFetch, host: ctx.env.host, token: ctx.env.token };
       const handle = routeRequests({
-        pap: papHandler({ ...core, metrics, throttle, log: ctx.log }),
+        pap: papHandler({ ...core, userAgent: ctx.version, metrics, throttle, cache, log: ctx.log }),
         eap: eapHandler({
           backend: coreEapBackend({ ...core, throttle, keys: () => keys }),
           metrics,
@@ -106,9 +110,14 @@ export function radiusModule(options: RadiusModuleOptions = {}): OutpostModuleFa
         apply(_outpost, config) {
           keys = config.eapKeys;
           server.update(config.providers);
+          const dropped = cache.retainProviders(config.providers);
+          if (dropped > 0) ctx.log.debug({ dropped }, 'auth cache: provider configuration changed');
         },
         describe: (config) => ({ providers: config.providers.length }),
-        endSession() {},
+        endSession(sid) {
+          const dropped = cache.dropSession(sid);
+          if (dropped > 0) ctx.log.debug({ dropped }, 'auth cache: session ended');
+        },
         providerSpecific() {
           ctx.log.debug({ reason: 'not used by the radius type' }, 'ignored a PROVIDER_SPECIFIC message');
         },

@@ -91,6 +91,11 @@ export class Throttle {
     return true;
   }
 
+  /** How many flows `nas` has in flight (the bench waits for 0 between runs). */
+  inFlightOf(nas: string): number {
+    return this.inFlight.get(nas) ?? 0;
+  }
+
   /** Gives the slot back. */
   leave(nas: string): void {
     const current = (this.inFlight.get(nas) ?? 1) - 1;

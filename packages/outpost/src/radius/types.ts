@@ -14,6 +14,8 @@ export interface RadiusProvider {
   networks: Network[];
   /** The EAP server certificate's keypair uuid, if any. */
   certificate: string | null;
+  /** Seconds a repeated PAP request may be answered from a cached Accept (auth-cache.ts); 0 is off. */
+  authCacheSeconds: number;
 }
 
 /** A request that passed the transport checks, and whom it came from. */

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { InvalidCredentialsError } from 'ldapts';
 import { fakeSetup, fixtureData, type FakeSetup } from './support/fake-core.ts';
 import { listenForTest, type TestListeners } from './support/listen.ts';
-import { sessionDigest } from '../../src/ldap/flow-executor.ts';
+import { sessionDigest } from '../../src/flow/executor-client.ts';
 
 const BASE = 'dc=example,dc=com';
 const dn = (name: string) => `cn=${name},ou=users,${BASE}`;

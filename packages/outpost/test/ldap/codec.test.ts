@@ -6,7 +6,7 @@ import { escapeDnValue, normalizeDn, parseDn } from '../../src/ldap/dn.ts';
 import { userDn } from '../../src/ldap/entries.ts';
 import { decodeFilter, filterToString, MAX_FILTER_DEPTH } from '../../src/ldap/filter.ts';
 import { decodeMessage } from '../../src/ldap/messages.ts';
-import { splitSecret } from '../../src/ldap/mfa-split.ts';
+import { splitSecret } from '../../src/flow/mfa-split.ts';
 import { readProxyHeader } from '../../src/ldap/proxy-protocol.ts';
 import { ldapConfig } from './support/provider-config.ts';
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { startOutpost } from '../../src/process/main.ts';
 import { ATTR, taggedInteger, taggedText } from '../../src/radius/attributes.ts';
 import { encodePacket } from '../../src/radius/packet.ts';
 import { recordingLog } from '../support/log.ts';
 import { page, SCRIPTED_OUTPOST, type ScriptedCore, startScriptedCore } from '../support/scripted-core.ts';
 import { radclient } from './support/radclient.ts';
+import { startRadiusOutpost } from './support/radius-outpost.ts';
 
 const SECRET = 'module-secret';
 
@@ -51,8 +51,18 @@ describe('the radius module in the outpost runtime', () => {
         },
       ]),
     );
-    // A flow that ends at once (the stand-in stands for a core whose flow passed), then access with a VLAN.
-    core.answers.set(executor, json({ component: 'xak-flow-redirect', to: '/' }));
+    // A flow that ends at once with a session (the stand-in stands for a core whose flow passed; without the
+    // cookie the outpost would reject), then access with a VLAN.
+    core.answers.set(
+      executor,
+      (_req: IncomingMessage, res: ServerResponse) =>
+        void res
+          .writeHead(200, {
+            'content-type': 'application/json',
+            'set-cookie': 'authentik_session=scripted-session; Path=/; Max-Age=3600; HttpOnly',
+          })
+          .end(JSON.stringify({ component: 'xak-flow-redirect', to: '/' })),
+    );
     const vlan = encodePacket({
       code: 2,
       identifier: 0,
@@ -68,19 +78,7 @@ describe('the radius module in the outpost runtime', () => {
       json({ access: { passing: true, messages: [] }, attributes: vlan }),
     );
     const log = recordingLog();
-    const handle = await startOutpost({
-      env: {
-        AUTHENTIK_HOST: core.url,
-        AUTHENTIK_TOKEN: 'scripted-token',
-        AUTHENTIK_LISTEN__HTTP: '127.0.0.1:0',
-        AUTHENTIK_LISTEN__HTTPS: '127.0.0.1:0',
-        AUTHENTIK_LISTEN__METRICS: '127.0.0.1:0',
-        AUTHENTIK_LISTEN__RADIUS: '127.0.0.1:0',
-      },
-      listen: true,
-      log,
-      reloadOffsetMs: 0,
-    });
+    const handle = await startRadiusOutpost(core.url, 'scripted-token', log);
     try {
       const port = handle.addresses.radius?.port;
       assert.ok(port, 'the radius listener is open');

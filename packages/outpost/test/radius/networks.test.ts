@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addressBytes, longestMatch, parseNetwork, parseNetworks } from '../../src/radius/networks.ts';
-import { splitSecrets } from '../../src/radius/mfa-split.ts';
+import { splitSecret } from '../../src/flow/mfa-split.ts';
 
 describe('client networks', () => {
   it('reads IPv4, IPv6 (compressed, with an IPv4 tail) and IPv4-mapped addresses', () => {
@@ -49,10 +49,10 @@ describe('client networks', () => {
 
 describe('MFA code splitting', () => {
   it('splits at the last ";" with mfa_support, and offers the whole as the code without it', () => {
-    assert.deepEqual(splitSecrets('pw;123456', true), { password: 'pw', code: '123456' });
-    assert.deepEqual(splitSecrets('p;w;123456', true), { password: 'p;w', code: '123456' });
-    assert.deepEqual(splitSecrets('pw;', true), { password: 'pw;', code: undefined });
-    assert.deepEqual(splitSecrets('pw', true), { password: 'pw', code: undefined });
-    assert.deepEqual(splitSecrets('pw;123456', false), { password: 'pw;123456', code: 'pw;123456' });
+    assert.deepEqual(splitSecret('pw;123456', true), { password: 'pw', code: '123456' });
+    assert.deepEqual(splitSecret('p;w;123456', true), { password: 'p;w', code: '123456' });
+    assert.deepEqual(splitSecret('pw;', true), { password: 'pw;', code: undefined });
+    assert.deepEqual(splitSecret('pw', true), { password: 'pw', code: undefined });
+    assert.deepEqual(splitSecret('pw;123456', false), { password: 'pw;123456', code: 'pw;123456' });
   });
 });

@@ -6,8 +6,7 @@ import { patchedBody, requestBody } from './request-shapes.ts';
 /** The contract's LDAPAPIAccessMode: answer from the core on each request, or from the outpost's memory. */
 export const LDAPAPIAccessMode = Type.Union([Type.Literal('direct'), Type.Literal('cached')]);
 
-/** The base DN a new LDAP provider gets when none is given (the reference's default). */
-export const DEFAULT_LDAP_BASE_DN = 'DC=ldap,DC=goauthentik,DC=io';
+export { DEFAULT_LDAP_BASE_DN } from '../provider-defaults.ts';
 
 const Int32 = Type.Integer({ minimum: -2147483648, maximum: 2147483647 });
 

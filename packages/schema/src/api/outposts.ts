@@ -265,4 +265,6 @@ export const RadiusOutpostConfig = Type.Object({
   shared_secret: Type.String(),
   mfa_support: Type.Boolean(),
   certificate: Nullable(Type.String({ format: 'uuid' })),
+  /** Palisade: seconds a repeated PAP request may be answered from a cached Accept (0: off). */
+  auth_cache_seconds: Type.Integer({ minimum: 0 }),
 });

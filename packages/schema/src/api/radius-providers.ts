@@ -5,8 +5,14 @@ import { Nullable } from './common.ts';
 import { Provider, ProviderWritable } from './providers.ts';
 import { patchedBody, requestBody } from './request-shapes.ts';
 
-/** The client networks a new RADIUS provider accepts when none are given (the reference's default). */
-export const DEFAULT_RADIUS_CLIENT_NETWORKS = '0.0.0.0/0, ::/0';
+/**
+ * The longest an outpost may answer a repeated PAP request from a cached successful authentication
+ * (`auth_cache_seconds`, a Palisade extension; 0, the default, is off): short, since a cached Accept does not
+ * see a policy or group change until it expires.
+ */
+export const MAX_RADIUS_AUTH_CACHE_SECONDS = 300;
+
+export { DEFAULT_RADIUS_CLIENT_NETWORKS } from '../provider-defaults.ts';
 
 const radiusWritable = {
   ...ProviderWritable,
@@ -16,6 +22,7 @@ const radiusWritable = {
   shared_secret: Type.String({ minLength: 1, maxLength: 255 }),
   mfa_support: Type.Boolean(),
   certificate: Nullable(Type.String({ format: 'uuid' })),
+  auth_cache_seconds: Type.Integer({ minimum: 0, maximum: MAX_RADIUS_AUTH_CACHE_SECONDS }),
 };
 
 /** The contract's RadiusProvider (its shared secret is shown to superusers, as the reference does). */
@@ -26,6 +33,7 @@ export const RadiusProvider = Type.Composite([
     shared_secret: Type.String(),
     mfa_support: Type.Boolean(),
     certificate: Nullable(Type.String({ format: 'uuid' })),
+    auth_cache_seconds: Type.Integer(),
     outpost_set: Type.Array(Type.String()),
   }),
 ]);

@@ -15,6 +15,7 @@ export const NAVIGATION: Array<{ section: string | null; links: Array<[string, s
       ['/core/providers', 'Providers'],
       ['/core/rac-endpoints', 'RAC Endpoints'],
       ['/customization/property-mappings', 'RAC Property Mappings'],
+      ['/customization/radius-property-mappings', 'RADIUS Property Mappings'],
       ['/outpost/outposts', 'Outposts'],
     ],
   },

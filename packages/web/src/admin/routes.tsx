@@ -7,11 +7,14 @@ import { FlowPage } from './pages/flow-detail.tsx';
 import { FlowsPage } from './pages/flows.tsx';
 import { GroupsPage } from './pages/groups.tsx';
 import { IntegrationsPage } from './pages/integrations.tsx';
+import { LdapProviderPage } from './pages/ldap-provider-detail.tsx';
 import { OutpostsPage } from './pages/outposts.tsx';
 import { ProviderPage } from './pages/provider-detail.tsx';
 import { ProvidersPage } from './pages/providers.tsx';
 import { RacEndpointsPage } from './pages/rac-endpoints.tsx';
 import { RacPropertyMappingsPage } from './pages/rac-property-mappings.tsx';
+import { RadiusProviderPage } from './pages/radius-provider-detail.tsx';
+import { RadiusPropertyMappingsPage } from './pages/radius-property-mappings.tsx';
 import { StagesPage } from './pages/stages.tsx';
 import { SystemTasksPage } from './pages/system-tasks.tsx';
 import { TokensPage } from './pages/tokens.tsx';
@@ -30,6 +33,10 @@ const SCREENS: Record<string, [string, () => ComponentChildren]> = {
   '/core/providers': ['Providers', () => <ProvidersPage />],
   '/core/rac-endpoints': ['RAC Endpoints', () => <RacEndpointsPage />],
   '/customization/property-mappings': ['RAC Property Mappings', () => <RacPropertyMappingsPage />],
+  '/customization/radius-property-mappings': [
+    'RADIUS Property Mappings',
+    () => <RadiusPropertyMappingsPage />,
+  ],
   '/outpost/outposts': ['Outposts', () => <OutpostsPage />],
   '/outpost/integrations': ['Outpost Integrations', () => <IntegrationsPage />],
   '/crypto/certificates': ['Certificates', () => <CertificatesPage />],
@@ -44,8 +51,13 @@ const SCREENS: Record<string, [string, () => ComponentChildren]> = {
 
 /** The screen for a path below /if/admin/ (an unknown path says so rather than showing a blank page). */
 export function screenFor(path: string): Screen {
-  const provider = /^\/core\/providers\/(\d+)$/.exec(path);
-  if (provider?.[1]) return { title: 'Provider', view: <ProviderPage id={Number(provider[1])} /> };
+  const provider = /^\/core\/providers\/(?:(ldap|radius)\/)?(\d+)$/.exec(path);
+  if (provider?.[2]) {
+    const id = Number(provider[2]);
+    if (provider[1] === 'ldap') return { title: 'LDAP Provider', view: <LdapProviderPage id={id} /> };
+    if (provider[1] === 'radius') return { title: 'RADIUS Provider', view: <RadiusProviderPage id={id} /> };
+    return { title: 'Provider', view: <ProviderPage id={id} /> };
+  }
   const flow = /^\/flow\/flows\/([^/]+)$/.exec(path);
   if (flow?.[1]) return { title: 'Flow', view: <FlowPage slug={decodeURIComponent(flow[1])} /> };
   const screen = SCREENS[path];

@@ -63,6 +63,8 @@ export function TextField(
     type?: string;
     placeholder?: string;
     readOnly?: boolean;
+    /** The id of a <datalist> of suggestions. */
+    list?: string;
   },
 ) {
   return (
@@ -73,6 +75,7 @@ export function TextField(
         value={props.value}
         placeholder={props.placeholder}
         readOnly={props.readOnly}
+        list={props.list}
         onInput={(e) => props.onInput((e.currentTarget as HTMLInputElement).value)}
       />
     </Field>

@@ -87,3 +87,7 @@ export function FormModal(props: {
     </Modal>
   );
 }
+
+/** Whether any of `fields` has a message: a folded part of a form holding one is shown unfolded. */
+export const hasErrorIn = (errors: FieldErrors, fields: readonly string[]): boolean =>
+  fields.some((field) => Boolean(errors[field]?.length));

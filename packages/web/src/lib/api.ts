@@ -80,3 +80,8 @@ export function query(params: Record<string, string | number | boolean | undefin
   const text = search.toString();
   return text ? `?${text}` : '';
 }
+
+/** Creates an object in the collection at `path` (POST), or replaces the one with `pk` in it (PUT). */
+export function saveTo<T>(path: string, pk: string | number | undefined, body: unknown): Promise<T> {
+  return pk === undefined ? api<T>('POST', path, body) : api<T>('PUT', `${path}${pk}/`, body);
+}

@@ -50,6 +50,7 @@ export function radiusProviderRoutes(ctx: AppContext): FastifyPluginAsync {
         shared_secret_sealed: secret === undefined ? undefined : ctx.box.seal(secret),
         mfa_support: body.mfa_support,
         certificate: body.certificate,
+        auth_cache_seconds: body.auth_cache_seconds,
       };
     },
   });

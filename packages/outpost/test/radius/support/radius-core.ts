@@ -66,6 +66,7 @@ export async function createRadiusSetup(
       mfaSupport: fields.mfaSupport ?? true,
       networks: parseNetworks(fields.networks ?? '127.0.0.0/8').networks,
       certificate: null,
+      authCacheSeconds: 0,
     },
   };
 }

@@ -2,6 +2,7 @@
 import { Registry } from 'prom-client';
 import type { CoreFetch } from '../../../src/process/core-fetch.ts';
 import type { Listener } from '../../../src/process/listeners.ts';
+import { AuthCache } from '../../../src/radius/auth-cache.ts';
 import { createRadiusMetrics } from '../../../src/radius/metrics.ts';
 import { coreEapBackend, type EapKeys } from '../../../src/radius/eap/core-backend.ts';
 import { eapHandler } from '../../../src/radius/eap/handler.ts';
@@ -56,7 +57,15 @@ export async function startTestRadius(options: {
     log,
     now: options.now,
   });
-  const handle = routeRequests({ pap: papHandler({ ...core, metrics, throttle, log }), eap, metrics });
+  const pap = papHandler({
+    ...core,
+    userAgent: 'goauthentik.io/outpost/test',
+    metrics,
+    throttle,
+    cache: new AuthCache(),
+    log,
+  });
+  const handle = routeRequests({ pap, eap, metrics });
   const server = createRadiusServer({ handle, metrics, throttle, log });
   server.update(options.providers);
   const listener: Listener = await server.listen({ host: '127.0.0.1', port: 0 });

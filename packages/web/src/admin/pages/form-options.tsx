@@ -17,18 +17,29 @@ const flowOptions = (flows: Flow[]): Array<[string, string]> =>
   flows.map((f) => [f.pk, `${f.name} (${f.slug})`]);
 
 /**
- * Loads the authorization and invalidation flows and, until the user picks, proposes implicit consent and
- * the provider invalidation flow. The proposal goes in as an update of the current draft, so a click that
- * landed before the flow lists arrived is kept (a whole draft from this render would undo it).
+ * What a kind of provider runs as its `authorization_flow`: web providers an `authorization` flow (implicit
+ * consent proposed); LDAP and RADIUS providers run it as their bind flow, so an `authentication` one.
+ */
+const AUTHORIZATION_FLOWS = {
+  authorization: 'default-provider-authorization-implicit-consent',
+  authentication: 'default-authentication-flow',
+} as const;
+
+/**
+ * Loads the authorization and invalidation flows and, until the user picks, proposes implicit consent (or,
+ * for a bind flow, the default authentication flow) and the provider invalidation flow. The proposal goes
+ * in as an update of the current draft, so a click that landed before the flow lists arrived is kept (a
+ * whole draft from this render would undo it).
  */
 export function useProposedFlows<D extends HasFlows>(
   draft: D,
   onChange: (update: (current: D) => D) => void,
+  authorizationDesignation: keyof typeof AUTHORIZATION_FLOWS = 'authorization',
 ) {
-  const authorization = useAll<Flow>('/flows/instances/?designation=authorization');
+  const authorization = useAll<Flow>(`/flows/instances/?designation=${authorizationDesignation}`);
   const invalidation = useAll<Flow>('/flows/instances/?designation=invalidation');
   const authorizationFlow =
-    draft.authorization_flow || preferred(authorization, 'default-provider-authorization-implicit-consent');
+    draft.authorization_flow || preferred(authorization, AUTHORIZATION_FLOWS[authorizationDesignation]);
   const invalidationFlow =
     draft.invalidation_flow || preferred(invalidation, 'default-provider-invalidation-flow');
   useEffect(() => {
@@ -57,8 +68,11 @@ export function FlowSelect(props: {
   flows: Flows;
   field: { name: string; errors: FieldErrors; onChange: (value: string) => void };
   hint?: string;
+  /** The select's label when the kind names the flow otherwise (an LDAP provider's "Bind flow"). */
+  label?: string;
 }) {
-  const label = props.designation === 'authorization' ? 'Authorization flow' : 'Invalidation flow';
+  const label =
+    props.label ?? (props.designation === 'authorization' ? 'Authorization flow' : 'Invalidation flow');
   return (
     <SelectField
       {...props.field}

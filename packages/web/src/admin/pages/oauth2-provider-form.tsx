@@ -2,12 +2,12 @@
 import { useState } from 'preact/hooks';
 import { bindDraft, CheckboxField, SelectField, TextField } from '../../components/fields.tsx';
 import { FormModal, useSubmission } from '../../components/form-modal.tsx';
-import { api } from '../../lib/api.ts';
+import { saveTo } from '../../lib/api.ts';
 import { draftOf, orNull } from '../../lib/draft.ts';
-import { LoadForEdit } from '../../components/load-for-edit.tsx';
 import { useAll } from '../../lib/use-api.ts';
 import type { CertificateKeyPair, OAuth2Provider, ScopeMapping } from '../../lib/types.ts';
 import { FlowSelect, keypairOptions, useProposedFlows } from './form-options.tsx';
+import { type KindFormProps, kindModal } from './provider-kind-modal.tsx';
 import { RedirectUrisField } from './redirect-uris-field.tsx';
 
 /** A new provider's values: the reference's defaults. */
@@ -39,16 +39,7 @@ const SUB_MODES: Array<[Draft['sub_mode'], string]> = [
   ['user_upn', 'UPN'],
 ];
 
-/** Creates an OAuth2 provider, or edits the one with `pk` (loaded first: the list shows only its summary). */
-export function OAuth2ProviderModal(props: { pk?: number; onClose: () => void; onSaved: () => void }) {
-  return (
-    <LoadForEdit<OAuth2Provider> path={props.pk ? `/providers/oauth2/${props.pk}/` : null} noun="provider">
-      {(existing) => <OAuth2Form existing={existing} onClose={props.onClose} onSaved={props.onSaved} />}
-    </LoadForEdit>
-  );
-}
-
-function OAuth2Form(props: { existing?: OAuth2Provider; onClose: () => void; onSaved: () => void }) {
+function OAuth2Form(props: KindFormProps<OAuth2Provider>) {
   const e = props.existing;
   const [draft, setDraft] = useState<Draft>(draftOf(EMPTY, e));
   const certificates = useAll<CertificateKeyPair>('/crypto/certificatekeypairs/?has_key=true');
@@ -59,7 +50,7 @@ function OAuth2Form(props: { existing?: OAuth2Provider; onClose: () => void; onS
     // Left empty on a new provider, the server generates them.
     if (!draft.client_id) delete body.client_id;
     if (!draft.client_secret) delete body.client_secret;
-    await (e ? api('PUT', `/providers/oauth2/${e.pk}/`, body) : api('POST', '/providers/oauth2/', body));
+    await saveTo('/providers/oauth2/', e?.pk, body);
     props.onSaved();
   });
   const f = bindDraft(draft, setDraft, submission.errors);
@@ -135,3 +126,6 @@ function OAuth2Form(props: { existing?: OAuth2Provider; onClose: () => void; onS
     </FormModal>
   );
 }
+
+/** Creates an OAuth2 provider, or edits the one with `pk`. */
+export const OAuth2ProviderModal = kindModal('oauth2', OAuth2Form);

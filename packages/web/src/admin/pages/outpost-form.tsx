@@ -50,6 +50,7 @@ export function OutpostModal(props: {
       void settingsModule().then((m) => setSettings((current) => current ?? m.settingsYaml(config)));
   }, [defaults]);
   // Only providers that serve an application reach outposts, so the list offers applications.
+  const typeLabel = TYPES.find(([t]) => t === type)?.[1] ?? type;
   const offered = allProviders.filter(
     (p) => p.component === PROVIDER_COMPONENT[type] && p.assigned_application_slug,
   );
@@ -103,7 +104,15 @@ export function OutpostModal(props: {
         required
         value={type}
         errors={errors}
-        onChange={setType}
+        onChange={(next) => {
+          setType(next);
+          // Applications of the old type are no longer listed, so they must not stay chosen unseen.
+          setProviders((chosen) =>
+            chosen.filter(
+              (pk) => allProviders.find((p) => p.pk === pk)?.component === PROVIDER_COMPONENT[next],
+            ),
+          );
+        }}
         options={TYPES}
         disabled={Boolean(existing?.managed)}
       />
@@ -132,9 +141,7 @@ export function OutpostModal(props: {
           </>,
         ])}
         hint={
-          offered.length === 0
-            ? `No ${type === 'proxy' ? 'application with a proxy provider' : `${type} provider`} yet.`
-            : undefined
+          offered.length === 0 ? `No application with a provider of this type (${typeLabel}) yet.` : undefined
         }
       />
       <details class="advanced" open={Boolean(errors.config) || undefined}>

@@ -1,6 +1,5 @@
-import { outpostObjectName } from '@palisade/core/outposts/deployment-spec';
-import type { OutpostConfig } from '../../lib/types.ts';
 import { useState } from 'preact/hooks';
+import { SnippetTabs } from '../../components/snippet-tabs.tsx';
 import { Unloaded } from '../../components/load-state.tsx';
 import { SelectField, TextField } from '../../components/fields.tsx';
 import type { Page } from '../../lib/api.ts';
@@ -9,6 +8,7 @@ import { useGet } from '../../lib/use-api.ts';
 import type { Outpost, ProxyProvider } from '../../lib/types.ts';
 import { allSnippets } from '../../snippets.ts';
 import { ProxyProviderModal } from './provider-modal.tsx';
+import { clusterAddress } from './outpost-address.ts';
 import { MODES } from './proxy-provider-form.tsx';
 
 /** One proxy provider: its settings, and how to put a reverse proxy in front of it. */
@@ -85,14 +85,6 @@ export function ProviderPage(props: { id: number }) {
   );
 }
 
-/** The outpost's address inside a cluster, from its naming template and namespace. */
-function clusterAddress(outpost: Outpost): { service: string; namespace: string } {
-  const config = outpost.config as unknown as OutpostConfig;
-  const namespace =
-    typeof outpost.config.kubernetes_namespace === 'string' ? outpost.config.kubernetes_namespace : 'default';
-  return { service: outpostObjectName({ uuid: outpost.pk, name: outpost.name }, config), namespace };
-}
-
 /** The reverse-proxy snippets, filled with this provider's values and the chosen outpost's address. */
 function SetupSnippets(props: { provider: ProxyProvider }) {
   const p = props.provider;
@@ -101,7 +93,6 @@ function SetupSnippets(props: { provider: ProxyProvider }) {
   const [upstream, setUpstream] = useState('http://app-service');
   const [appNamespace, setAppNamespace] = useState('default');
   const [addressOverride, setAddress] = useState<string>();
-  const [tab, setTab] = useState('nginx');
   if (p.mode === 'proxy') {
     return (
       <section class="card">
@@ -128,7 +119,6 @@ function SetupSnippets(props: { provider: ProxyProvider }) {
     upstream,
     appNamespace,
   });
-  const current = snippets.find((s) => s.id === tab) ?? snippets[0];
   return (
     <section class="card" aria-labelledby="setup-heading">
       <h2 id="setup-heading">Setup</h2>
@@ -168,35 +158,7 @@ function SetupSnippets(props: { provider: ProxyProvider }) {
           onInput={setAppNamespace}
         />
       </div>
-      <div role="tablist" aria-label="Reverse proxy" class="tabs">
-        {snippets.map((s) => (
-          <button
-            key={s.id}
-            type="button"
-            role="tab"
-            id={`tab-${s.id}`}
-            aria-selected={s.id === current?.id}
-            aria-controls="snippet-panel"
-            onClick={() => setTab(s.id)}
-          >
-            {s.title}
-          </button>
-        ))}
-      </div>
-      {current && (
-        <div role="tabpanel" id="snippet-panel" aria-labelledby={`tab-${current.id}`}>
-          <pre class="snippet" tabIndex={0} aria-label={`${current.title} configuration`}>
-            <code>{current.text}</code>
-          </pre>
-          <button
-            type="button"
-            class="secondary"
-            onClick={() => void navigator.clipboard?.writeText(current.text)}
-          >
-            Copy
-          </button>
-        </div>
-      )}
+      <SnippetTabs snippets={snippets} label="Reverse proxy" />
     </section>
   );
 }

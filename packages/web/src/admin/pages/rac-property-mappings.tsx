@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { TextField } from '../../components/fields.tsx';
 import { FormModal, useSubmission } from '../../components/form-modal.tsx';
 import { ListPage } from '../../components/list-page.tsx';
-import { api } from '../../lib/api.ts';
+import { saveTo } from '../../lib/api.ts';
 import type { RacPropertyMapping } from '../../lib/types.ts';
 import { parseSettingsText, SettingsField, settingsText } from './rac-settings-field.tsx';
 
@@ -15,8 +15,7 @@ function MappingModal(props: { existing?: RacPropertyMapping; onClose: () => voi
     const parsed = parseSettingsText(settings);
     if ('problem' in parsed) return submission.showErrors({ static_settings: [parsed.problem] });
     const body = { name, static_settings: parsed.settings };
-    if (e) await api('PUT', `/propertymappings/provider/rac/${e.pk}/`, body);
-    else await api('POST', '/propertymappings/provider/rac/', body);
+    await saveTo('/propertymappings/provider/rac/', e?.pk, body);
     props.onSaved();
   });
   return (

@@ -2,11 +2,11 @@
 import { useState } from 'preact/hooks';
 import { bindDraft, CheckboxField, TextField } from '../../components/fields.tsx';
 import { FormModal, useSubmission } from '../../components/form-modal.tsx';
-import { api } from '../../lib/api.ts';
+import { saveTo } from '../../lib/api.ts';
 import { draftOf } from '../../lib/draft.ts';
-import { LoadForEdit } from '../../components/load-for-edit.tsx';
 import type { RacProvider } from '../../lib/types.ts';
 import { FlowSelect, useProposedFlows } from './form-options.tsx';
+import { type KindFormProps, kindModal } from './provider-kind-modal.tsx';
 import { ConnectionFields, parseSettingsText, settingsText } from './rac-settings-field.tsx';
 
 const EMPTY = {
@@ -21,16 +21,7 @@ const EMPTY = {
 };
 type Draft = typeof EMPTY;
 
-/** Creates an RAC provider, or edits the one with `pk` (loaded first: the list shows only its summary). */
-export function RacProviderModal(props: { pk?: number; onClose: () => void; onSaved: () => void }) {
-  return (
-    <LoadForEdit<RacProvider> path={props.pk ? `/providers/rac/${props.pk}/` : null} noun="provider">
-      {(existing) => <RacProviderForm existing={existing} onClose={props.onClose} onSaved={props.onSaved} />}
-    </LoadForEdit>
-  );
-}
-
-function RacProviderForm(props: { existing?: RacProvider; onClose: () => void; onSaved: () => void }) {
+function RacProviderForm(props: KindFormProps<RacProvider>) {
   const e = props.existing;
   const [draft, setDraft] = useState<Draft>({ ...draftOf(EMPTY, e), settings: settingsText(e?.settings) });
   const flows = useProposedFlows(draft, setDraft);
@@ -38,8 +29,7 @@ function RacProviderForm(props: { existing?: RacProvider; onClose: () => void; o
     const parsed = parseSettingsText(draft.settings);
     if ('problem' in parsed) return submission.showErrors({ settings: [parsed.problem] });
     const body = { ...draft, settings: parsed.settings };
-    if (e) await api('PUT', `/providers/rac/${e.pk}/`, body);
-    else await api('POST', '/providers/rac/', body);
+    await saveTo('/providers/rac/', e?.pk, body);
     props.onSaved();
   });
   const f = bindDraft(draft, setDraft, submission.errors);
@@ -81,3 +71,6 @@ function RacProviderForm(props: { existing?: RacProvider; onClose: () => void; o
     </FormModal>
   );
 }
+
+/** Creates an RAC provider, or edits the one with `pk`. */
+export const RacProviderModal = kindModal('rac', RacProviderForm);

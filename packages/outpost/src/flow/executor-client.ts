@@ -1,9 +1,9 @@
 /**
- * Drives the core's flow executor as an LDAP bind (spec §0.2, reference study §4.1-4.3): a fresh cookie
- * jar per attempt, the outpost token in X-authentik-outpost-token (never as Authorization) and the end
- * client's address in X-authentik-remote-ip, each challenge answered by its component, at most 10 rounds.
- * Every answer that is not what the protocol expects is a failure: nothing here can read as success except a
- * redirect challenge followed by an `authentik_session` cookie.
+ * The HTTP client of one flow-executor attempt (ldap-radius-rac.md §0.2, reference study §4.1-4.3), shared by
+ * the LDAP and RADIUS types: a fresh cookie jar per attempt, the outpost token in X-authentik-outpost-token
+ * (never as Authorization) and the end client's address in X-authentik-remote-ip. Every answer that is not
+ * what the protocol expects (no answer, a timeout, not JSON, too large, a wrong status) is a
+ * CoreUnavailableError, which no caller can read as success.
  */
 import { createHash } from 'node:crypto';
 import type { Checker } from '../process/checked.ts';
@@ -19,11 +19,6 @@ export interface FlowSession {
   sid: string;
 }
 
-/** How a flow run ended: `denied` for credentials the flow refused, `error` for anything else. */
-export type FlowOutcome =
-  | { ok: true; session: FlowSession }
-  | { ok: false; reason: 'invalid_credentials' | 'flow_error'; detail: string };
-
 /** Where and as whom the executor calls. */
 export interface ExecutorOptions {
   fetch: CoreFetch;
@@ -31,16 +26,20 @@ export interface ExecutorOptions {
   host: URL;
   token: string;
   userAgent: string;
+  /** The end client (LDAP) or the NAS (RADIUS: the UDP source), for the core's policies. */
   clientIp: string;
+  /** Which outpost marker the flow sees (`goauthentik.io/outpost/<type>=true`). */
+  outpostType: 'ldap' | 'radius';
   timeoutMs?: number;
 }
 
 /** The cookie the reference outposts read (reference study §4.3). */
 export const SESSION_COOKIE = 'authentik_session';
-const MAX_ROUNDS = 10;
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** A challenge or check is a few KiB; an answer past this is not the executor. */
+const MAX_ANSWER_CHARS = 256 * 1024;
 
-/** An answer of the core that is not the protocol (status, shape): the bind is unavailable, not denied. */
+/** An answer of the core that is not the protocol (status, shape): unavailable, not denied. */
 export class CoreUnavailableError extends Error {
   override name = 'CoreUnavailableError';
 }
@@ -68,6 +67,11 @@ export class ExecutorClient {
 
   constructor(options: ExecutorOptions) {
     this.options = options;
+  }
+
+  /** The query the flow is started with, telling flows that require an outpost which one asks. */
+  get flowMarker(): string {
+    return `goauthentik.io/outpost/${this.options.outpostType}=true`;
   }
 
   /** Starts with a session already held (unbind runs the invalidation flow in it). */
@@ -115,6 +119,7 @@ export class ExecutorClient {
     if (cookie) headers.cookie = cookie;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
+    let text: string;
     try {
       response = await this.options.fetch(new URL(`api/v3/${path}`, this.options.host).href, {
         method,
@@ -122,11 +127,14 @@ export class ExecutorClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
       });
+      this.remember(response, Date.now());
+      // The body is read under the same timeout: a core that stalls mid-answer is unavailable too.
+      text = await response.text();
     } catch (error) {
       throw new CoreUnavailableError(`${method} ${path}: ${(error as Error).message}`);
     }
-    this.remember(response, Date.now());
-    const text = await response.text();
+    if (text.length > MAX_ANSWER_CHARS)
+      throw new CoreUnavailableError(`${method} ${path}: ${response.status}, answer too large`);
     let json: unknown;
     try {
       json = text === '' ? undefined : JSON.parse(text);
@@ -153,83 +161,4 @@ export class ExecutorClient {
     if (!held) return undefined;
     return { cookie: held.value, expires: held.expires, sid: sessionDigest(held.value) };
   }
-}
-
-type Challenge = Record<string, unknown> & { component?: unknown };
-
-/** The POST body answering `challenge`, 'done' for success, or a failure. */
-function answer(
-  challenge: Challenge,
-  secrets: { username: string; password: string; code: string | undefined },
-): unknown {
-  switch (challenge.component) {
-    case 'ak-stage-identification':
-      // The password goes inline: the identification stage uses it when a password stage is attached.
-      return {
-        component: 'ak-stage-identification',
-        uid_field: secrets.username,
-        password: secrets.password,
-      };
-    case 'ak-stage-password':
-      return { component: 'ak-stage-password', password: secrets.password };
-    case 'ak-stage-user-login':
-      return { component: 'ak-stage-user-login', remember_me: true };
-    case 'ak-stage-authenticator-validate': {
-      const devices = Array.isArray(challenge.device_challenges)
-        ? (challenge.device_challenges as unknown[])
-        : [];
-      const device = devices.find((d) => {
-        const kind = (d as { device_class?: unknown } | null)?.device_class;
-        return kind === 'totp' || kind === 'static';
-      });
-      if (!device || secrets.code === undefined) return { fail: 'no MFA code or no code-based device' };
-      return { component: 'ak-stage-authenticator-validate', selected_challenge: device, code: secrets.code };
-    }
-    case 'xak-flow-redirect':
-      return 'done';
-    case 'ak-stage-access-denied':
-      return { denied: String(challenge.error_message ?? 'access denied') };
-    default:
-      return { fail: `unsupported challenge type ${String(challenge.component)}` };
-  }
-}
-
-/**
- * Runs flow `slug` for `username` with `password` (and `code` for an MFA stage). Throws
- * CoreUnavailableError when the core cannot be reached or answers outside the protocol.
- */
-export async function runFlow(
-  client: ExecutorClient,
-  slug: string,
-  secrets: { username: string; password: string; code: string | undefined },
-  marker = 'goauthentik.io/outpost/ldap=true',
-): Promise<FlowOutcome> {
-  const path = `flows/executor/${encodeURIComponent(slug)}/?query=${encodeURIComponent(marker)}`;
-  let reply = await client.request('GET', path);
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    if (reply.status !== 200 || typeof reply.json !== 'object' || reply.json === null) {
-      throw new CoreUnavailableError(`flow ${slug}: status ${reply.status}`);
-    }
-    const challenge = reply.json as Challenge;
-    const errors = challenge.response_errors;
-    if (errors && typeof errors === 'object' && Object.keys(errors).length > 0) {
-      return { ok: false, reason: 'invalid_credentials', detail: `flow error ${Object.keys(errors)[0]}` };
-    }
-    const next = answer(challenge, secrets);
-    if (next === 'done') {
-      const session = client.session();
-      // Reference study §4.4: a "success" without a session would bind anyone; it is an error here.
-      if (!session)
-        throw new CoreUnavailableError(`flow ${slug}: finished without an ${SESSION_COOKIE} cookie`);
-      return { ok: true, session };
-    }
-    if (typeof next === 'object' && next !== null && 'denied' in next) {
-      return { ok: false, reason: 'invalid_credentials', detail: String(next.denied) };
-    }
-    if (typeof next === 'object' && next !== null && 'fail' in next) {
-      return { ok: false, reason: 'flow_error', detail: String(next.fail) };
-    }
-    reply = await client.request('POST', path, next);
-  }
-  return { ok: false, reason: 'flow_error', detail: `more than ${MAX_ROUNDS} rounds` };
 }
