@@ -115,7 +115,9 @@ describe('a self-hoster’s first hour, in Chromium', () => {
     await page.click('button[type=submit]');
     await page.waitForURL(`${coreUrl}/`);
     assert.equal((await embedded()).config.authentik_host, `${coreUrl}/`);
-    await page.goto(`${coreUrl}/if/admin/`);
+    // The page after setup leads on to the admin interface.
+    await page.getByRole('link', { name: 'Open the admin interface' }).click();
+    await page.waitForURL(`${coreUrl}/if/admin/`);
     await page.getByText('Applications', { exact: true }).first().waitFor();
     assert.equal(
       await page.locator('[data-testid=browser-url-warning]').count(),
@@ -154,6 +156,12 @@ describe('a self-hoster’s first hour, in Chromium', () => {
       new URL(page.url()).host,
       new URL(coreUrl).host,
       'the sign-in is at the server’s name, not loopback',
+    );
+    // The sign-in page names the product and the application it was started for.
+    await page.locator('header.brand', { hasText: 'Palisade' }).waitFor();
+    assert.equal(
+      (await page.locator('#sign-in-application').textContent())?.replace(/\s+/g, ' ').trim(),
+      `to continue to ${hosts[0]?.split('.')[0]}`,
     );
     await shot('03-sign-in');
     await signInAtCore(page, 'akadmin', PASSWORD);

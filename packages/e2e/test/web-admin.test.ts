@@ -204,7 +204,7 @@ describe('admin interface in a real browser: the guides’ clicks, checked throu
     await screenshot(page, 'outposts');
   });
 
-  it('shows deployment info: the environment with the token, and the Kubernetes manifests', async () => {
+  it('shows deployment info: the token masked in the environment and the compose file until asked, a placeholder for a loopback authentik_host, and the Kubernetes manifests', async () => {
     const outpost = (await api<Paged<Outpost>>('GET', '/outposts/instances/?name__iexact=k8s%20outpost'))
       .results[0];
     assert.ok(outpost);
@@ -212,16 +212,29 @@ describe('admin interface in a real browser: the guides’ clicks, checked throu
     await page.getByRole('button', { name: 'View deployment info of k8s outpost' }).click();
     const dialog = page.locator('dialog');
     const env = dialog.getByLabel('Environment', { exact: true });
-    assert.doesNotMatch(
-      (await env.textContent()) ?? '',
-      new RegExp(key),
-      'the token is hidden until asked for',
-    );
+    const compose = dialog.getByLabel('docker-compose.yml', { exact: true });
+    await compose.getByText('AUTHENTIK_TOKEN: ••••••••').waitFor();
+    for (const block of [env, compose])
+      assert.doesNotMatch(
+        (await block.textContent()) ?? '',
+        new RegExp(key),
+        'the token is hidden until asked for',
+      );
+    // This server's own address is loopback (127.0.0.1): inside a container it would be the container.
+    assert.ok(!((await compose.textContent()) ?? '').includes(server.url), 'no loopback AUTHENTIK_HOST');
+    await dialog.getByText(`AUTHENTIK_HOST=<set me: the core's URL as this outpost reaches it>`).waitFor();
+    await dialog
+      .getByText(
+        /authentik_host is http:\/\/127\.0\.0\.1:\d+\/, a loopback address .*AUTHENTIK_HOST is a placeholder/,
+      )
+      .waitFor();
+    await screenshot(page, 'deployment-info-masked');
     await dialog.getByRole('button', { name: 'Show token' }).click();
     await dialog.getByText(`AUTHENTIK_TOKEN=${key}`).waitFor();
-    assert.match((await env.textContent()) ?? '', new RegExp(`AUTHENTIK_HOST=${server.url}/`));
+    await compose.getByText(`AUTHENTIK_TOKEN: ${key}`).waitFor();
     await dialog.getByRole('tab', { name: 'Kubernetes' }).click();
     await dialog.getByText('kind: Deployment').waitFor();
+    await dialog.getByText('image: ghcr.io/palisade/outpost:0.1.0').waitFor();
     await screenshot(page, 'deployment-info');
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
@@ -232,6 +245,31 @@ describe('admin interface in a real browser: the guides’ clicks, checked throu
       await page.getByRole('heading', { level: 1, name }).waitFor();
       await page.locator('tbody tr').first().waitFor();
     }
+  });
+
+  it('shows the users table whole at 1280x800: every row action inside the table, no sideways scrolling', async () => {
+    // Long values, as real directories have: they must not push the actions out of the frame.
+    await api('POST', '/core/users/', {
+      username: 'alexandra.montgomery-fitzgerald',
+      name: 'Alexandra Montgomery-Fitzgerald',
+      email: 'alexandra.montgomery-fitzgerald@engineering.example.com',
+    });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${server.url}/if/admin/identity/users`);
+    const row = page.locator('tbody tr', { hasText: 'akadmin' });
+    await row.getByRole('button', { name: 'MFA devices of akadmin' }).waitFor();
+    await page.getByText('alexandra.montgomery-fitzgerald@engineering.example.com').waitFor();
+    await screenshot(page, 'users-1280');
+    const wrap = page.locator('.table-wrap');
+    const [scrollWidth, clientWidth] = await wrap.evaluate((e) => [e.scrollWidth, e.clientWidth]);
+    assert.ok(scrollWidth <= clientWidth, `the table fits its frame (${scrollWidth} > ${clientWidth})`);
+    const frame = await wrap.boundingBox();
+    for (const name of ['Edit akadmin', 'MFA devices of akadmin', 'Delete akadmin']) {
+      const box = await row.getByRole('button', { name }).boundingBox();
+      assert.ok(box && frame, name);
+      assert.ok(box.x + box.width <= frame.x + frame.width, `${name} is not clipped`);
+    }
+    await page.setViewportSize({ width: 1280, height: 860 });
   });
 
   it('works at phone width: the sidebar folds into a menu', async () => {

@@ -146,7 +146,14 @@ describe('admin interface forms in a real browser: directory, certificates, OAut
     await dialog().getByLabel(/^User/).selectOption({ label: 'alice' });
     await dialog().getByLabel('Description').fill('for the CI');
     assert.deepEqual(await unlabelledControls(page), []);
+    // The console's default (30 minutes) differs from the CLI's (never): the form says both.
+    const expiry = dialog().locator('#token-expiry-default');
+    assert.match(
+      (await expiry.textContent()) ?? '',
+      /expires: 30 minutes after it is created unless you choose a date.*palisade token create never expire/,
+    );
     await dialog().getByLabel('Expires', { exact: true }).uncheck();
+    assert.match((await expiry.textContent()) ?? '', /^This token never expires/);
     await dialog().getByRole('button', { name: 'Create', exact: true }).click();
     const shown = dialog().getByLabel('Token key');
     await dialog().getByRole('heading', { name: 'Token alice-api created' }).waitFor();

@@ -88,6 +88,19 @@ describe('serving the web console: redirects, headers, caching, and the user lau
       slug: 'payroll',
       meta_launch_url: 'https://payroll.example.com/',
     });
+    // No launch URL of its own: the tile opens the provider's external host, as the form promises.
+    const flows = (
+      await api<{ results: Array<{ slug: string; pk: string }> }>('GET', '/flows/instances/?page_size=100')
+    ).results;
+    const flow = (slug: string) => flows.find((f) => f.slug === slug)?.pk;
+    const docs = await api<{ pk: number }>('POST', '/providers/proxy/', {
+      name: 'Docs proxy',
+      authorization_flow: flow('default-provider-authorization-implicit-consent'),
+      invalidation_flow: flow('default-invalidation-flow'),
+      external_host: 'https://docs.example.com:8443',
+      mode: 'forward_single',
+    });
+    await api('POST', '/core/applications/', { name: 'Docs', slug: 'docs', provider: docs.pk });
     await api('POST', '/policies/bindings/', { target: grafana.pk, group: admins?.pk, order: 0 });
     await api('POST', '/policies/bindings/', { target: payroll.pk, group: others.pk, order: 0 });
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
@@ -97,7 +110,16 @@ describe('serving the web console: redirects, headers, caching, and the user lau
     await signInThroughForm(page, 'akadmin', 'admin-password-1', /\/if\/user\/$/);
     await page.getByRole('link', { name: /Wiki/ }).waitFor();
     const names = await page.locator('.app-name').allTextContents();
-    assert.deepEqual(names.sort(), ['Grafana', 'Wiki'], 'Payroll is bound to a group akadmin is not in');
+    assert.deepEqual(
+      names.sort(),
+      ['Docs', 'Grafana', 'Wiki'],
+      'Payroll is bound to a group akadmin is not in',
+    );
+    assert.equal(
+      await page.getByRole('link', { name: /Docs/ }).getAttribute('href'),
+      'https://docs.example.com:8443',
+      "the provider's URL",
+    );
     assert.equal(
       await page.getByRole('link', { name: /Grafana/ }).getAttribute('href'),
       'https://grafana.example.com/',

@@ -92,11 +92,11 @@ export function apiAdmin(baseUrl: string, token: string): IdentityAdmin {
       );
       const outpost = page.results.find((o) => o.name === name);
       if (!outpost) throw new CommandFailed(`no outpost named ${name}`);
-      const view = await call<{ manifest: string }>(
+      const view = await call<{ manifest: string; warnings: string[] }>(
         'GET',
         `/api/v3/outposts/instances/${outpost.pk}/manifest/?format=${format}`,
       );
-      return view.manifest;
+      return { manifest: view.manifest, warnings: view.warnings };
     },
     async close() {},
   };

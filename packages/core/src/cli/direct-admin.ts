@@ -103,7 +103,7 @@ export async function directAdmin(config: Readonly<PalisadeConfig>): Promise<Ide
             providers: await routedProvidersOf(db, outpost),
           },
           format,
-        ).manifest;
+        );
       },
       close: () => db.close(),
     };

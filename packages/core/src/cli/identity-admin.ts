@@ -8,8 +8,14 @@ export interface IdentityAdmin {
   createUser(input: NewCliUser): Promise<{ pk: number }>;
   setPassword(username: string, password: string): Promise<void>;
   createToken(input: NewCliToken): Promise<{ key: string }>;
-  /** The manual deployment of the outpost named `name` (a compose file or Kubernetes objects). */
-  outpostManifest(name: string, format: 'compose' | 'kubernetes'): Promise<string>;
+  /**
+   * The manual deployment of the outpost named `name` (a compose file or Kubernetes objects), and what the
+   * administrator must still do before it runs.
+   */
+  outpostManifest(
+    name: string,
+    format: 'compose' | 'kubernetes',
+  ): Promise<{ manifest: string; warnings: string[] }>;
   close(): Promise<void>;
 }
 

@@ -11,7 +11,9 @@ export const outpostManifestCommand: Command = {
 Prints, on stdout and nothing else there, what running the outpost named <name> by hand needs:
   --format compose      a docker-compose file (default)
   --format kubernetes   a Secret, a Deployment and a Service (YAML documents)
-Both carry the outpost's token (AUTHENTIK_TOKEN): treat the output as a secret.`,
+Both carry the outpost's token (AUTHENTIK_TOKEN): treat the output as a secret. While the outpost's
+authentik_host is empty or a loopback address, AUTHENTIK_HOST is a placeholder and a warning on stderr
+says what to set.`,
   argumentNames: ['<name>'],
   options: { format: { type: 'string', default: 'compose' } },
   async run({ values, positionals }, io) {
@@ -19,7 +21,9 @@ Both carry the outpost's token (AUTHENTIK_TOKEN): treat the output as a secret.`
     const format = values.format as (typeof FORMATS)[number];
     if (!FORMATS.includes(format)) throw new UsageError('--format must be compose or kubernetes');
     const { withAdmin } = await import('./choose-admin.ts');
-    const manifest = await withAdmin(io, (admin) => admin.outpostManifest(name, format));
+    const { manifest, warnings } = await withAdmin(io, (admin) => admin.outpostManifest(name, format));
+    // On stderr, so `palisade outpost manifest x > docker-compose.yml` still writes only the manifest.
+    for (const warning of warnings) io.stderr(`palisade outpost manifest: warning: ${warning}\n`);
     io.stdout(manifest.endsWith('\n') ? manifest : `${manifest}\n`);
     return EXIT.ok;
   },

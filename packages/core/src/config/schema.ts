@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { PostgresSsl } from '../db/server.ts';
+import { DEFAULT_CONTAINER_IMAGE_BASE } from '../outposts/deployment-spec.ts';
 
 /**
  * The one schema of Palisade's settings. It validates the merged file + environment, gives every default,
@@ -130,7 +131,7 @@ export const ConfigSchema = Type.Object(
       {
         container_image_base: Type.String({
           minLength: 1,
-          default: 'ghcr.io/goauthentik/%(type)s:%(version)s',
+          default: DEFAULT_CONTAINER_IMAGE_BASE,
           description:
             "Image of an outpost that sets no `container_image` (manual deployment manifests and the integrations): `%(type)s` is the outpost's type (proxy, ldap, radius, rac), `%(version)s` the core's version. Also read from `AUTHENTIK_OUTPOSTS__CONTAINER_IMAGE_BASE`.",
         }),

@@ -8,21 +8,27 @@ h1{font-size:1.3rem;margin:0 0 1.2rem}label{display:block;margin:.8rem 0 .3rem;f
 input{width:100%;box-sizing:border-box;padding:.55rem;border:1px solid #c3c9d0;border-radius:4px;font-size:1rem}
 button{margin-top:1.2rem;width:100%;padding:.6rem;border:0;border-radius:4px;background:#1d4ed8;color:#fff;font-size:1rem;cursor:pointer}
 .error{background:#fde8e8;color:#9b1c1c;padding:.6rem;border-radius:4px;margin-bottom:.6rem}
-.note{font-size:.9rem;color:#52606d}`;
+.note{font-size:.9rem;color:#52606d}
+.brand{display:flex;align-items:center;gap:.4rem;font-weight:600;color:#1d4ed8;margin-bottom:.8rem}
+.brand img{width:1.1rem;height:1.1rem}`;
 
-/** The frame of every flow page. */
+/** The product's name, shown on every flow page so a user knows whose sign-in page this is. */
+export const PRODUCT_NAME = 'Palisade';
+
+/** The frame of every flow page: the product's name above the title. */
 export function page(title: string, body: Html): string {
   return html`<!doctype html>
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title} · Palisade</title>
+        <title>${title} · ${PRODUCT_NAME}</title>
         <link rel="stylesheet" href="/static/flow.css" />
         <link rel="icon" type="image/svg+xml" href="/static/favicon.svg" />
       </head>
       <body>
         <main>
+          <header class="brand"><img src="/static/favicon.svg" alt="" />${PRODUCT_NAME}</header>
           <h1>${title}</h1>
           ${body}
         </main>

@@ -7,8 +7,12 @@ import type { Outpost } from './outposts-repository.ts';
  * (controllers.md §1.3, §4, §5.3): object names, labels, ports, image and environment.
  */
 
-/** The default image template (controllers.md §1.3); `%(type)s` and `%(version)s` are filled in. */
-export const DEFAULT_CONTAINER_IMAGE_BASE = 'ghcr.io/goauthentik/%(type)s:%(version)s';
+/**
+ * The default image template (controllers.md §1.3; `%(type)s` and `%(version)s` are filled in): Palisade's own
+ * outpost image, which packages/outpost/Dockerfile builds and .github/workflows/outpost-image.yml publishes.
+ * One image serves every type: the program takes its mode from the outpost's type (docs/outposts.md).
+ */
+export const DEFAULT_CONTAINER_IMAGE_BASE = 'ghcr.io/palisade/outpost:%(version)s';
 
 /** A port an outpost serves: the host/Service `port`, the container's `innerPort`. */
 export interface DeploymentPort {

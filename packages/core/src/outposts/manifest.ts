@@ -1,3 +1,4 @@
+import { isLoopbackUrl } from '@palisade/schema/loopback';
 import { stringify } from 'yaml';
 import type { OutpostConfig } from './config.ts';
 import {
@@ -72,14 +73,46 @@ export function kubernetesManifest(input: ManifestInput): string {
     .join('---\n');
 }
 
-/** The manual deployment of an outpost in `format`, with the environment it carries. */
+/**
+ * What a manual deployment carries as AUTHENTIK_HOST when the outpost's `authentik_host` cannot be used: it is
+ * not a URL, so an outpost started with it stops at once naming AUTHENTIK_HOST, rather than dialing nowhere.
+ */
+export const AUTHENTIK_HOST_PLACEHOLDER = "<set me: the core's URL as this outpost reaches it>";
+
+/** What the token is shown as in a manifest asked for without it (the console until "Show token"). */
+export const MASKED_TOKEN = '••••••••';
+
+/**
+ * The AUTHENTIK_HOST of a manual deployment: the outpost's `authentik_host`, unless that is empty or a loopback
+ * address (inside a container or a pod loopback is the outpost itself), which become the placeholder and a
+ * warning telling the administrator what to set.
+ */
+export function manifestHost(config: OutpostConfig): { host: string; warnings: string[] } {
+  const host = config.authentik_host.trim();
+  if (host && !isLoopbackUrl(host)) return { host, warnings: [] };
+  const why = host ? `is ${host}, a loopback address (inside a container, the container itself)` : 'is empty';
+  return {
+    host: AUTHENTIK_HOST_PLACEHOLDER,
+    warnings: [
+      `The outpost's authentik_host ${why}: AUTHENTIK_HOST is a placeholder. Set authentik_host (the outpost's Advanced settings) to the core's URL as the outpost reaches it, or replace the placeholder before deploying.`,
+    ],
+  };
+}
+
+/**
+ * The manual deployment of an outpost in `format`, with the environment it carries and what the administrator
+ * must still do (`warnings`). AUTHENTIK_HOST comes from manifestHost; a `tokenKey` of MASKED_TOKEN masks it.
+ */
 export function outpostManifest(
   input: ManifestInput,
   format: ManifestFormat,
-): { format: ManifestFormat; environment: Record<string, string>; manifest: string } {
+): { format: ManifestFormat; environment: Record<string, string>; manifest: string; warnings: string[] } {
+  const { host, warnings } = manifestHost(input.config);
+  const deployed = { ...input, config: { ...input.config, authentik_host: host } };
   return {
     format,
-    environment: outpostEnvironment(input.config, input.tokenKey),
-    manifest: format === 'compose' ? composeManifest(input) : kubernetesManifest(input),
+    environment: outpostEnvironment(deployed.config, input.tokenKey),
+    manifest: format === 'compose' ? composeManifest(deployed) : kubernetesManifest(deployed),
+    warnings,
   };
 }

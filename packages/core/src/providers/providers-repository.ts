@@ -121,3 +121,43 @@ export async function listProviders(
     count,
   };
 }
+
+/** A provider as an application shows it: the summary, its kind, and what its launch URL is made from. */
+export interface ApplicationProvider extends ProviderSummary {
+  kind: ProviderKind;
+  /** A proxy provider's external_host. */
+  externalHost: string | null;
+  /** An OAuth2 provider's redirect URIs (a proxy provider's too: it is an OAuth2 client). */
+  redirectUris: Array<{ matching_mode: string; url: string }>;
+}
+
+/** The providers of `ids`, by id, in one query (an application list's providers). */
+export async function findProvidersByIds(
+  db: Queryable,
+  ids: number[],
+): Promise<Map<number, ApplicationProvider>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.query<
+    Row & {
+      external_host: string | null;
+      redirect_uris: Array<{ matching_mode: string; url: string }> | null;
+    }
+  >(
+    `SELECT ${COLUMNS},
+       (SELECT x.external_host FROM proxy_providers x WHERE x.provider_id = p.id) AS external_host,
+       (SELECT o.redirect_uris FROM oauth2_providers o WHERE o.provider_id = p.id) AS redirect_uris
+     ${FROM} WHERE p.id = ANY($1::int[])`,
+    [ids],
+  );
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        ...toProviderSummary(row),
+        kind: row.kind,
+        externalHost: row.external_host,
+        redirectUris: row.redirect_uris ?? [],
+      },
+    ]),
+  );
+}

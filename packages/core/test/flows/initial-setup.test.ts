@@ -94,6 +94,11 @@ for (const backend of testBackends()) {
         const home = await browser.get('/');
         assert.equal(home.statusCode, 200);
         assert.match(home.body, /Signed in as\s+<strong id="username">akadmin<\/strong>/);
+        assert.match(
+          home.body,
+          /<a href="\/if\/admin\/">Open the admin interface<\/a>/,
+          'a way on to the console',
+        );
         assert.equal((await findUserByUsername(t.db, 'akadmin'))?.email, 'admin@example.com');
       });
 

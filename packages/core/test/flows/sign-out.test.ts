@@ -43,6 +43,8 @@ for (const backend of testBackends()) {
       );
       assert.ok(!res.body.includes('<b>x</b>'));
       assert.match(res.body, new RegExp(`<form method="post" action="${SIGN_OUT}">`));
+      assert.match(res.body, /<a href="\/if\/user\/">Your applications<\/a>/);
+      assert.doesNotMatch(res.body, /href="\/if\/admin\/"/, 'the admin interface is for superusers');
     });
 
     it('asks for confirmation on GET, and sends a signed-out visitor to sign-in', async () => {

@@ -12,7 +12,12 @@ import type { Io } from '../../src/cli/command.ts';
 import { revealTokenKey } from '../../src/identity/tokens-repository.ts';
 import { defaultOutpostConfig } from '../../src/outposts/config.ts';
 import { outpostObjectName } from '../../src/outposts/deployment-spec.ts';
-import { composeManifest, kubernetesObjects } from '../../src/outposts/manifest.ts';
+import {
+  AUTHENTIK_HOST_PLACEHOLDER,
+  composeManifest,
+  kubernetesObjects,
+  outpostManifest,
+} from '../../src/outposts/manifest.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { testBackends } from '../support/databases.ts';
 import { insertTestProvider } from '../support/outposts.ts';
@@ -92,7 +97,7 @@ describe('manual deployment manifests', () => {
       env: Array<{ name: string; valueFrom: { secretKeyRef: { name: string; key: string } } }>;
     };
     assert.equal(container.name, 'proxy');
-    assert.equal(container.image, 'ghcr.io/goauthentik/proxy:2025.10.1');
+    assert.equal(container.image, 'ghcr.io/palisade/outpost:2025.10.1');
     const env = Object.fromEntries(container.env.map((e) => [e.name, e.valueFrom.secretKeyRef]));
     assert.deepEqual(env.AUTHENTIK_TOKEN, { name: 'ak-outpost-k8s-outpost', key: 'token' });
     assert.deepEqual(env.AUTHENTIK_HOST, { name: 'ak-outpost-k8s-outpost', key: 'authentik_host' });
@@ -127,7 +132,8 @@ describe('manual deployment manifests', () => {
     assert.equal(proxy.labels['io.goauthentik.outpost-uuid'], UUID.replaceAll('-', ''));
     assert.deepEqual(service('ldap').ports, ['389:3389/tcp', '636:6636/tcp']);
     assert.deepEqual(service('radius').ports, ['1812:1812/udp']);
-    assert.equal(service('ldap').image, 'ghcr.io/goauthentik/ldap:2025.10.1');
+    assert.equal(proxy.image, 'ghcr.io/palisade/outpost:2025.10.1', "Palisade's own image, for every type");
+    assert.equal(service('ldap').image, 'ghcr.io/palisade/outpost:2025.10.1');
     const custom = parse(
       composeManifest({
         ...input('proxy'),
@@ -135,6 +141,31 @@ describe('manual deployment manifests', () => {
       }),
     ) as { services: { authentik_proxy: { image: string } } };
     assert.equal(custom.services.authentik_proxy.image, 'registry.local/outpost:1');
+  });
+
+  it('puts a placeholder and a warning where authentik_host is empty or loopback, never the loopback URL', () => {
+    for (const host of ['', 'http://localhost:9000/', 'http://127.0.0.1:9000/', 'http://[::1]:9000/']) {
+      for (const format of ['compose', 'kubernetes'] as const) {
+        const view = outpostManifest(
+          { ...input('proxy'), config: { ...config, authentik_host: host } },
+          format,
+        );
+        assert.equal(view.environment.AUTHENTIK_HOST, AUTHENTIK_HOST_PLACEHOLDER, host);
+        assert.equal(view.warnings.length, 1, host);
+        assert.match(view.warnings[0] ?? '', /authentik_host .*AUTHENTIK_HOST is a placeholder/);
+        if (host) {
+          assert.ok(view.warnings[0]?.includes(host), 'the warning names the loopback address');
+          assert.ok(!view.manifest.includes(host), `${format} does not carry ${host}`);
+        }
+      }
+      const compose = parse(
+        outpostManifest({ ...input('proxy'), config: { ...config, authentik_host: host } }, 'compose')
+          .manifest,
+      ) as { services: { authentik_proxy: { environment: Record<string, string> } } };
+      assert.equal(compose.services.authentik_proxy.environment.AUTHENTIK_HOST, AUTHENTIK_HOST_PLACEHOLDER);
+    }
+    const set = outpostManifest(input('proxy'), 'kubernetes');
+    assert.deepEqual([set.environment.AUTHENTIK_HOST, set.warnings], ['https://auth.example.com/', []]);
   });
 });
 
@@ -189,11 +220,54 @@ for (const backend of testBackends()) {
       assert.equal(body.environment.AUTHENTIK_HOST, 'https://id.example.com/');
       const kinds = parseAllDocuments(body.manifest).map((d) => (d.toJS() as { kind: string }).kind);
       assert.deepEqual(kinds, ['Secret', 'Deployment', 'Service', 'Service']);
+      assert.deepEqual((body as { warnings: string[] }).warnings, []);
       const bad = await t.app.inject({
         url: `/api/v3/outposts/instances/${outpost.pk}/manifest/?format=helm`,
         headers: t.adminHeaders,
       });
       assert.equal(bad.statusCode, 400);
+    });
+
+    it('answers with the token masked when asked, in the environment and the manifest alike', async () => {
+      const key = await revealTokenKey(t.db, t.ctx.box, outpost.token_identifier);
+      assert.ok(key);
+      for (const format of ['compose', 'kubernetes']) {
+        const res = await t.app.inject({
+          url: `/api/v3/outposts/instances/${outpost.pk}/manifest/?format=${format}&mask_token=true`,
+          headers: t.adminHeaders,
+        });
+        assert.equal(res.statusCode, 200, res.body);
+        const body = res.json() as { environment: Record<string, string>; manifest: string };
+        assert.ok(Value.Check(OutpostManifest, body));
+        assert.equal(body.environment.AUTHENTIK_TOKEN, '••••••••');
+        assert.ok(!res.body.includes(key), `${format}: the key is nowhere in the answer`);
+        assert.ok(!res.body.includes(Buffer.from(key).toString('base64')), `${format}: nor base64-encoded`);
+      }
+    });
+
+    it('warns on stderr, and keeps stdout the manifest alone, while authentik_host is empty', async () => {
+      const ldap = await insertTestProvider(t.db, 'ldap', 'Blank host directory');
+      const created = await t.app.inject({
+        method: 'POST',
+        url: '/api/v3/outposts/instances/',
+        headers: t.adminHeaders,
+        payload: { name: 'Blank host', type: 'ldap', providers: [ldap], config: { authentik_host: '' } },
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      const res = await palisade(['outpost', 'manifest', 'Blank host'], {
+        PALISADE_URL: url,
+        PALISADE_TOKEN: t.adminToken,
+      });
+      assert.equal(res.code, 0, res.stderr);
+      assert.match(
+        res.stderr,
+        /^palisade outpost manifest: warning: The outpost's authentik_host is empty: AUTHENTIK_HOST is a placeholder\. Set authentik_host/,
+      );
+      const compose = parse(res.stdout) as {
+        services: { authentik_ldap: { image: string; environment: Record<string, string> } };
+      };
+      assert.equal(compose.services.authentik_ldap.environment.AUTHENTIK_HOST, AUTHENTIK_HOST_PLACEHOLDER);
+      assert.equal(compose.services.authentik_ldap.image, `ghcr.io/palisade/outpost:${t.ctx.version}`);
     });
 
     it('prints the compose file through the running server', async () => {

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { Nullable } from './common.ts';
 import { PartialUser } from './groups.ts';
 import { PartialGroup } from './users.ts';
+import { Provider } from './providers.ts';
 
 /** The contract's PolicyEngineMode. */
 export const PolicyEngineMode = Type.Union([Type.Literal('all'), Type.Literal('any')]);
@@ -11,13 +12,13 @@ const Slug = Type.String({ minLength: 1, maxLength: 50, pattern: '^[-a-zA-Z0-9_]
 /** A URL, or the empty string for none (the reference stores blank launch URLs as ""). */
 const OptionalUrl = Type.Union([Type.Literal(''), Type.String({ format: 'uri', maxLength: 2000 })]);
 
-/** The contract's Application (providers are not served yet: provider_obj is null). */
+/** The contract's Application: provider_obj is its provider (null without one). */
 export const Application = Type.Object({
   pk: Type.String({ format: 'uuid' }),
   name: Type.String(),
   slug: Type.String(),
   provider: Nullable(Type.Integer()),
-  provider_obj: Type.Null(),
+  provider_obj: Nullable(Provider),
   backchannel_providers: Type.Array(Type.Integer()),
   backchannel_providers_obj: Type.Array(Type.Unknown()),
   launch_url: Nullable(Type.String()),

@@ -227,11 +227,15 @@ export const OutpostDefaultConfig = Type.Object({ config: Type.Record(Type.Strin
 /** The manual-deployment formats of `GET /outposts/instances/{uuid}/manifest/` (a Palisade extension). */
 export const ManifestFormat = literals(['compose', 'kubernetes']);
 
-/** The answer of the manifest view: the document, and the environment an outpost needs. */
+/**
+ * The answer of the manifest view: the document, the environment an outpost needs, and what the administrator
+ * must still do before it runs (an AUTHENTIK_HOST left as a placeholder).
+ */
 export const OutpostManifest = Type.Object({
   format: ManifestFormat,
   environment: Type.Record(Type.String(), Type.String()),
   manifest: Type.String(),
+  warnings: Type.Array(Type.String()),
 });
 
 /**

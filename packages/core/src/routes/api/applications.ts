@@ -29,6 +29,7 @@ import { MAX_PAGE_SIZE, paginated, pageWindow } from '../../http/pagination.ts';
 import { findUserById } from '../../identity/users-repository.ts';
 import { outpostsAffectedBy, notifyOutposts, publishChange } from '../../outposts/hub/changes.ts';
 import { evaluateAccess } from '../../policies/engine.ts';
+import { presentApplication, presentApplications } from './application-presenter.ts';
 
 const errors = { 400: ValidationError, 403: GenericError, 404: GenericError };
 
@@ -64,29 +65,6 @@ function applicationFields(body: ApplicationInput): ApplicationFields {
     metaPublisher: body.meta_publisher,
     policyEngineMode: body.policy_engine_mode as PolicyEngineMode | undefined,
     group: body.group,
-  };
-}
-
-/** The contract's Application shape. Providers are not served yet, so an application has none to show. */
-function presentApplication(app: Application): Static<typeof ApplicationBody> {
-  return {
-    pk: app.uuid,
-    name: app.name,
-    slug: app.slug,
-    provider: app.providerId,
-    provider_obj: null,
-    backchannel_providers: [],
-    backchannel_providers_obj: [],
-    launch_url: app.metaLaunchUrl || null,
-    open_in_new_tab: app.openInNewTab,
-    meta_launch_url: app.metaLaunchUrl,
-    meta_icon: app.metaIcon,
-    meta_icon_url: app.metaIcon || null,
-    meta_icon_themed_urls: null,
-    meta_description: app.metaDescription,
-    meta_publisher: app.metaPublisher,
-    policy_engine_mode: app.policyEngineMode,
-    group: app.group,
   };
 }
 
@@ -144,7 +122,7 @@ export function applicationListRoutes(ctx: AppContext): FastifyPluginAsync {
         };
         if (q.superuser_full_list) {
           const { applications, count } = await listApplications(ctx.db, { ...pageWindow(q), filter });
-          return paginated(q, applications.map(presentApplication), count);
+          return paginated(q, await presentApplications(ctx.db, applications), count);
         }
         // As in the reference, the default list is the applications the user (or `for_user`) may use. Access
         // is decided per application, so this reads at most MAX_PAGE_SIZE applications before paging.
@@ -161,7 +139,11 @@ export function applicationListRoutes(ctx: AppContext): FastifyPluginAsync {
           }
         }
         const { limit, offset } = pageWindow(q);
-        return paginated(q, allowed.slice(offset, offset + limit).map(presentApplication), allowed.length);
+        return paginated(
+          q,
+          await presentApplications(ctx.db, allowed.slice(offset, offset + limit)),
+          allowed.length,
+        );
       },
     );
   };
@@ -191,7 +173,7 @@ export function applicationRoutes(ctx: AppContext): FastifyPluginAsync {
           })
           .catch(duplicateSlug);
         request.log.info({ application: created.slug }, 'application created');
-        return reply.code(201).send(presentApplication(created));
+        return reply.code(201).send(await presentApplication(ctx.db, created));
       },
     );
 
@@ -204,7 +186,7 @@ export function applicationRoutes(ctx: AppContext): FastifyPluginAsync {
       async (request) => {
         const found = await findApplicationBySlug(ctx.db, request.params.slug);
         assertThat(found, notFound);
-        return presentApplication(found);
+        return presentApplication(ctx.db, found);
       },
     );
 
@@ -233,7 +215,7 @@ export function applicationRoutes(ctx: AppContext): FastifyPluginAsync {
             .catch(duplicateSlug);
           assertThat(updated, notFound);
           request.log.info({ application: updated.slug }, 'application updated');
-          return presentApplication(updated);
+          return presentApplication(ctx.db, updated);
         },
       });
     }

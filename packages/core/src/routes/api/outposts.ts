@@ -20,7 +20,7 @@ import { publicOrigin } from '../../http/origin.ts';
 import { paginated, pageWindow } from '../../http/pagination.ts';
 import { defaultOutpostConfig, refreshIntervalSeconds, storedOutpostConfig } from '../../outposts/config.ts';
 import { listOutpostHealth } from '../../outposts/health.ts';
-import { outpostManifest } from '../../outposts/manifest.ts';
+import { MASKED_TOKEN, outpostManifest } from '../../outposts/manifest.ts';
 import { SERVICE_CONNECTION_KINDS } from '../../integrations/service-connections.ts';
 import { findServiceConnection } from '../../integrations/service-connections-repository.ts';
 import { routedProvidersOf } from '../../integrations/kubernetes/load-input.ts';
@@ -54,6 +54,10 @@ const OutpostListQuery = Type.Object({
   service_connection__name__icontains: Type.Optional(Type.String()),
 });
 const OutpostId = Type.Object({ uuid: Type.String({ format: 'uuid' }) });
+const ManifestQuery = Type.Object({
+  format: Type.Optional(ManifestFormat),
+  mask_token: Type.Optional(Type.Boolean()),
+});
 
 /** The core's build, for health answers (release builds have no build hash). */
 const coreBuild = (ctx: AppContext) => ({ version: ctx.version, buildHash: '' });
@@ -227,13 +231,14 @@ export function outpostAdminRoutes(ctx: AppContext): FastifyPluginAsync {
       },
     );
 
-    // A Palisade extension: what a manual deployment needs (docs/outposts.md).
-    app.get<{ Params: Static<typeof OutpostId>; Querystring: { format?: Static<typeof ManifestFormat> } }>(
+    // A Palisade extension: what a manual deployment needs (docs/outposts.md). `mask_token` answers it with the
+    // token masked, so the console shows the manifest without the secret until asked.
+    app.get<{ Params: Static<typeof OutpostId>; Querystring: Static<typeof ManifestQuery> }>(
       '/outposts/instances/:uuid/manifest/',
       {
         schema: {
           params: OutpostId,
-          querystring: Type.Object({ format: Type.Optional(ManifestFormat) }),
+          querystring: ManifestQuery,
           response: { 200: OutpostManifest, ...errors },
         },
         config: { operationId: 'outposts_instances_manifest_retrieve' },
@@ -242,8 +247,12 @@ export function outpostAdminRoutes(ctx: AppContext): FastifyPluginAsync {
         const outpost = await findOutpost(ctx.db, request.params.uuid);
         assertThat(outpost, notFound);
         const config = storedOutpostConfig(outpost.config, defaultOutpostConfig(ctx.config));
-        const tokenKey = await ctx.db.transaction((tx) => outpostTokenKey(tx, ctx.box, outpost));
-        request.log.info({ outpost: outpost.uuid }, 'outpost manifest viewed (it carries the token key)');
+        const masked = request.query.mask_token === true;
+        const tokenKey = masked
+          ? MASKED_TOKEN
+          : await ctx.db.transaction((tx) => outpostTokenKey(tx, ctx.box, outpost));
+        if (!masked)
+          request.log.info({ outpost: outpost.uuid }, 'outpost manifest viewed (it carries the token key)');
         return outpostManifest(
           {
             outpost,

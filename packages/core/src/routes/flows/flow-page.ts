@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import type { FlowStep } from '../../flows/engine/executor.ts';
 import type { ResponseErrors } from '../../flows/engine/stage.ts';
-import { html } from '../../flows/html.ts';
+import { type Html, html } from '../../flows/html.ts';
 import { errorBox, page } from '../../flows/page.ts';
 import { CSRF_FIELD, sendPage } from './form.ts';
 
@@ -24,14 +24,14 @@ function isThrottled(step: FlowStep): boolean {
 /**
  * The HTML rendering of a flow step: a redirect goes there (303), a denial is a 403 page with its message,
  * and a stage's challenge is its form (the stage kind's `html`) inside the page frame with the CSRF field,
- * posting back to `action`. A throttled answer is a 429 with Retry-After; other errors re-render with 200.
+ * posting back to `action`, under `lead` when given. A throttled answer is a 429 with Retry-After; other errors re-render with 200.
  */
 export function sendFlowStep(
   ctx: AppContext,
   request: FastifyRequest,
   reply: FastifyReply,
   step: FlowStep,
-  options: { action: string; title: string; error?: string; status?: number },
+  options: { action: string; title: string; lead?: Html; error?: string; status?: number },
 ): FastifyReply {
   const { challenge } = step;
   if (challenge.component === 'xak-flow-redirect') return reply.redirect(String(challenge.to ?? '/'), 303);
@@ -63,7 +63,7 @@ export function sendFlowStep(
     status,
     page(
       options.title,
-      html`${errorBox(shown)}
+      html`${options.lead ?? ''}${errorBox(shown)}
         <form method="post" action="${options.action}">
           <input type="hidden" name="${CSRF_FIELD}" value="${csrf}" />
           ${view.render(challenge, errors)}

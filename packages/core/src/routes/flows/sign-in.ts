@@ -5,6 +5,7 @@ import { findFlowBySlug } from '../../flows/flows-repository.ts';
 import { html } from '../../flows/html.ts';
 import { page } from '../../flows/page.ts';
 import { safeNextPath } from '../../flows/safe-next.ts';
+import { signInApplicationName } from '../../flows/sign-in-application.ts';
 import { PASSWORD_FAILED, PASSWORD_THROTTLED } from '../../flows/engine/stages/password-check.ts';
 import { flowRequest } from './flow-http.ts';
 import { sendFlowStep } from './flow-page.ts';
@@ -40,7 +41,21 @@ export function signInRoutes(ctx: AppContext): FastifyPluginAsync {
     if (!flow) return undefined;
     return flowRequest(ctx, request, reply, flow, new URLSearchParams({ next }), { outpostCookie: false });
   }
-  const action = (next: string) => `${SIGN_IN_PATH}?next=${encodeURIComponent(next)}`;
+  /** The page's action and title, naming the application the sign-in is for when there is one. */
+  async function shownAs(next: string) {
+    const application = await signInApplicationName(ctx, next);
+    return {
+      action: `${SIGN_IN_PATH}?next=${encodeURIComponent(next)}`,
+      title: 'Sign in',
+      ...(application
+        ? {
+            lead: html`<p class="note" id="sign-in-application">
+              to continue to <strong>${application}</strong>
+            </p>`,
+          }
+        : {}),
+    };
+  }
 
   return async (app) => {
     app.get<Query>(SIGN_IN_PATH, async (request, reply) => {
@@ -48,10 +63,7 @@ export function signInRoutes(ctx: AppContext): FastifyPluginAsync {
       if (await currentUser(ctx, request)) return reply.redirect(next, 303);
       const run = await prepare(request, reply, next);
       if (!run) return sendPage(reply, 404, NO_FLOW);
-      return sendFlowStep(ctx, request, reply, await currentChallenge(run), {
-        action: action(next),
-        title: 'Sign in',
-      });
+      return sendFlowStep(ctx, request, reply, await currentChallenge(run), await shownAs(next));
     });
 
     app.post<Query>(SIGN_IN_PATH, async (request, reply) => {
@@ -62,20 +74,18 @@ export function signInRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!formCsrfValid(ctx, request)) {
         request.log.info({ reason: 'csrf' }, 'sign-in form rejected');
         return sendFlowStep(ctx, request, reply, shown, {
-          action: action(next),
-          title: 'Sign in',
+          ...(await shownAs(next)),
           error: 'Your session expired. Please try again.',
           status: 403,
         });
       }
       const view = shown.stageKind?.html;
-      if (shown.ended || !view)
-        return sendFlowStep(ctx, request, reply, shown, { action: action(next), title: 'Sign in' });
+      if (shown.ended || !view) return sendFlowStep(ctx, request, reply, shown, await shownAs(next));
       const fields = (request.body ?? {}) as Record<string, string>;
       const step = await solveChallenge(run, view.response(fields));
       if (step.challenge.response_errors)
         request.log.info({ component: step.challenge.component }, 'sign-in failed');
-      return sendFlowStep(ctx, request, reply, step, { action: action(next), title: 'Sign in' });
+      return sendFlowStep(ctx, request, reply, step, await shownAs(next));
     });
   };
 }

@@ -1,13 +1,13 @@
 import { ListPage } from '../../components/list-page.tsx';
 import { Link } from '../../lib/router.ts';
-import { useAll } from '../../lib/use-api.ts';
-import type { Application, Provider } from '../../lib/types.ts';
+import type { Application } from '../../lib/types.ts';
 import { ApplicationModal } from './application-wizard.tsx';
 
-/** Every application (not only the admin's own), with its provider. */
+/**
+ * Every application (not only the admin's own), with its provider as the API presents it with each row
+ * (provider_obj), so a provider the wizard has just created shows at once.
+ */
 export function ApplicationsPage() {
-  const providers = useAll<Provider>('/providers/all/');
-  const providerOf = (a: Application) => providers.find((p) => p.pk === a.provider);
   return (
     <ListPage<Application>
       path="/core/applications/"
@@ -24,7 +24,7 @@ export function ApplicationsPage() {
         {
           label: 'Provider',
           render: (a) => {
-            const p = providerOf(a);
+            const p = a.provider_obj;
             if (!p) return <span class="warning">No provider</span>;
             return p.component === 'ak-provider-proxy-form' ? (
               <Link href={`/core/providers/${p.pk}`}>{p.name}</Link>
@@ -33,7 +33,7 @@ export function ApplicationsPage() {
             );
           },
         },
-        { label: 'Type', render: (a) => providerOf(a)?.verbose_name ?? '—' },
+        { label: 'Type', render: (a) => a.provider_obj?.verbose_name ?? '—' },
       ]}
     />
   );

@@ -18,42 +18,39 @@ function Block(props: { label: string; text: string }) {
   );
 }
 
+/** The environment block's text: the variables as a shell or an env file takes them. */
+const envText = (environment: Record<string, string>) =>
+  Object.entries(environment)
+    .map(([name, value]) => `${name}=${value}`)
+    .join('\n');
+
 /**
- * How to deploy an outpost by hand: its environment (the token read from view_key only when asked for), and
- * the Compose file and Kubernetes manifests the core writes for it.
+ * How to deploy an outpost by hand: its environment, and the Compose file and Kubernetes manifests the core
+ * writes for it. Both come from the manifest view with the token masked until "Show token" asks the core for
+ * them with it, so the secret is never in the page (nor the clipboard) unasked. The core's warnings (an
+ * AUTHENTIK_HOST left as a placeholder) are shown above them.
  */
 export function DeploymentInfo(props: { outpost: Outpost; onClose: () => void }) {
   const o = props.outpost;
   const [showToken, setShowToken] = useState(false);
-  const token = useGet<{ key: string }>(showToken ? `/core/tokens/${o.token_identifier}/view_key/` : null);
   const [format, setFormat] = useState<'compose' | 'kubernetes'>('compose');
-  const manifest = useGet<OutpostManifest>(`/outposts/instances/${o.pk}/manifest/?format=${format}`);
-  const host = String(o.config.authentik_host || '') || location.origin;
-  const env = [
-    `AUTHENTIK_HOST=${host}`,
-    `AUTHENTIK_INSECURE=${o.config.authentik_host_insecure === true ? 'true' : 'false'}`,
-    `AUTHENTIK_TOKEN=${showToken ? (token.data?.key ?? '…') : '••••••••'}`,
-  ].join('\n');
+  const manifest = useGet<OutpostManifest>(
+    `/outposts/instances/${o.pk}/manifest/?format=${format}&mask_token=${showToken ? 'false' : 'true'}`,
+  );
   return (
     <Modal title={`Deployment info: ${o.name}`} onClose={props.onClose} wide>
       {o.managed && (
         <p class="hint">The embedded outpost runs inside the core; these are for running it elsewhere.</p>
       )}
-      {!o.config.authentik_host && (
-        <p class="warning">
-          <code>authentik_host</code> is not set in this outpost's Advanced settings: the address this page
-          was opened at is shown.
+      {manifest.data?.warnings.map((warning) => (
+        <p key={warning} class="warning" role="status">
+          {warning}
         </p>
-      )}
-      <Block label="Environment" text={env} />
+      ))}
+      {manifest.data && <Block label="Environment" text={envText(manifest.data.environment)} />}
       <button type="button" onClick={() => setShowToken(!showToken)} aria-pressed={showToken}>
         {showToken ? 'Hide token' : 'Show token'}
       </button>
-      {token.error && (
-        <p class="form-error" role="alert">
-          Could not read the token: {token.error.message}
-        </p>
-      )}
       <div role="tablist" aria-label="Manifest format" class="tabs">
         {(['compose', 'kubernetes'] as const).map((f) => (
           <button
@@ -81,7 +78,9 @@ export function DeploymentInfo(props: { outpost: Outpost; onClose: () => void })
             text={manifest.data.manifest}
           />
         )}
-        <p class="warning">The manifest contains the outpost's token: keep it secret.</p>
+        <p class="warning">
+          With the token shown, the manifest contains the outpost's token: keep it secret.
+        </p>
       </div>
     </Modal>
   );

@@ -127,6 +127,13 @@ function TokenModal(props: { existing?: Token } & FormDone) {
           hint="Empty: in 30 minutes, as the reference sets it."
         />
       )}
+      {/* The two defaults differ on purpose (docs/api.md, "Token expiry"): say so where the token is made. */}
+      <p class="hint" id="token-expiry-default">
+        {draft.expiring
+          ? 'This token expires: 30 minutes after it is created unless you choose a date. Untick "Expires" for a token that never expires.'
+          : 'This token never expires: revoke it by deleting it.'}{' '}
+        Tokens from <code>palisade token create</code> never expire unless given <code>--expires</code>.
+      </p>
     </FormModal>
   );
 }
