@@ -27,6 +27,8 @@ const ACTIONS: Record<string, { method: string; action: Action }> = {
   set_password: { method: 'POST', action: 'password_set' },
   view_key: { method: 'GET', action: 'secret_view' },
   view_private_key: { method: 'GET', action: 'secret_view' },
+  // The deployment manifest carries the outpost's token (unless masked: see `revealed`).
+  manifest: { method: 'GET', action: 'secret_view' },
 };
 
 /**
@@ -50,6 +52,16 @@ export function recordedFor(method: string, template: string): Recorded | undefi
   }
   const named = param === parts.length - 2 ? ACTIONS[last] : undefined;
   return named?.method === method ? { action: named.action, collection, pkParam } : undefined;
+}
+
+/**
+ * Whether a request that matched reveals what its route can hide: an outpost's deployment manifest holds
+ * the outpost's token unless `mask_token=true` asked for it masked.
+ */
+function revealed(request: FastifyRequest): boolean {
+  if (!(request.routeOptions.url ?? '').endsWith('/manifest/')) return true;
+  const mask = (request.query as Record<string, unknown>).mask_token;
+  return mask !== true && mask !== 'true';
 }
 
 /** The reference's app and model name of objects Palisade's answers do not name (`meta_model_name`). */
@@ -109,7 +121,7 @@ export function recordModelEvents(ctx: AppContext, scope: FastifyInstance): void
   const what = (request: FastifyRequest) => recordedFor(request.method, request.routeOptions.url ?? '');
   scope.addHook('preHandler', async (request) => {
     const recorded = what(request);
-    if (!recorded) return;
+    if (!recorded || !revealed(request)) return;
     let body: Record<string, unknown> = {};
     if (!ANSWER_NAMES_IT.has(recorded.action)) {
       const headers: Record<string, string> = {};

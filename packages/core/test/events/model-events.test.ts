@@ -124,6 +124,30 @@ for (const backend of testBackends()) {
       assert.doesNotMatch(JSON.stringify(event), /dora-new-secret-1/);
     });
 
+    it('records secret_view for an outpost manifest with its token, and none for a masked one', async () => {
+      const outposts = (await api.get('/api/v3/outposts/instances/')).json() as {
+        results: Array<{ pk: string; name: string }>;
+      };
+      const outpost = outposts.results[0];
+      assert.ok(outpost, 'the embedded outpost');
+      const before = (await eventsOf('secret_view')).length;
+      const masked = await t.app.inject({
+        url: `/api/v3/outposts/instances/${outpost.pk}/manifest/?mask_token=true`,
+        headers: t.adminHeaders,
+      });
+      assert.equal(masked.statusCode, 200, masked.body);
+      assert.equal((await eventsOf('secret_view')).length, before);
+      const shown = await t.app.inject({
+        url: `/api/v3/outposts/instances/${outpost.pk}/manifest/`,
+        headers: t.adminHeaders,
+      });
+      assert.equal(shown.statusCode, 200, shown.body);
+      const [event] = await eventsOf('secret_view');
+      assert.equal((await eventsOf('secret_view')).length, before + 1);
+      assert.equal(event?.context.model?.model_name, 'outpost');
+      assert.equal(event?.context.model?.name, outpost.name);
+    });
+
     it('records secret_view when a token’s key is read, without the key', async () => {
       const token = await api.post('/api/v3/core/tokens/', { identifier: 'audit-token', intent: 'api' });
       assert.equal(token.statusCode, 201, token.body);
